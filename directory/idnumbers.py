@@ -1,0 +1,133 @@
+"""Resident ID numbers (P-01, P-04) and unified social credit codes.
+
+Validation is python-stdnum's (`cn.ric`, `cn.uscc`); this module turns its exceptions into
+messages a person can act on, and derives birth date and sex from a valid number.
+"""
+
+import datetime
+import re
+
+from django.core.exceptions import ValidationError
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from stdnum import exceptions as stdnum_errors
+from stdnum import numdb
+from stdnum.cn import ric, uscc
+
+from .constants import Sex
+
+ID_NUMBER_PATTERN = re.compile(r"(?<![0-9A-Za-z])(\d{6})(\d{8})(\d{3}[0-9Xx])(?![0-9A-Za-z])")
+
+
+def normalize_id_number(value: str) -> str:
+    """The canonical form: no spaces, a trailing ``x`` made upper case."""
+    return ric.compact(value or "")
+
+
+def validate_id_number(value: str) -> str:
+    """Check an ID number against GB 11643 and return its canonical form (P-01).
+
+    Raises ``ValidationError`` with a message that says what is wrong.
+    """
+    number = normalize_id_number(value)
+    if len(number) != 18:
+        raise ValidationError(
+            _("An ID number has 18 characters; this one has %(count)d.") % {"count": len(number)},
+            code="id_number_length",
+        )
+    if not number[:17].isdigit() or not (number[17].isdigit() or number[17] == "X"):
+        raise ValidationError(
+            _("An ID number is 17 digits followed by a digit or X."), code="id_number_format"
+        )
+    if ric.calc_check_digit(number) != number[17]:
+        raise ValidationError(
+            _(
+                "The check digit (the last character) does not match the other 17 digits; "
+                "look for a mistyped digit."
+            ),
+            code="id_number_checksum",
+        )
+    try:
+        birth_date = ric.get_birth_date(number)
+    except stdnum_errors.InvalidComponent:
+        raise ValidationError(
+            _("The birth date in this ID number (digits 7 to 14: %(digits)s) is not a real date.")
+            % {"digits": number[6:14]},
+            code="id_number_birth_date",
+        ) from None
+    if birth_date > timezone.localdate() or birth_date.year < 1900:
+        raise ValidationError(
+            _("The birth date in this ID number (%(date)s) is impossible.")
+            % {"date": birth_date.isoformat()},
+            code="id_number_birth_date",
+        )
+    if not _known_region(number[:6]):
+        raise ValidationError(
+            _("The first six digits (%(region)s) are not a known administrative region.")
+            % {"region": number[:6]},
+            code="id_number_region",
+        )
+    return number
+
+
+def _known_region(code: str) -> bool:
+    """Whether ``code`` was ever a county-level division in stdnum's table.
+
+    ``ric.validate`` also demands that the division existed in the birth year; a number
+    issued after a district was created carries its code even for someone born earlier, so
+    that check would turn real people away (see docs/decisions.md).
+    """
+    return any("county" in props for _part, props in numdb.get("cn/loc").info(code))
+
+
+def birth_date_of(id_number: str) -> datetime.date:
+    return ric.get_birth_date(id_number)
+
+
+def sex_of(id_number: str) -> str:
+    """The 17th digit is odd for men, even for women (GB 11643)."""
+    return Sex.MALE if int(id_number[16]) % 2 else Sex.FEMALE
+
+
+def mask_id_number(id_number: str) -> str:
+    """``110105199001010021`` -> ``110105********0021``: region and last four only (P-04)."""
+    if not id_number:
+        return ""
+    if len(id_number) <= 10:
+        return "*" * len(id_number)
+    return id_number[:6] + "*" * (len(id_number) - 10) + id_number[-4:]
+
+
+def mask_id_numbers_in(text: str) -> str:
+    """Mask every ID number that stands in ``text`` (for log lines)."""
+    return ID_NUMBER_PATTERN.sub(lambda m: mask_id_number(m.group(0).upper()), text)
+
+
+def validate_uscc(value: str) -> str:
+    """Check a unified social credit code (GB 32100) and return its canonical form."""
+    try:
+        return uscc.validate(value)
+    except stdnum_errors.InvalidLength:
+        raise ValidationError(
+            _("A unified social credit code has 18 characters."), code="uscc_length"
+        ) from None
+    except stdnum_errors.InvalidChecksum:
+        raise ValidationError(
+            _("The check character of this unified social credit code does not match."),
+            code="uscc_checksum",
+        ) from None
+    except stdnum_errors.ValidationError:
+        raise ValidationError(
+            _("This is not a valid unified social credit code."), code="uscc_format"
+        ) from None
+
+
+def build_id_number(region: str, birth_date: datetime.date, sequence: int) -> str:
+    """A valid ID number from its parts, with the check digit computed (demo and test data)."""
+    body = f"{region}{birth_date:%Y%m%d}{sequence % 1000:03d}"
+    return body + ric.calc_check_digit(body + "0")
+
+
+def build_uscc(first17: str) -> str:
+    """A valid unified social credit code from its first 17 characters (demo and test data)."""
+    return first17 + uscc.calc_check_digit(first17)

@@ -1,0 +1,308 @@
+"""Who is who: organisations, people and portal users (P-01..P-04)."""
+
+from django.contrib.auth.models import AbstractUser
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+from guardian.models import GroupObjectPermissionBase, UserObjectPermissionBase
+from simple_history.models import HistoricalRecords
+
+from .constants import (
+    ROLE_SCOPE,
+    CertificationFieldCode,
+    DepartmentKind,
+    Education,
+    PoliticalStatus,
+    Role,
+    Scope,
+    Sex,
+)
+from .idnumbers import mask_id_number, validate_id_number, validate_uscc
+
+
+class CertificationField(models.Model):
+    """One of the ten CQC certification fields (认证领域); rows made by a migration."""
+
+    code = models.CharField(
+        _("code"), primary_key=True, max_length=20, choices=CertificationFieldCode.choices
+    )
+    position = models.PositiveSmallIntegerField(_("position"), unique=True)
+
+    class Meta:
+        ordering = ["position"]
+        verbose_name = _("certification field")
+        verbose_name_plural = _("certification fields")
+
+    def __str__(self) -> str:
+        return str(self.get_code_display())
+
+
+class BranchCentre(models.Model):
+    """A regional CQC office (分中心); every lab belongs to exactly one."""
+
+    code = models.CharField(_("code"), max_length=20, unique=True)
+    name = models.CharField(_("name"), max_length=100)
+    email = models.EmailField(_("e-mail"), blank=True)
+    is_active = models.BooleanField(_("active"), default=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["code"]
+        verbose_name = _("branch centre")
+        verbose_name_plural = _("branch centres")
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class TestingLab(models.Model):
+    """A testing lab contracted with CQC (签约检测机构), with its CQC business scope."""
+
+    name = models.CharField(_("name"), max_length=200)
+    uscc = models.CharField(
+        _("unified social credit code"), max_length=18, unique=True, validators=[validate_uscc]
+    )
+    branch = models.ForeignKey(
+        BranchCentre, on_delete=models.PROTECT, related_name="labs", verbose_name=_("branch centre")
+    )
+    business_scope = models.ManyToManyField(
+        CertificationField, blank=True, related_name="labs", verbose_name=_("business scope")
+    )
+    email = models.EmailField(_("e-mail"), blank=True)
+    address = models.CharField(_("address"), max_length=200, blank=True)
+    is_active = models.BooleanField(_("active"), default=True)
+    history = HistoricalRecords(m2m_fields=[business_scope])
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = _("testing lab")
+        verbose_name_plural = _("testing labs")
+        permissions = [("evaluate_lab", _("Can evaluate the liaisons of this lab"))]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Department(models.Model):
+    """A CQC department (培训中心, 质量技术部, 综合业务部, product and inspection depts)."""
+
+    code = models.CharField(_("code"), max_length=20, unique=True)
+    name = models.CharField(_("name"), max_length=100)
+    kind = models.CharField(_("kind"), max_length=30, choices=DepartmentKind.choices)
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["code"]
+        verbose_name = _("CQC department")
+        verbose_name_plural = _("CQC departments")
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class CertificationBody(models.Model):
+    """A product certification body under the 2026 regulation (CQC is one of many)."""
+
+    name = models.CharField(_("name"), max_length=200)
+    uscc = models.CharField(
+        _("unified social credit code"), max_length=18, unique=True, validators=[validate_uscc]
+    )
+    approval_number = models.CharField(_("approval number"), max_length=40, blank=True)
+    email = models.EmailField(_("e-mail"), blank=True)
+    is_active = models.BooleanField(_("active"), default=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = _("certification body")
+        verbose_name_plural = _("certification bodies")
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Person(models.Model):
+    """One person, one record, keyed by the resident ID number (P-01).
+
+    Birth date and sex are derived from the ID number; the employment number (P-02) is set
+    once, by ``directory.services.person_assign_employment_number`` only.
+    """
+
+    id_number = models.CharField(
+        _("ID number"), max_length=18, unique=True, validators=[validate_id_number]
+    )
+    name = models.CharField(_("name"), max_length=50)
+    birth_date = models.DateField(_("birth date"), editable=False)
+    sex = models.CharField(_("sex"), max_length=1, choices=Sex.choices, editable=False)
+    # Tier (b), important data (P-03): locked once first submitted.
+    political_status = models.CharField(
+        _("political status"), max_length=20, choices=PoliticalStatus.choices, blank=True
+    )
+    education = models.CharField(
+        _("education"), max_length=20, choices=Education.choices, blank=True
+    )
+    major = models.CharField(_("major"), max_length=100, blank=True)
+    important_data_locked_at = models.DateTimeField(
+        _("important data locked at"), null=True, blank=True, editable=False
+    )
+    # Tier (a), self-maintained (P-03).
+    phone = models.CharField(_("phone"), max_length=30, blank=True)
+    email = models.EmailField(_("e-mail"), blank=True)
+    work_unit = models.CharField(_("work unit"), max_length=200, blank=True)
+    address = models.CharField(_("address"), max_length=200, blank=True)
+    # Where the person works: a lab (liaisons) or a certification body (quality roles).
+    lab = models.ForeignKey(
+        TestingLab,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="people",
+        verbose_name=_("testing lab"),
+    )
+    body = models.ForeignKey(
+        CertificationBody,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="people",
+        verbose_name=_("certification body"),
+    )
+    employment_number = models.CharField(
+        _("employment number"), max_length=12, unique=True, null=True, blank=True, editable=False
+    )
+    user = models.OneToOneField(
+        "directory.User",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="person",
+        verbose_name=_("portal account"),
+    )
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["name", "id"]
+        verbose_name = _("person")
+        verbose_name_plural = _("people")
+        indexes = [models.Index(fields=["lab", "name", "id"]), models.Index(fields=["name", "id"])]
+
+    def __str__(self) -> str:
+        return self.name
+
+    @property
+    def masked_id_number(self) -> str:
+        return mask_id_number(self.id_number)
+
+
+class EmploymentNumberCounter(models.Model):
+    """The single row from which employment numbers are drawn (P-02), locked per draw."""
+
+    last_value = models.PositiveBigIntegerField(default=0)
+
+    class Meta:
+        verbose_name = _("employment number counter")
+
+    def __str__(self) -> str:
+        return str(self.last_value)
+
+
+def _role_scope_constraint() -> Q:
+    """Each role is bound to exactly the organisation kind it needs, and to no other."""
+    scope_fields = {
+        Scope.LAB: "lab",
+        Scope.BRANCH: "branch",
+        Scope.DEPARTMENT: "department",
+        Scope.BODY: "body",
+    }
+    alternatives = Q()
+    for role, scope in ROLE_SCOPE.items():
+        clause = Q(role=role)
+        for kind, field in scope_fields.items():
+            clause &= Q(**{f"{field}__isnull": kind != scope})
+        alternatives |= clause
+    return alternatives
+
+
+class User(AbstractUser):
+    """A portal account. Persons sign in with their ID number, staff with a username."""
+
+    role = models.CharField(_("role"), max_length=30, choices=Role.choices, default=Role.PERSON)
+    lab = models.ForeignKey(
+        TestingLab,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="staff",
+        verbose_name=_("testing lab"),
+    )
+    branch = models.ForeignKey(
+        BranchCentre,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="staff",
+        verbose_name=_("branch centre"),
+    )
+    department = models.ForeignKey(
+        Department,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="staff",
+        verbose_name=_("CQC department"),
+    )
+    body = models.ForeignKey(
+        CertificationBody,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="staff",
+        verbose_name=_("certification body"),
+    )
+    history = HistoricalRecords(excluded_fields=["password", "last_login"])
+
+    class Meta:
+        verbose_name = _("user")
+        verbose_name_plural = _("users")
+        constraints = [
+            models.CheckConstraint(condition=_role_scope_constraint(), name="user_role_scope"),
+        ]
+
+    @property
+    def scope_name(self) -> str:
+        org = self.lab or self.branch or self.department or self.body
+        return str(org) if org else ""
+
+
+# Direct-foreign-key object permissions (django-guardian), one pair per organisation model.
+class TestingLabUserObjectPermission(UserObjectPermissionBase):
+    content_object = models.ForeignKey(TestingLab, on_delete=models.CASCADE)
+
+
+class TestingLabGroupObjectPermission(GroupObjectPermissionBase):
+    content_object = models.ForeignKey(TestingLab, on_delete=models.CASCADE)
+
+
+class BranchCentreUserObjectPermission(UserObjectPermissionBase):
+    content_object = models.ForeignKey(BranchCentre, on_delete=models.CASCADE)
+
+
+class BranchCentreGroupObjectPermission(GroupObjectPermissionBase):
+    content_object = models.ForeignKey(BranchCentre, on_delete=models.CASCADE)
+
+
+class CertificationBodyUserObjectPermission(UserObjectPermissionBase):
+    content_object = models.ForeignKey(CertificationBody, on_delete=models.CASCADE)
+
+
+class CertificationBodyGroupObjectPermission(GroupObjectPermissionBase):
+    content_object = models.ForeignKey(CertificationBody, on_delete=models.CASCADE)
+
+
+class PersonUserObjectPermission(UserObjectPermissionBase):
+    content_object = models.ForeignKey(Person, on_delete=models.CASCADE)
+
+
+class PersonGroupObjectPermission(GroupObjectPermissionBase):
+    content_object = models.ForeignKey(Person, on_delete=models.CASCADE)

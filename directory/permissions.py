@@ -1,0 +1,40 @@
+"""Who may do what to which directory object, in one place."""
+
+from .constants import BODY_ROLES, Role
+from .models import Person, User
+
+
+def can_view_full_id_number(user: User, person: Person) -> bool:
+    """The full ID number only where a role needs it (P-04); everyone else sees it masked.
+
+    The person themself; the training centre, which decides on hires; the branch reviewer of
+    the person's lab, who checks the ID-card copy against the materials; a certification body's
+    administrator, who files the director's details (Q-06); the regulator's inspectors.
+    """
+    if not user.is_authenticated or not user.is_active:
+        return False
+    if user.is_superuser or (person.user_id is not None and person.user_id == user.pk):
+        return True
+    if user.role == Role.TRAINING_ADMIN:
+        return person.lab_id is not None
+    if user.role == Role.BRANCH_REVIEWER:
+        return person.lab_id is not None and person.lab.branch_id == user.branch_id
+    if user.role == Role.BODY_ADMIN:
+        return person.body_id is not None and person.body_id == user.body_id
+    if user.role == Role.REGULATOR_INSPECTOR:
+        return person.body_id is not None
+    return False
+
+
+def can_edit_self_maintained(user: User, person: Person) -> bool:
+    """Tier (a) data (P-03) is edited by the person alone."""
+    return user.is_authenticated and person.user_id == user.pk
+
+
+def is_read_only(user: User) -> bool:
+    """The regulator's inspectors read everything of every body and change nothing."""
+    return user.role == Role.REGULATOR_INSPECTOR
+
+
+def works_for_body(user: User) -> bool:
+    return user.role in BODY_ROLES

@@ -1,0 +1,235 @@
+"""Every write to the directory: people, employment numbers, accounts and their scope."""
+
+from dataclasses import dataclass
+
+from django.conf import settings
+from django.contrib.auth.tokens import default_token_generator
+from django.core.exceptions import ValidationError
+from django.core.mail import send_mail
+from django.db import transaction
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils.encoding import force_bytes
+from django.utils.http import urlsafe_base64_encode
+from django.utils.translation import gettext as _
+from guardian.shortcuts import assign_perm, remove_perm
+
+from .constants import ROLE_SCOPE, Role, Scope
+from .idnumbers import birth_date_of, sex_of, validate_id_number
+from .models import (
+    BranchCentre,
+    CertificationBody,
+    Department,
+    EmploymentNumberCounter,
+    Person,
+    TestingLab,
+    User,
+)
+
+#: Tier (a) of P-03: what a person maintains alone, at any time.
+SELF_MAINTAINED_FIELDS = ("phone", "email", "work_unit", "address")
+#: Tier (b) of P-03: locked once first submitted; changed only through an approved request.
+IMPORTANT_FIELDS = ("name", "political_status", "education", "major")
+
+
+@transaction.atomic
+def person_create(
+    *,
+    id_number: str,
+    name: str,
+    actor: User | None,
+    lab: TestingLab | None = None,
+    body: CertificationBody | None = None,
+    **data: str,
+) -> Person:
+    """Create the one record of a person (P-01); birth date and sex come from the ID number."""
+    number = validate_id_number(id_number)
+    if Person.objects.filter(id_number=number).exists():
+        raise ValidationError(
+            {"id_number": _("A person with this ID number is already on record (P-01).")},
+            code="person_exists",
+        )
+    unknown = set(data) - set(SELF_MAINTAINED_FIELDS) - set(IMPORTANT_FIELDS)
+    if unknown:
+        raise TypeError(f"person_create got unexpected fields: {sorted(unknown)}")
+    person = Person(
+        id_number=number,
+        name=name.strip(),
+        birth_date=birth_date_of(number),
+        sex=sex_of(number),
+        lab=lab,
+        body=body,
+        **data,
+    )
+    person.full_clean()
+    person._history_user = actor
+    person.save()
+    return person
+
+
+@transaction.atomic
+def person_update_self_maintained(*, person: Person, actor: User, **changes: str) -> Person:
+    """Apply tier (a) changes (phone, e-mail, work unit, address) at once, kept in history."""
+    unknown = set(changes) - set(SELF_MAINTAINED_FIELDS)
+    if unknown:
+        raise ValidationError(
+            _("These fields cannot be changed by the person: %(fields)s (P-03).")
+            % {"fields": ", ".join(sorted(unknown))},
+            code="not_self_maintained",
+        )
+    for field, value in changes.items():
+        setattr(person, field, value.strip())
+    person.full_clean()
+    person._history_user = actor
+    person.save(update_fields=[*changes])
+    return person
+
+
+def _format_employment_number(value: int) -> str:
+    return f"{value:08d}"
+
+
+@transaction.atomic
+def person_assign_employment_number(*, person: Person, actor: User | None) -> str:
+    """Give the person their one employment number at the first hire (P-02).
+
+    A person who has one keeps it. The person row and the counter row are locked in this
+    order, so two first hires of one person never draw two numbers and two first hires of two
+    people never draw the same one; the unique constraint backs this up.
+    """
+    locked = Person.objects.select_for_update().get(pk=person.pk)
+    if locked.employment_number:
+        person.employment_number = locked.employment_number
+        return locked.employment_number
+    counter, _created = EmploymentNumberCounter.objects.select_for_update().get_or_create(pk=1)
+    counter.last_value += 1
+    counter.save(update_fields=["last_value"])
+    locked.employment_number = _format_employment_number(counter.last_value)
+    locked._history_user = actor
+    locked.save(update_fields=["employment_number"])
+    person.employment_number = locked.employment_number
+    return locked.employment_number
+
+
+@dataclass(frozen=True)
+class Organisations:
+    lab: TestingLab | None = None
+    branch: BranchCentre | None = None
+    department: Department | None = None
+    body: CertificationBody | None = None
+
+
+def _check_scope(role: str, orgs: Organisations) -> None:
+    needed = ROLE_SCOPE[role]
+    given = {
+        Scope.LAB: orgs.lab,
+        Scope.BRANCH: orgs.branch,
+        Scope.DEPARTMENT: orgs.department,
+        Scope.BODY: orgs.body,
+    }
+    for scope, org in given.items():
+        if scope == needed and org is None:
+            raise ValidationError(
+                _("The role %(role)s must be bound to one %(scope)s.")
+                % {"role": Role(role).label, "scope": Scope(scope).label},
+                code="scope_missing",
+            )
+        if scope != needed and org is not None:
+            raise ValidationError(
+                _("The role %(role)s cannot be bound to a %(scope)s.")
+                % {"role": Role(role).label, "scope": Scope(scope).label},
+                code="scope_not_allowed",
+            )
+
+
+@transaction.atomic
+def user_create_staff(
+    *,
+    username: str,
+    role: str,
+    actor: User | None,
+    email: str = "",
+    first_name: str = "",
+    last_name: str = "",
+    password: str | None = None,
+    orgs: Organisations = Organisations(),  # noqa: B008 - immutable dataclass
+) -> User:
+    """Create a staff account bound to the one organisation its role needs."""
+    _check_scope(role, orgs)
+    if User.objects.filter(username=username).exists():
+        raise ValidationError({"username": _("This username is taken.")}, code="username_taken")
+    user = User(
+        username=username,
+        role=role,
+        email=email,
+        first_name=first_name,
+        last_name=last_name,
+        lab=orgs.lab,
+        branch=orgs.branch,
+        department=orgs.department,
+        body=orgs.body,
+    )
+    if password:
+        user.set_password(password)
+    else:
+        user.set_unusable_password()
+    user._history_user = actor
+    user.save()
+    return user
+
+
+@transaction.atomic
+def person_account_ensure(*, person: Person, actor: User | None) -> tuple[User, bool]:
+    """The person's portal account: username = ID number (P-01, L-08).
+
+    A person who has an account keeps it; a new account gets no password, and a set-password
+    link is e-mailed after commit (never a password in plain text).
+    """
+    person = Person.objects.select_for_update().get(pk=person.pk)
+    if person.user_id:
+        return person.user, False
+    user = User(username=person.id_number, role=Role.PERSON, email=person.email)
+    user.set_unusable_password()
+    user._history_user = actor
+    user.save()
+    person.user = user
+    person._history_user = actor
+    person.save(update_fields=["user"])
+    transaction.on_commit(lambda: send_set_password_email(user_id=user.pk))
+    return user, True
+
+
+def send_set_password_email(*, user_id: int) -> None:
+    """E-mail a set-password link; the message never names the ID number (P-04)."""
+    user = User.objects.select_related("person").get(pk=user_id)
+    if not user.email:
+        return
+    link = settings.PORTAL_BASE_URL + reverse(
+        "password_reset_confirm",
+        kwargs={
+            "uidb64": urlsafe_base64_encode(force_bytes(user.pk)),
+            "token": default_token_generator.make_token(user),
+        },
+    )
+    name = user.person.name if hasattr(user, "person") else user.get_full_name()
+    context = {"name": name, "link": link}
+    send_mail(
+        subject=_("Your account on the CQC certification personnel portal"),
+        message=render_to_string("registration/account_created_email.txt", context),
+        from_email=None,
+        recipient_list=[user.email],
+    )
+
+
+@transaction.atomic
+def evaluator_grant_lab(*, evaluator: User, lab: TestingLab, actor: User | None) -> None:
+    """Let a department evaluator evaluate the liaisons of one lab (L-10), by object permission."""
+    if evaluator.role != Role.DEPARTMENT_EVALUATOR:
+        raise ValidationError(_("Only a department evaluator can be given labs to evaluate."))
+    assign_perm("directory.evaluate_lab", evaluator, lab)
+
+
+@transaction.atomic
+def evaluator_revoke_lab(*, evaluator: User, lab: TestingLab, actor: User | None) -> None:
+    """Take a lab away from a department evaluator."""
+    remove_perm("directory.evaluate_lab", evaluator, lab)
