@@ -78,3 +78,15 @@ def world(db) -> World:
         ),
         inspector=UserFactory(username="inspector", role=Role.REGULATOR_INSPECTOR),
     )
+
+
+def pytest_collection_modifyitems(config, items):
+    """Tests marked ``postgres`` need real PostgreSQL transactions; skip them on SQLite."""
+    from django.conf import settings
+
+    if settings.DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
+        return
+    skip = pytest.mark.skip(reason="needs PostgreSQL (set DATABASE_URL)")
+    for item in items:
+        if "postgres" in item.keywords:
+            item.add_marker(skip)

@@ -20,8 +20,8 @@ ID_NUMBER_PATTERN = re.compile(r"(?<![0-9A-Za-z])(\d{6})(\d{8})(\d{3}[0-9Xx])(?!
 
 
 def normalize_id_number(value: str) -> str:
-    """The canonical form: no spaces, a trailing ``x`` made upper case."""
-    return ric.compact(value or "")
+    """The canonical form: no spaces or hyphens, a trailing ``x`` made upper case."""
+    return re.sub(r"[\s-]", "", value or "").upper()
 
 
 def validate_id_number(value: str) -> str:

@@ -58,7 +58,7 @@ class PersonViewSet(ScopedViewSet):
 
     @extend_schema(request=PersonSelfMaintainedSerializer, responses=PersonSerializer)
     @action(detail=True, methods=["patch"], url_path="self-maintained")
-    def self_maintained(self, request, pk=None):
+    def self_maintained(self, request, pk=None, **kwargs):
         """Tier (a) data (P-03), changed by the person alone."""
         person = self.get_object()
         if not can_edit_self_maintained(request.user, person):

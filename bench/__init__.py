@@ -1,0 +1,1 @@
+"""Benchmarks of cqcportal (``make bench``); see bench/README.md."""

@@ -1,0 +1,63 @@
+"""Employment numbers under real concurrency on PostgreSQL (P-02)."""
+
+import threading
+from concurrent.futures import ThreadPoolExecutor
+
+import pytest
+from django.db import close_old_connections, connection
+
+from directory import services
+from directory.models import EmploymentNumberCounter, Person
+from directory.tests.factories import PersonFactory, TestingLabFactory
+
+pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
+
+
+def _run_together(calls):
+    """Run every call in its own thread and transaction, all released at the same moment."""
+    barrier = threading.Barrier(len(calls))
+
+    def run(call):
+        try:
+            barrier.wait(timeout=10)
+            return call()
+        finally:
+            connection.close()
+
+    with ThreadPoolExecutor(max_workers=len(calls)) as pool:
+        results = list(pool.map(run, calls))
+    close_old_connections()
+    return results
+
+
+def test_simultaneous_first_hires_of_different_people_get_different_numbers():  # rule P-02
+    lab = TestingLabFactory()
+    people = [PersonFactory(lab=lab) for _ in range(12)]
+    numbers = _run_together(
+        [
+            (lambda p=p: services.person_assign_employment_number(person=p, actor=None))
+            for p in people
+        ]
+    )
+    assert len(set(numbers)) == len(people)
+    stored = set(Person.objects.values_list("employment_number", flat=True))
+    assert stored == set(numbers)
+    assert EmploymentNumberCounter.objects.get().last_value == len(people)
+
+
+def test_simultaneous_first_hires_of_one_person_give_one_number():  # rule P-02
+    person = PersonFactory()
+    numbers = _run_together(
+        [
+            (
+                lambda: services.person_assign_employment_number(
+                    person=Person.objects.get(pk=person.pk), actor=None
+                )
+            )
+            for _ in range(8)
+        ]
+    )
+    assert len(set(numbers)) == 1
+    person.refresh_from_db()
+    assert person.employment_number == numbers[0]
+    assert EmploymentNumberCounter.objects.get().last_value == 1

@@ -1,0 +1,135 @@
+"""Every URL that takes an object id answers 404 to users outside the object's scope.
+
+The walk covers every pattern of the URLconf, so a new URL is covered as soon as it exists:
+its view must name its model (``model`` on a Django view, ``queryset`` on a DRF view), and the
+model must have an entry in ``OUT_OF_SCOPE`` below, or this test fails and says so.
+"""
+
+import re
+
+import pytest
+from django.urls import URLPattern, URLResolver, get_resolver, reverse
+
+from directory.models import BranchCentre, CertificationBody, Person, TestingLab
+
+pytestmark = pytest.mark.django_db
+
+#: URL namespaces outside the walk. The Django admin answers every non-staff user with its
+#: sign-in page, whatever the object, and portal users of labs, branches and bodies are never
+#: staff (tests/test_auth.py proves that).
+EXCLUDED_NAMESPACES = {"admin"}
+
+OBJECT_ID = re.compile(r"(^pk$|_pk$|^id$|_id$|^object_id$)")
+
+#: For each model: (viewer, an object outside the viewer's scope, an object inside it or None).
+OUT_OF_SCOPE = {
+    Person: lambda w: [
+        (w.lab_a_staff, w.person_b, w.person_a),
+        (w.lab_a_staff, w.person_x, w.person_a),
+        (w.branch_n_reviewer, w.person_b, w.person_a),
+        (w.body_x_admin, w.person_y, w.person_x),
+        (w.body_x_admin, w.person_a, w.person_x),
+        (w.evaluator, w.person_b, None),
+        (w.inspector, w.person_a, w.person_x),
+    ],
+    TestingLab: lambda w: [
+        (w.lab_a_staff, w.lab_b, w.lab_a),
+        (w.branch_n_reviewer, w.lab_b, w.lab_a),
+        (w.body_x_admin, w.lab_a, None),
+        (w.evaluator, w.lab_b, None),
+    ],
+    BranchCentre: lambda w: [
+        (w.lab_a_staff, w.branch_s, w.branch_n),
+        (w.branch_n_reviewer, w.branch_s, w.branch_n),
+        (w.body_x_admin, w.branch_n, None),
+    ],
+    CertificationBody: lambda w: [
+        (w.body_x_admin, w.body_y, w.body_x),
+        (w.lab_a_staff, w.body_x, None),
+        (w.branch_n_reviewer, w.body_x, None),
+    ],
+}
+
+
+def _walk(patterns, namespace=""):
+    for entry in patterns:
+        if isinstance(entry, URLResolver):
+            inner = f"{namespace}{entry.namespace}:" if entry.namespace else namespace
+            if entry.namespace in EXCLUDED_NAMESPACES:
+                continue
+            yield from _walk(entry.url_patterns, inner)
+        elif isinstance(entry, URLPattern):
+            yield namespace, entry
+
+
+def _kwarg_names(pattern: URLPattern) -> list[str]:
+    return list(pattern.pattern.regex.groupindex)
+
+
+def _model_of(pattern: URLPattern):
+    callback = pattern.callback
+    view_class = getattr(callback, "view_class", None) or getattr(callback, "cls", None)
+    model = getattr(view_class, "model", None)
+    if model is None and getattr(view_class, "queryset", None) is not None:
+        model = view_class.queryset.model
+    return model
+
+
+def object_id_patterns():
+    found = []
+    for namespace, pattern in _walk(get_resolver().url_patterns):
+        names = _kwarg_names(pattern)
+        if any(OBJECT_ID.search(name) for name in names):
+            found.append((namespace, pattern, names))
+    return found
+
+
+def test_the_walk_finds_the_object_urls():
+    names = {f"{ns}{p.name}" for ns, p, _ in object_id_patterns()}
+    assert {"directory:person_detail", "directory:lab_detail", "person-detail"} <= names
+
+
+@pytest.mark.parametrize(
+    ("namespace", "pattern", "kwarg_names"),
+    object_id_patterns(),
+    ids=lambda v: getattr(v, "name", None) or (v if isinstance(v, str) else None),
+)
+def test_objects_outside_the_scope_answer_404(client, world, namespace, pattern, kwarg_names):
+    model = _model_of(pattern)
+    assert model is not None, f"{pattern.pattern}: its view names no model"
+    assert model in OUT_OF_SCOPE, (
+        f"{pattern.pattern}: add {model.__name__} to OUT_OF_SCOPE in {__file__}"
+    )
+    id_name = next(n for n in kwarg_names if OBJECT_ID.search(n))
+
+    def url_for(obj):
+        kwargs = {id_name: obj.pk}
+        if "format" in kwarg_names:
+            kwargs["format"] = "json"
+        return reverse(f"{namespace}{pattern.name}", kwargs=kwargs)
+
+    for viewer, foreign, own in OUT_OF_SCOPE[model](world):
+        client.force_login(viewer)
+        statuses = {
+            method: getattr(client, method)(url_for(foreign)).status_code
+            for method in ("get", "post", "patch")
+        }
+        assert set(statuses.values()) <= {404, 405}, (viewer.username, url_for(foreign), statuses)
+        assert 404 in statuses.values(), (viewer.username, url_for(foreign), statuses)
+        if own is not None:
+            status = client.get(url_for(own)).status_code
+            assert status != 404 or statuses["get"] == 405, (viewer.username, url_for(own))
+
+
+def test_a_missing_object_answers_the_same_404(client, world):
+    client.force_login(world.lab_a_staff)
+    missing_url = reverse("directory:person_detail", args=[999999])
+    forbidden_url = reverse("directory:person_detail", args=[world.person_b.pk])
+    missing, forbidden = client.get(missing_url), client.get(forbidden_url)
+    assert missing.status_code == forbidden.status_code == 404
+
+    def normalised(response, url):
+        body = response.content.replace(url.encode(), b"URL")
+        return re.sub(rb'name="csrfmiddlewaretoken" value="[^"]+"', b"", body)
+
+    assert normalised(missing, missing_url) == normalised(forbidden, forbidden_url)
