@@ -92,14 +92,17 @@ COMPOSE_ENV = {
 }
 
 
-def run_compose_config(command: list[str], env: dict[str, str]) -> subprocess.CompletedProcess:
+def run_compose_config(
+    command: list[str], env: dict[str, str], env_file: Path
+) -> subprocess.CompletedProcess:
+    """``config`` with an empty env file, so a stray .env cannot supply what the test removes."""
     return subprocess.run(
         [
             *command,
             "--project-directory",
             str(ROOT),
             "--env-file",
-            os.devnull,
+            str(env_file),
             "-f",
             str(COMPOSE_FILE),
             "config",
@@ -117,21 +120,26 @@ def compose_base_env() -> dict[str, str]:
     return {
         key: value
         for key, value in os.environ.items()
-        if not key.startswith(("DJANGO_", "POSTGRES_", "CELERY_", "GUNICORN_", "WEB_"))
+        if not key.startswith(
+            ("DJANGO_", "POSTGRES_", "CELERY_", "GUNICORN_", "WEB_", "CQCPORTAL_")
+        )
         and key not in {"DATABASE_URL", "REDIS_URL"}
     }
 
 
 @pytest.fixture
-def compose():
+def compose(tmp_path):
+    """Runs ``config`` on docker-compose.yml with the given environment."""
     command = compose_command()
     if command is None:
         pytest.skip("neither `docker compose` nor `docker-compose` is installed")
-    return command
+    env_file = tmp_path / "empty.env"
+    env_file.write_text("")
+    return lambda env: run_compose_config(command, env, env_file)
 
 
 def test_compose_file_validates_with_the_full_stack(compose):
-    result = run_compose_config(compose, {**compose_base_env(), **COMPOSE_ENV})
+    result = compose({**compose_base_env(), **COMPOSE_ENV})
     assert result.returncode == 0, result.stderr
     config = yaml.safe_load(result.stdout)
 
@@ -168,6 +176,6 @@ def test_compose_file_validates_with_the_full_stack(compose):
 def test_compose_file_has_no_default_for_secrets(compose, missing):
     env = {**compose_base_env(), **COMPOSE_ENV}
     del env[missing]
-    result = run_compose_config(compose, env)
+    result = compose(env)
     assert result.returncode != 0
     assert missing in result.stderr

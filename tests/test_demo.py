@@ -1,0 +1,53 @@
+"""The demo: idempotent, a user for every role, each able to sign in and see a dashboard."""
+
+import pytest
+from django.core.management import call_command
+from django.urls import reverse
+
+from directory.constants import Role
+from directory.demo import DEMO_PASSWORD
+from directory.models import BranchCentre, Person, TestingLab, User
+
+pytestmark = pytest.mark.django_db
+
+
+def _counts():
+    return (User.objects.count(), Person.objects.count(), TestingLab.objects.count(),
+            BranchCentre.objects.count())
+
+
+def test_seed_demo_is_idempotent(capsys):
+    call_command("seed_demo")
+    first = _counts()
+    call_command("seed_demo")
+    assert _counts() == first
+    out = capsys.readouterr().out
+    assert DEMO_PASSWORD in out and "reviewer.beijing" in out
+
+
+def test_demo_has_a_user_for_every_role():
+    call_command("seed_demo")
+    roles = set(User.objects.values_list("role", flat=True))
+    assert roles == set(Role.values)
+
+
+def test_demo_labs_have_business_scopes():
+    call_command("seed_demo")
+    assert all(lab.business_scope.exists() for lab in TestingLab.objects.all())
+
+
+@pytest.mark.parametrize("language", ["zh-hans", "en"])
+def test_every_demo_user_signs_in_and_sees_a_dashboard(client, language):
+    call_command("seed_demo")
+    for user in User.objects.all():
+        client.cookies.load({"django_language": language})
+        response = client.post(
+            reverse("login"), {"username": user.username, "password": DEMO_PASSWORD}
+        )
+        assert response.status_code == 302, user.username
+        dashboard = client.get(reverse("dashboard"), HTTP_ACCEPT_LANGUAGE=language)
+        assert dashboard.status_code == 200
+        assert dashboard.context["cards"], f"{user.username} sees an empty dashboard"
+        html_lang = 'lang="zh-CN"' if language == "zh-hans" else 'lang="en"'
+        assert html_lang in dashboard.content.decode()
+        client.post(reverse("logout"))

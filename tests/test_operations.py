@@ -1,0 +1,98 @@
+"""Operations: health check, settings of the embedded default, ID numbers kept out of logs."""
+
+import logging
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from django.test import override_settings
+from django.urls import reverse
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+@pytest.mark.django_db
+def test_healthz_reports_the_database(client):
+    response = client.get(reverse("healthz"))
+    assert response.status_code == 200
+    body = response.json()
+    assert body["status"] == "ok"
+    assert body["checks"]["database"] == "ok"
+
+
+@pytest.mark.django_db
+def test_healthz_reports_redis_when_configured(client, settings):
+    if not settings.REDIS_URL:
+        assert client.get(reverse("healthz")).json()["checks"]["redis"] == "not configured"
+    else:
+        assert client.get(reverse("healthz")).json()["checks"]["redis"] == "ok"
+
+
+@pytest.mark.django_db
+def test_healthz_answers_503_when_redis_is_down(client):
+    with override_settings(REDIS_URL="redis://127.0.0.1:1/0"):
+        response = client.get(reverse("healthz"))
+    assert response.status_code == 503
+    assert response.json()["checks"]["redis"].startswith("error")
+
+
+def _settings_in_subprocess(env_overrides: dict[str, str], expression: str) -> str:
+    env = {k: v for k, v in os.environ.items()
+           if k not in {"DATABASE_URL", "REDIS_URL", "DJANGO_SECRET_KEY"}}
+    env.update(env_overrides)
+    env["DJANGO_SETTINGS_MODULE"] = "cqcportal.settings.local"
+    code = f"import django; django.setup(); from django.conf import settings as s; print({expression})"
+    result = subprocess.run(
+        [sys.executable, "-c", code], cwd=ROOT, env=env, capture_output=True, text=True,
+        check=True, timeout=60,
+    )
+    return result.stdout.strip()
+
+
+def test_embedded_default_needs_no_variable():
+    out = _settings_in_subprocess(
+        {},
+        "s.DATABASES['default']['ENGINE'], s.CELERY_TASK_ALWAYS_EAGER, s.EMAIL_BACKEND, "
+        "s.DEBUG, s.TIME_ZONE, s.USE_TZ, s.LANGUAGE_CODE",
+    )
+    assert out == (
+        "django.db.backends.sqlite3 True django.core.mail.backends.console.EmailBackend "
+        "True Asia/Shanghai True zh-hans"
+    )
+
+
+def test_database_and_redis_urls_switch_to_postgresql_and_redis():
+    out = _settings_in_subprocess(
+        {"DATABASE_URL": "postgres://u@db:5432/x", "REDIS_URL": "redis://r:6379/0"},
+        "s.DATABASES['default']['ENGINE'], bool(s.DATABASES['default']['OPTIONS']['pool']), "
+        "s.DATABASES['default']['CONN_MAX_AGE'], s.CELERY_BROKER_URL, s.CELERY_TASK_ALWAYS_EAGER, "
+        "s.CACHES['default']['BACKEND']",
+    )
+    assert out == (
+        "django.db.backends.postgresql True 0 redis://r:6379/0 False "
+        "django.core.cache.backends.redis.RedisCache"
+    )
+
+
+def test_id_numbers_never_reach_the_log(caplog, capsys):  # rule P-04
+    from directory.log_filters import MaskIdNumbersFilter
+
+    logger = logging.getLogger("cqcportal.test")
+    handler = logging.StreamHandler(sys.stderr)
+    handler.addFilter(MaskIdNumbersFilter())
+    logger.addHandler(handler)
+    try:
+        logger.warning("sign-in failed for %s", "11010519850307006X")
+    finally:
+        logger.removeHandler(handler)
+    err = capsys.readouterr().err
+    assert "11010519850307006X" not in err
+    assert "110105********006X" in err
+
+
+def test_the_configured_console_handler_masks_id_numbers():  # rule P-04
+    from django.conf import settings
+
+    assert "mask_id_numbers" in settings.LOGGING["handlers"]["console"]["filters"]
