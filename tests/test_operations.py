@@ -96,3 +96,18 @@ def test_the_configured_console_handler_masks_id_numbers():  # rule P-04
     from django.conf import settings
 
     assert "mask_id_numbers" in settings.LOGGING["handlers"]["console"]["filters"]
+
+
+def test_celery_workers_keep_the_masking_filter():  # rule P-04
+    code = (
+        "import django, logging, sys; django.setup();"
+        "from cqcportal.celery import app; app.log.setup(loglevel='INFO');"
+        "logging.getLogger('x').warning('id %s', '11010519850307006X')"
+    )
+    env = {**os.environ, "DJANGO_SETTINGS_MODULE": "cqcportal.settings.local"}
+    result = subprocess.run(
+        [sys.executable, "-c", code], cwd=ROOT, env=env, capture_output=True, text=True,
+        check=True, timeout=60,
+    )
+    assert "110105********006X" in result.stderr
+    assert "11010519850307006X" not in result.stderr + result.stdout

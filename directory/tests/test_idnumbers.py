@@ -4,6 +4,7 @@ import datetime
 
 import pytest
 from django.core.exceptions import ValidationError
+from django.utils import translation
 
 from directory import services
 from directory.idnumbers import (
@@ -38,11 +39,17 @@ def test_check_digit_x_is_accepted():  # rule P-01
     ],
 )
 def test_invalid_id_numbers_get_a_clear_message(number, code, words):  # rule P-01
-    with pytest.raises(ValidationError) as caught:
+    with translation.override("en"), pytest.raises(ValidationError) as caught:
         validate_id_number(number)
     error = caught.value.error_list[0]
     assert error.code == code
     assert words in caught.value.messages[0]
+
+
+def test_messages_speak_the_users_language():  # rule P-01
+    with translation.override("zh-hans"), pytest.raises(ValidationError) as caught:
+        validate_id_number("110105199001010028")
+    assert "校验" in caught.value.messages[0]
 
 
 def _with_check_digit(first17: str) -> str:
