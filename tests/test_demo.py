@@ -12,8 +12,12 @@ pytestmark = pytest.mark.django_db
 
 
 def _counts():
-    return (User.objects.count(), Person.objects.count(), TestingLab.objects.count(),
-            BranchCentre.objects.count())
+    return (
+        User.objects.count(),
+        Person.objects.count(),
+        TestingLab.objects.count(),
+        BranchCentre.objects.count(),
+    )
 
 
 def test_seed_demo_is_idempotent(capsys):

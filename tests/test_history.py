@@ -27,7 +27,7 @@ def test_timeline_never_shows_the_id_number(world):  # rule P-04
     person = world.person_a
     services.person_update_self_maintained(person=person, actor=None, phone="1")
     for entry in timeline_for(person):
-        for label, old, new in entry.changes:
+        for _label, old, new in entry.changes:
             assert person.id_number not in old + new
 
 
@@ -59,8 +59,9 @@ def test_detail_pages_show_the_timeline(client, world):
 
 
 def test_nothing_that_matters_can_be_deleted_in_the_admin(rf, world):
-    superuser = UserFactory(username="root", role=Role.TRAINING_ADMIN, is_superuser=True,
-                            is_staff=True)
+    superuser = UserFactory(
+        username="root", role=Role.TRAINING_ADMIN, is_superuser=True, is_staff=True
+    )
     request = rf.get("/")
     request.user = superuser
     for model, model_admin in admin.site._registry.items():

@@ -39,14 +39,24 @@ def test_healthz_answers_503_when_redis_is_down(client):
 
 
 def _settings_in_subprocess(env_overrides: dict[str, str], expression: str) -> str:
-    env = {k: v for k, v in os.environ.items()
-           if k not in {"DATABASE_URL", "REDIS_URL", "DJANGO_SECRET_KEY"}}
+    env = {
+        k: v
+        for k, v in os.environ.items()
+        if k not in {"DATABASE_URL", "REDIS_URL", "DJANGO_SECRET_KEY"}
+    }
     env.update(env_overrides)
     env["DJANGO_SETTINGS_MODULE"] = "cqcportal.settings.local"
-    code = f"import django; django.setup(); from django.conf import settings as s; print({expression})"
+    code = (
+        f"import django; django.setup(); from django.conf import settings as s; print({expression})"
+    )
     result = subprocess.run(
-        [sys.executable, "-c", code], cwd=ROOT, env=env, capture_output=True, text=True,
-        check=True, timeout=60,
+        [sys.executable, "-c", code],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        check=True,
+        timeout=60,
     )
     return result.stdout.strip()
 
@@ -106,8 +116,13 @@ def test_celery_workers_keep_the_masking_filter():  # rule P-04
     )
     env = {**os.environ, "DJANGO_SETTINGS_MODULE": "cqcportal.settings.local"}
     result = subprocess.run(
-        [sys.executable, "-c", code], cwd=ROOT, env=env, capture_output=True, text=True,
-        check=True, timeout=60,
+        [sys.executable, "-c", code],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        check=True,
+        timeout=60,
     )
     assert "110105********006X" in result.stderr
     assert "11010519850307006X" not in result.stderr + result.stdout

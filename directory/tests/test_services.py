@@ -84,9 +84,7 @@ def test_invalid_email_is_refused_and_nothing_stored(world):  # rule P-03
 )
 def test_a_role_is_bound_to_exactly_its_organisation(world, role, orgs_factory):
     with pytest.raises(ValidationError):
-        services.user_create_staff(
-            username="x", role=role, actor=None, orgs=orgs_factory(world)
-        )
+        services.user_create_staff(username="x", role=role, actor=None, orgs=orgs_factory(world))
     assert not User.objects.filter(username="x").exists()
 
 
@@ -95,7 +93,9 @@ def test_the_database_refuses_a_user_bound_to_the_wrong_organisation(world):
         User.objects.create(username="bad", role=Role.LAB_STAFF, branch=world.branch_n)
 
 
-def test_first_account_is_the_id_number_with_a_set_password_link(world, django_capture_on_commit_callbacks):  # noqa: E501 rule L-08
+def test_first_account_is_the_id_number_with_a_set_password_link(  # rule L-08
+    world, django_capture_on_commit_callbacks
+):
     person = world.person_a
     with django_capture_on_commit_callbacks(execute=True):
         user, created = services.person_account_ensure(person=person, actor=world.branch_n_reviewer)
