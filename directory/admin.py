@@ -11,6 +11,7 @@ from .models import (
     CertificationBody,
     CertificationField,
     Department,
+    EmploymentNumberCounter,
     Person,
     TestingLab,
     User,
@@ -101,3 +102,16 @@ class PortalUserAdmin(NoDeleteMixin, UserAdmin, SimpleHistoryAdmin):
 
         name = user.username
         return mask_id_number(name) if len(name) == 18 and name[:17].isdigit() else name
+
+
+@admin.register(EmploymentNumberCounter)
+class EmploymentNumberCounterAdmin(NoDeleteMixin, admin.ModelAdmin):
+    """Read-only: numbers are drawn by ``person_assign_employment_number`` alone (P-02)."""
+
+    list_display = ["pk", "last_value"]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False

@@ -11,7 +11,7 @@ from .models import Person
 
 @card({Role.PERSON})
 def my_data(user):
-    person = Person.objects.filter(user=user).first()
+    person = selectors.own_person(user=user)
     if person is None:
         return None
     missing = [

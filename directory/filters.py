@@ -9,7 +9,7 @@ from .selectors import lab_list
 
 
 def _labs_in_scope(request):
-    return lab_list(user=request.user).only("id", "name")
+    return lab_list(user=request.user).select_related(None).only("id", "name")
 
 
 class PersonFilter(django_filters.FilterSet):

@@ -98,6 +98,13 @@ def person_list(*, user: User) -> QuerySet[Person]:
     return people.filter(user=user)
 
 
+def own_person(*, user: User) -> Person | None:
+    """The person record behind a signed-in account, if there is one."""
+    if not user.is_authenticated:
+        return None
+    return Person.objects.select_related("lab", "body").filter(user=user).first()
+
+
 def get_in_scope_or_404(queryset: QuerySet, pk: object):
     """Fetch one object of a scoped queryset; 404 alike for missing and out-of-scope."""
     try:

@@ -78,7 +78,7 @@ class MyProfileView(LoginRequiredMixin, View):
     template_name = "directory/my_profile.html"
 
     def _person(self):
-        person = Person.objects.filter(user=self.request.user).select_related("lab", "body").first()
+        person = selectors.own_person(user=self.request.user)
         if person is None:
             raise Http404
         return person
@@ -90,7 +90,10 @@ class MyProfileView(LoginRequiredMixin, View):
 
     def post(self, request):
         person = self._person()
-        form = SelfMaintainedDataForm(request.POST, instance=Person.objects.get(pk=person.pk))
+        # The form validates a copy; the service alone writes the person.
+        form = SelfMaintainedDataForm(
+            request.POST, instance=selectors.own_person(user=request.user)
+        )
         if form.is_valid():
             try:
                 services.person_update_self_maintained(
