@@ -11,6 +11,7 @@ from pathlib import Path
 
 import pytest
 from django.conf import settings
+from django.db import connections
 
 from directory.demo import DEMO_PASSWORD, seed_directory
 from directory.models import Person
@@ -45,11 +46,25 @@ pytestmark = [
 
 
 @pytest.fixture(scope="module")
-def browser():
+def browser(django_db_setup, django_db_blocker):
+    """One Chromium for the module.
+
+    Playwright's sync API leaves an event loop running in this thread, and Django's
+    connection handler (an asgiref ``Local``) then hands out fresh connection objects: ones
+    without the serialized test data that ``serialized_rollback`` restores, and, on SQLite,
+    not the in-memory connection the live server must share. So the connections the test
+    database was set up on are kept in use while the browser runs.
+    """
+    with django_db_blocker.unblock():
+        wrappers = {alias: connections[alias] for alias in connections}
     with sync_api.sync_playwright() as playwright:
+        for alias, wrapper in wrappers.items():
+            connections[alias] = wrapper
         browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
         yield browser
         browser.close()
+        for alias in wrappers:
+            del connections[alias]
 
 
 @pytest.fixture
@@ -105,6 +120,7 @@ def test_reviewer_signs_in_and_switches_language(page, live_server, demo):
     expect(cards).not_to_contain_text("上海电子电器检测所")
     screenshot(page, "dashboard-reviewer-zh.png")
 
+    expect(page.get_by_test_id("lang-en")).to_have_text("English")  # in its own name
     page.get_by_test_id("lang-en").click()
     expect(page.locator("html")).to_have_attribute("lang", "en")
     expect(title).to_contain_text("Dashboard")
@@ -113,6 +129,7 @@ def test_reviewer_signs_in_and_switches_language(page, live_server, demo):
     expect(page.get_by_role("button", name="Sign out")).to_be_visible()
     screenshot(page, "dashboard-reviewer-en.png")
 
+    expect(page.get_by_test_id("lang-zh-hans")).to_have_text("简体中文")
     page.get_by_test_id("lang-zh-hans").click()
     expect(page.locator("html")).to_have_attribute("lang", "zh-CN")
     expect(title).to_contain_text("工作台")
