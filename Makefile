@@ -27,7 +27,8 @@ format: venv
 	$(VENV)/bin/ruff format .
 
 system-packages: ## Debian packages: a CJK font, libharfbuzz-subset0, gettext (installs as root)
-	@missing=$$(for p in $(APT_PACKAGES) $(EXTRA_APT); do dpkg-query -W -f='$${Status}' $$p 2>/dev/null | grep -q "ok installed" || echo $$p; done); \
+	@missing=$$(for p in $(APT_PACKAGES) $(EXTRA_APT); do dpkg-query -W -f='$${Status}' $$p 2>/dev/null | grep -q "ok installed" || echo $$p; done; \
+	  $(PYTHON) -c "import venv, ensurepip" 2>/dev/null || echo python3-venv); \
 	if [ -n "$$missing" ]; then \
 	  if [ "$$(id -u)" = 0 ]; then \
 	    echo "Installing Debian packages: $$missing"; \
