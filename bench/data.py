@@ -31,9 +31,17 @@ BRANCH_NAMES = (
     "江苏分中心",
     "浙江分中心",
 )
-SURNAMES = "王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗郑梁谢宋唐许韩冯邓曹彭曾肖田董袁潘于蒋蔡余杜叶程"
+SURNAMES = (
+    "王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗郑梁谢宋唐许韩冯邓曹彭曾肖田董袁潘于蒋蔡余杜叶程"
+)
 GIVEN = "伟芳娜秀英敏静丽强磊军洋勇艳杰娟涛明超兰霞平刚桂英华玉萍红娥玲飞鹏辉宇浩凯健俊帆"
-LAB_KINDS = ("电器安全检测实验室", "电子电器检测所", "节能产品检测中心", "环保材料检测站", "农产品质量检测中心")
+LAB_KINDS = (
+    "电器安全检测实验室",
+    "电子电器检测所",
+    "节能产品检测中心",
+    "环保材料检测站",
+    "农产品质量检测中心",
+)
 SCOPES = (
     ("CCC", "CQC_MARK", "ROHS", "PSE"),
     ("CCC", "CB", "CE"),
@@ -167,9 +175,7 @@ def ensure_organisations() -> tuple[list[int], object]:
                 role=Role.BRANCH_REVIEWER,
                 actor=None,
                 first_name="基准 审核员",
-                orgs=services.Organisations(
-                    branch=BranchCentre.objects.get(code=REVIEWER_BRANCH)
-                ),
+                orgs=services.Organisations(branch=BranchCentre.objects.get(code=REVIEWER_BRANCH)),
             )
     lab_ids = list(
         TestingLab.objects.order_by("uscc").values_list("pk", flat=True)

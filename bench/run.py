@@ -20,12 +20,15 @@ from __future__ import annotations
 import argparse
 import cProfile
 import io
+import logging
 import os
+import platform
 import pstats
 import re
 import statistics
 import sys
 import time
+import warnings
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -45,21 +48,24 @@ DETAIL_LINK = re.compile(r'href="/directory/people/(\d+)/"')
 
 
 def database_url() -> str:
+    """The benchmark's own database: never the one DATABASE_URL names."""
     if os.environ.get("BENCH_DATABASE_URL"):
         return os.environ["BENCH_DATABASE_URL"]
     import psycopg
 
     server = os.environ.get("DATABASE_URL") or f"{DEFAULT_SERVER}/{BENCH_DB}"
-    if not server.startswith(("postgres://", "postgresql://")):
+    if not server.startswith(("postgres://", "postgresql://", "pgsql://")):
         raise SystemExit(f"The benchmark needs PostgreSQL; DATABASE_URL is {server!r}.")
-    params = psycopg.conninfo.conninfo_to_dict(server)
-    params["dbname"] = BENCH_DB
+    params = psycopg.conninfo.conninfo_to_dict(server.replace("pgsql://", "postgres://", 1))
     user = params.get("user", "")
     password = f":{params['password']}" if params.get("password") else ""
     auth = f"{user}{password}@" if user else ""
     host = params.get("host", "127.0.0.1")
     port = params.get("port", "5432")
     return f"postgres://{auth}{host}:{port}/{BENCH_DB}"
+
+
+# --- Measuring -------------------------------------------------------------------------------
 
 
 @dataclass
@@ -73,8 +79,8 @@ class Measure:
     bare_ms: float = 0.0
     full_sql_ms: float = 0.0
     bare_sql_ms: float = 0.0
-    same_rows: bool = False
     rows: int = 0
+    same_rows: bool = False
 
     @property
     def ratio(self) -> float:
@@ -88,8 +94,8 @@ def _get(client, url: str):
     return response
 
 
-def count_queries(client, url: str) -> tuple[int, list[str], float, str]:
-    """Queries of one request, their SQL, their summed time (ms) and the page's HTML."""
+def count_queries(client, url: str) -> tuple[list[str], float, str]:
+    """The SQL of one request, the time spent in it (ms) and the page's HTML."""
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
 
@@ -104,8 +110,8 @@ def count_queries(client, url: str) -> tuple[int, list[str], float, str]:
 
     with CaptureQueriesContext(connection) as ctx, connection.execute_wrapper(timed):
         response = _get(client, url)
-    sqls = [q["sql"] for q in ctx.captured_queries]
-    return len(sqls), sqls, sum(spent) * 1000, response.content.decode()
+    sqls = [query["sql"] for query in ctx.captured_queries]
+    return sqls, sum(spent) * 1000, response.content.decode()
 
 
 def time_requests(client, urls: list[str], n: int, warmup: int) -> dict[str, float]:
@@ -115,28 +121,35 @@ def time_requests(client, urls: list[str], n: int, warmup: int) -> dict[str, flo
             _get(client, url)
     samples: dict[str, list[float]] = {url: [] for url in urls}
     for i in range(n):
-        for url in urls if i % 2 == 0 else reversed(urls):
+        for url in urls if i % 2 == 0 else urls[::-1]:
             started = time.perf_counter()
             _get(client, url)
             samples[url].append((time.perf_counter() - started) * 1000)
     return {url: statistics.median(values) for url, values in samples.items()}
 
 
-def measure_size(client, size: int, people_in_branch: int, n: int, warmup: int) -> list[Measure]:
-    pages = [1, max(1, -(-people_in_branch // PAGE_SIZE) // 2)]
+def measure_pages(client, size: int, pages: list[int], n: int, warmup: int) -> list[Measure]:
     measures = []
     for page in pages:
         m = Measure(size=size, page=page)
         full_url, bare_url = f"{FULL_URL}?page={page}", f"{BARE_URL}?page={page}"
         _get(client, full_url), _get(client, bare_url)  # a first request fills the caches
-        m.full_queries, m.full_sql, m.full_sql_ms, full_html = count_queries(client, full_url)
-        m.bare_queries, _sql, m.bare_sql_ms, bare_html = count_queries(client, bare_url)
+        m.full_sql, m.full_sql_ms, full_html = count_queries(client, full_url)
+        bare_sql, m.bare_sql_ms, bare_html = count_queries(client, bare_url)
+        m.full_queries, m.bare_queries = len(m.full_sql), len(bare_sql)
         full_rows, bare_rows = DETAIL_LINK.findall(full_html), DETAIL_LINK.findall(bare_html)
-        m.same_rows, m.rows = full_rows == bare_rows and len(full_rows) == PAGE_SIZE, len(bare_rows)
+        m.rows = len(full_rows)
+        m.same_rows = full_rows == bare_rows and len(full_rows) == PAGE_SIZE
         medians = time_requests(client, [full_url, bare_url], n, warmup)
         m.full_ms, m.bare_ms = medians[full_url], medians[bare_url]
         measures.append(m)
     return measures
+
+
+def pages_for(size: int) -> list[int]:
+    """Page 1 and the middle page of the reviewer's branch (a tenth of the people)."""
+    pages = -(-(size // data.BRANCHES) // PAGE_SIZE)
+    return [1, max(1, pages // 2)]
 
 
 def probe_people_list(client) -> str | None:
@@ -149,8 +162,6 @@ def probe_people_list(client) -> str | None:
     Returns a note of the patch, or None when the page works as it is.
     """
     from django.core.exceptions import FieldError
-
-    import logging
 
     request_log = logging.getLogger("django.request")
     level = request_log.level
@@ -168,76 +179,87 @@ def probe_people_list(client) -> str | None:
         PersonFilter.base_filters["lab"].queryset = labs_in_scope
         _get(client, FULL_URL)
         return (
-            f"{FULL_URL} raised FieldError ({error}). Measured with the lab choices of "
-            "directory/filters.py patched in this process to "
+            f"GET {FULL_URL} raises FieldError: {error} (directory/filters.py, "
+            '_labs_in_scope: lab_list() select_related("branch") + .only("id", "name")). '
+            "Measured with it patched in this process to "
             '`lab_list(user=request.user).select_related(None).only("id", "name")`.'
         )
     finally:
         request_log.setLevel(level)
 
 
-def profile_page(client, url: str, n: int, sort: str = "cumulative") -> str:
+def profile_page(client, url: str, n: int) -> str:
     profiler = cProfile.Profile()
     profiler.enable()
     for _ in range(n):
         _get(client, url)
     profiler.disable()
     out = io.StringIO()
-    stats = pstats.Stats(profiler, stream=out).strip_dirs().sort_stats(sort)
-    stats.print_stats(45)
+    pstats.Stats(profiler, stream=out).strip_dirs().sort_stats("cumulative").print_stats(40)
     return out.getvalue()
 
 
-def print_report(measures: list[Measure], n: int, sizes: tuple[int, int]) -> None:
-    line = "-" * 100
+# --- Reporting -------------------------------------------------------------------------------
+
+RULE = "-" * 104
+
+
+def print_table(title: str, measures: list[Measure]) -> None:
     print()
-    print(f"People list of a branch reviewer ({FULL_URL}), {n} timed requests each, interleaved")
-    print(line)
+    print(title)
+    print(RULE)
     print(
-        f"{'people':>8} {'page':>5} {'rows':>5} {'queries':>8} {'bare q':>7} "
-        f"{'full ms':>9} {'bare ms':>9} {'ratio':>7} {'full SQL ms':>12} {'bare SQL ms':>12}"
-        f" {'same rows':>10}"
+        f"{'people':>8} {'page':>5} {'rows':>5} {'queries':>8} {'bare q':>7} {'full ms':>9} "
+        f"{'bare ms':>9} {'ratio':>7} {'full SQL ms':>12} {'bare SQL ms':>12} {'same rows':>10}"
     )
-    print(line)
+    print(RULE)
     for m in measures:
         print(
             f"{m.size:>8,} {m.page:>5} {m.rows:>5} {m.full_queries:>8} {m.bare_queries:>7} "
             f"{m.full_ms:>9.2f} {m.bare_ms:>9.2f} {m.ratio:>7.2f} {m.full_sql_ms:>12.2f} "
             f"{m.bare_sql_ms:>12.2f} {'yes' if m.same_rows else 'NO':>10}"
         )
-    print(line)
-    small = {m.page_role: m for m in _with_roles(measures, sizes[0])}
-    large = {m.page_role: m for m in _with_roles(measures, sizes[1])}
-    constant = all(small[r].full_queries == large[r].full_queries for r in small) and (
-        small["first"].full_queries == small["middle"].full_queries
-    )
-    counts = ", ".join(
-        f"{r} page {small[r].full_queries} -> {large[r].full_queries}" for r in ("first", "middle")
+    print(RULE)
+
+
+def verdicts(measures: list[Measure], small: int, large: int) -> tuple[bool, bool]:
+    at = {size: [m for m in measures if m.size == size] for size in (small, large)}
+    counts = [m.full_queries for m in at[small] + at[large]]
+    constant = len(set(counts)) == 1
+    described = ", ".join(
+        f"{label} page {a.full_queries} -> {b.full_queries}"
+        for label, a, b in zip(("first", "middle"), at[small], at[large], strict=True)
     )
     print(
-        f"Queries per page constant ({sizes[0]:,} -> {sizes[1]:,} people): "
-        f"{counts}  [{'PASS' if constant else 'FAIL'}]"
+        f"Queries per page constant ({small:,} -> {large:,} people): {described}"
+        f"  [{'PASS' if constant else 'FAIL'}]"
     )
-    worst = max(large.values(), key=lambda m: m.ratio)
-    ok = worst.ratio <= TARGET_RATIO
-    ratios = ", ".join(f"page {m.page} {m.ratio:.2f}" for m in large.values())
+    ratios = ", ".join(f"page {m.page} {m.ratio:.2f}" for m in at[large])
+    fast = all(m.ratio <= TARGET_RATIO for m in at[large])
     print(
-        f"Median time ratio full/bare at {sizes[1]:,} people (target <= {TARGET_RATIO}): "
-        f"{ratios}  [{'PASS' if ok else 'FAIL'}]"
+        f"Median time full/bare at {large:,} people (target <= {TARGET_RATIO}): {ratios}"
+        f"  [{'PASS' if fast else 'FAIL'}]"
     )
     if not all(m.same_rows for m in measures):
         print("WARNING: the bare view did not show the same rows as the people list.")
-    print()
-    print("Queries of one people-list request:")
-    for i, statement in enumerate(large["middle"].full_sql, 1):
-        print(f"  {i}. {statement[:160]}{'...' if len(statement) > 160 else ''}")
+    return constant, fast
 
 
-def _with_roles(measures: list[Measure], size: int) -> list[Measure]:
-    chosen = [m for m in measures if m.size == size]
-    for m, role in zip(chosen, ("first", "middle"), strict=True):
-        m.page_role = role
-    return chosen
+def machine() -> str:
+    import django
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        cursor.execute("SHOW server_version")
+        pg = cursor.fetchone()[0]
+    load = ", ".join(f"{x:.2f}" for x in os.getloadavg())
+    return (
+        f"{os.cpu_count()} CPUs, load average {load}; Python {platform.python_version()}, "
+        f"Django {django.get_version()}, PostgreSQL {pg}"
+    )
+
+
+# --- Main ------------------------------------------------------------------------------------
 
 
 def main() -> int:
@@ -247,41 +269,47 @@ def main() -> int:
     parser.add_argument("--warmup", type=int, default=10, help="untimed requests per page first")
     parser.add_argument("--small", type=int, default=10_000, help="people at the first size")
     parser.add_argument("--large", type=int, default=100_000, help="people at the second size")
+    parser.add_argument(
+        "--proposals", action="store_true", help="also measure with bench/proposals.py applied"
+    )
     parser.add_argument("--profile", action="store_true", help="cProfile the full page at the end")
     args = parser.parse_args()
+    if args.small >= args.large or args.small < data.BRANCHES * PAGE_SIZE:
+        parser.error("need 500 <= --small < --large")
 
     url = database_url()
     os.environ["DATABASE_URL"] = url
     os.environ["DJANGO_SETTINGS_MODULE"] = "cqcportal.settings.test"
+    warnings.filterwarnings("ignore", message="No directory at")
     created = data.ensure_database(url, fresh=args.fresh)
 
     import django
 
     django.setup()
+    logging.getLogger("axes").setLevel(logging.WARNING)  # force_login's lines are noise here
     from django.core.management import call_command
     from django.db import connections
     from django.test import Client
     from django.test.utils import override_settings
 
     override_settings(ROOT_URLCONF="bench.urls").enable()
+    print(f"Database {url.rsplit('@', 1)[-1]} ({'created' if created else 'reused'})")
 
     def migrate() -> None:
         started = time.perf_counter()
         call_command("migrate", interactive=False, verbosity=0)
-        print(f"migrate: {time.perf_counter() - started:.1f} s")
+        print(f"  migrate: {time.perf_counter() - started:.1f} s")
 
-    host = url.rsplit("@", 1)[-1]
-    print(f"Database: {host} ({'created' if created else 'reused'})")
     migrate()
     started = time.perf_counter()
     people = data.generate_people(args.large)
-    print(f"generated {len(people):,} people in {time.perf_counter() - started:.1f} s")
+    print(f"  generated {len(people):,} people in {time.perf_counter() - started:.1f} s")
     try:
         lab_ids, reviewer = data.ensure_organisations()
         if not data.people_consistent(people):
             raise RuntimeError("the person table holds other data")
     except RuntimeError as error:
-        print(f"{error}: recreating the database")
+        print(f"  {error}: recreating the database")
         for conn in connections.all():
             conn.close()
             if hasattr(conn, "close_pool"):
@@ -294,21 +322,49 @@ def main() -> int:
     client.force_login(reviewer)
     patch_note = probe_people_list(client)
     if patch_note:
-        print(f"\n*** THE PEOPLE LIST IS BROKEN: {patch_note}\n")
+        print(f"\n*** THE PEOPLE LIST IS BROKEN. {patch_note}\n")
+
     measures: list[Measure] = []
     for size in (args.small, args.large):
-        note = data.fill_people(people, size, lab_ids)
-        print(f"{size:,} people: {note}")
-        in_branch = size // data.BRANCHES
-        measures += measure_size(client, size, in_branch, args.requests, args.warmup)
+        print(f"  {size:,} people: {data.fill_people(people, size, lab_ids)}")
+        measures += measure_pages(client, size, pages_for(size), args.requests, args.warmup)
 
-    print_report(measures, args.requests, (args.small, args.large))
+    print(f"\nMachine: {machine()}")
+    print_table(
+        f"People list of a branch reviewer ({FULL_URL}) vs bare values() view; "
+        f"median of {args.requests} interleaved requests",
+        measures,
+    )
+    verdicts(measures, args.small, args.large)
+    print("\nQueries of one people-list request:")
+    for i, statement in enumerate(measures[-1].full_sql, 1):
+        print(f"  {i}. {statement[:150]}{'...' if len(statement) > 150 else ''}")
+
+    if args.proposals:
+        from bench import proposals
+
+        print("\nWhat-if, at the same size, with bench/proposals.py applied in this process:")
+        steps = [("P1",), ("P1", "P2"), ("P1", "P2", "P3"), tuple(proposals.PROPOSALS)]
+        for keys in steps:
+            with proposals.applied(keys):
+                what = measure_pages(
+                    client, args.large, pages_for(args.large), args.requests, args.warmup
+                )
+            ratios = ", ".join(
+                f"page {m.page}: {m.full_ms:.2f} / {m.bare_ms:.2f} ms = {m.ratio:.2f}"
+                f" ({m.full_queries} queries{'' if m.same_rows else ', ROWS DIFFER'})"
+                for m in what
+            )
+            print(f"  {'+'.join(keys):12} {ratios}")
+        for key, text in proposals.PROPOSALS.items():
+            print(f"  {key}: {text}")
+
     if patch_note:
         print(f"\n*** NOTE: {patch_note}")
     if args.profile:
-        middle = measures[-1].page
-        print(f"\ncProfile of {args.requests} requests of {FULL_URL}?page={middle}:")
-        print(profile_page(client, f"{FULL_URL}?page={middle}", args.requests))
+        page_url = f"{FULL_URL}?page={measures[-1].page}"
+        print(f"\ncProfile of {args.requests} requests of {page_url}:")
+        print(profile_page(client, page_url, args.requests))
     return 0
 
 

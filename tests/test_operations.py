@@ -38,19 +38,17 @@ def test_healthz_answers_503_when_redis_is_down(client):
     assert response.json()["checks"]["redis"].startswith("error")
 
 
-def _settings_in_subprocess(env_overrides: dict[str, str], expression: str) -> str:
+def _run_django(code: str, env_overrides: dict[str, str] | None = None):
+    """Run ``code`` after ``django.setup()`` in a fresh interpreter on the local settings."""
     env = {
         k: v
         for k, v in os.environ.items()
         if k not in {"DATABASE_URL", "REDIS_URL", "DJANGO_SECRET_KEY"}
     }
-    env.update(env_overrides)
+    env.update(env_overrides or {})
     env["DJANGO_SETTINGS_MODULE"] = "cqcportal.settings.local"
-    code = (
-        f"import django; django.setup(); from django.conf import settings as s; print({expression})"
-    )
-    result = subprocess.run(
-        [sys.executable, "-c", code],
+    return subprocess.run(
+        [sys.executable, "-c", f"import django; django.setup(); {code}"],
         cwd=ROOT,
         env=env,
         capture_output=True,
@@ -58,7 +56,11 @@ def _settings_in_subprocess(env_overrides: dict[str, str], expression: str) -> s
         check=True,
         timeout=60,
     )
-    return result.stdout.strip()
+
+
+def _settings_in_subprocess(env_overrides: dict[str, str], expression: str) -> str:
+    code = f"from django.conf import settings as s; print({expression})"
+    return _run_django(code, env_overrides).stdout.strip()
 
 
 def test_embedded_default_needs_no_variable():
@@ -109,20 +111,9 @@ def test_the_configured_console_handler_masks_id_numbers():  # rule P-04
 
 
 def test_celery_workers_keep_the_masking_filter():  # rule P-04
-    code = (
-        "import django, logging, sys; django.setup();"
-        "from cqcportal.celery import app; app.log.setup(loglevel='INFO');"
+    result = _run_django(
+        "import logging; from cqcportal.celery import app; app.log.setup(loglevel='INFO');"
         "logging.getLogger('x').warning('id %s', '11010519850307006X')"
-    )
-    env = {**os.environ, "DJANGO_SETTINGS_MODULE": "cqcportal.settings.local"}
-    result = subprocess.run(
-        [sys.executable, "-c", code],
-        cwd=ROOT,
-        env=env,
-        capture_output=True,
-        text=True,
-        check=True,
-        timeout=60,
     )
     assert "110105********006X" in result.stderr
     assert "11010519850307006X" not in result.stderr + result.stdout
