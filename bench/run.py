@@ -152,42 +152,6 @@ def pages_for(size: int) -> list[int]:
     return [1, max(1, pages // 2)]
 
 
-def probe_people_list(client) -> str | None:
-    """Request the people list once; if it fails the known way, patch it in this process.
-
-    ``directory.filters._labs_in_scope`` defers ``TestingLab.branch`` (``.only("id",
-    "name")``) on a queryset that ``lab_list`` made with ``select_related("branch")``, which
-    Django refuses with a ``FieldError``. The benchmark then measures the page with the lab
-    choices built as ``lab_list(...).select_related(None).only("id", "name")`` and says so.
-    Returns a note of the patch, or None when the page works as it is.
-    """
-    from django.core.exceptions import FieldError
-
-    request_log = logging.getLogger("django.request")
-    level = request_log.level
-    request_log.setLevel(logging.CRITICAL)  # the known failure is reported below, once
-    try:
-        _get(client, FULL_URL)
-        return None
-    except FieldError as error:
-        from directory.filters import PersonFilter
-        from directory.selectors import lab_list
-
-        def labs_in_scope(request):
-            return lab_list(user=request.user).select_related(None).only("id", "name")
-
-        PersonFilter.base_filters["lab"].queryset = labs_in_scope
-        _get(client, FULL_URL)
-        return (
-            f"GET {FULL_URL} raises FieldError: {error} (directory/filters.py, "
-            '_labs_in_scope: lab_list() select_related("branch") + .only("id", "name")). '
-            "Measured with it patched in this process to "
-            '`lab_list(user=request.user).select_related(None).only("id", "name")`.'
-        )
-    finally:
-        request_log.setLevel(level)
-
-
 def profile_page(client, url: str, n: int) -> str:
     profiler = cProfile.Profile()
     profiler.enable()
@@ -269,9 +233,6 @@ def main() -> int:
     parser.add_argument("--warmup", type=int, default=10, help="untimed requests per page first")
     parser.add_argument("--small", type=int, default=10_000, help="people at the first size")
     parser.add_argument("--large", type=int, default=100_000, help="people at the second size")
-    parser.add_argument(
-        "--proposals", action="store_true", help="also measure with bench/proposals.py applied"
-    )
     parser.add_argument("--profile", action="store_true", help="cProfile the full page at the end")
     args = parser.parse_args()
     if args.small >= args.large or args.small < data.BRANCHES * PAGE_SIZE:
@@ -320,9 +281,6 @@ def main() -> int:
 
     client = Client()
     client.force_login(reviewer)
-    patch_note = probe_people_list(client)
-    if patch_note:
-        print(f"\n*** THE PEOPLE LIST IS BROKEN. {patch_note}\n")
 
     measures: list[Measure] = []
     for size in (args.small, args.large):
@@ -340,27 +298,6 @@ def main() -> int:
     for i, statement in enumerate(measures[-1].full_sql, 1):
         print(f"  {i}. {statement[:150]}{'...' if len(statement) > 150 else ''}")
 
-    if args.proposals:
-        from bench import proposals
-
-        print("\nWhat-if, at the same size, with bench/proposals.py applied in this process:")
-        steps = [("P1",), ("P1", "P2"), ("P1", "P2", "P3"), tuple(proposals.PROPOSALS)]
-        for keys in steps:
-            with proposals.applied(keys):
-                what = measure_pages(
-                    client, args.large, pages_for(args.large), args.requests, args.warmup
-                )
-            ratios = ", ".join(
-                f"page {m.page}: {m.full_ms:.2f} / {m.bare_ms:.2f} ms = {m.ratio:.2f}"
-                f" ({m.full_queries} queries{'' if m.same_rows else ', ROWS DIFFER'})"
-                for m in what
-            )
-            print(f"  {'+'.join(keys):12} {ratios}")
-        for key, text in proposals.PROPOSALS.items():
-            print(f"  {key}: {text}")
-
-    if patch_note:
-        print(f"\n*** NOTE: {patch_note}")
     if args.profile:
         page_url = f"{FULL_URL}?page={measures[-1].page}"
         print(f"\ncProfile of {args.requests} requests of {page_url}:")

@@ -6,6 +6,7 @@ from django.utils.translation import gettext_lazy as _
 
 from .models import Person
 from .selectors import lab_list
+from .widgets import PlainSelect
 
 
 def _labs_in_scope(request):
@@ -14,7 +15,9 @@ def _labs_in_scope(request):
 
 class PersonFilter(django_filters.FilterSet):
     q = django_filters.CharFilter(method="search", label=_("Name or employment number"))
-    lab = django_filters.ModelChoiceFilter(queryset=_labs_in_scope, label=_("Testing lab"))
+    lab = django_filters.ModelChoiceFilter(
+        queryset=_labs_in_scope, label=_("Testing lab"), widget=PlainSelect
+    )
 
     class Meta:
         model = Person

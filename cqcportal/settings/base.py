@@ -86,6 +86,9 @@ def database_config(url: str) -> dict:
     if config["ENGINE"] == "django.db.backends.postgresql":
         # Persistent connections are the pool's job, so CONN_MAX_AGE must stay 0.
         config["CONN_MAX_AGE"] = 0
+        # Without server-side cursors `.iterator()` (form choices) is one round trip instead
+        # of DECLARE/FETCH/CLOSE, and a transaction-mode pooler in front stays possible.
+        config["DISABLE_SERVER_SIDE_CURSORS"] = True
         config.setdefault("OPTIONS", {})["pool"] = {
             "min_size": env.int("DJANGO_DB_POOL_MIN", default=2),
             "max_size": env.int("DJANGO_DB_POOL_MAX", default=10),
