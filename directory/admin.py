@@ -91,6 +91,7 @@ class PortalUserAdmin(NoDeleteMixin, UserAdmin, SimpleHistoryAdmin):
     list_filter = ["role", "is_active", "is_staff", "branch"]
     search_fields = ["username", "first_name", "last_name", "email"]
     raw_id_fields = ["lab", "branch", "department", "body"]
+    list_select_related = ["lab", "branch", "department", "body"]
     fieldsets = [
         *UserAdmin.fieldsets,
         (_("Role and scope"), {"fields": ["role", "lab", "branch", "department", "body"]}),
