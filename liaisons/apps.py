@@ -5,3 +5,6 @@ from django.utils.translation import gettext_lazy as _
 class LiaisonsConfig(AppConfig):
     name = "liaisons"
     verbose_name = _("Liaison officers")
+
+    def ready(self) -> None:
+        from . import cards  # noqa: F401 - registers the dashboard cards

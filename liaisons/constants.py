@@ -1,0 +1,141 @@
+"""Choices of the liaison capability: application and qualification states, materials, training."""
+
+import datetime
+from zoneinfo import ZoneInfo
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+CHINA = ZoneInfo("Asia/Shanghai")
+
+#: L-13: legacy liaisons must be hired again through the system by this date (A-05: 24:00 CST).
+MIGRATION_DEADLINE = datetime.date(2011, 8, 30)
+
+#: L-01: at least one year of work experience.
+MIN_WORK_EXPERIENCE_DAYS = 365
+
+#: Uploads (L-02): at most 10 MB each.
+MAX_UPLOAD_BYTES = 10 * 1024 * 1024
+
+
+def deadline_end(day: datetime.date) -> datetime.datetime:
+    """The instant a deadline passes: 24:00 China Standard Time on the named date (A-05)."""
+    return datetime.datetime.combine(day + datetime.timedelta(days=1), datetime.time(), CHINA)
+
+
+class ApplicationState(models.TextChoices):
+    """L-07: lab → branch centre → training centre."""
+
+    DRAFT = "draft", _("Draft")
+    SUBMITTED = "submitted", _("Submitted to the branch centre")
+    WITH_BRANCH = "with_branch", _("Being checked by the branch centre")
+    RETURNED = "returned", _("Returned to the lab for correction")
+    PASSED = "passed", _("Passed to the training centre")
+    HIRED = "hired", _("Hired")
+    REJECTED = "rejected", _("Rejected")
+    WITHDRAWN = "withdrawn", _("Withdrawn")
+
+
+#: Application states in which the lab may still edit its application.
+EDITABLE_STATES = frozenset({ApplicationState.DRAFT, ApplicationState.RETURNED})
+#: States before a decision: the lab may withdraw.
+OPEN_STATES = frozenset(
+    {
+        ApplicationState.DRAFT,
+        ApplicationState.SUBMITTED,
+        ApplicationState.WITH_BRANCH,
+        ApplicationState.RETURNED,
+        ApplicationState.PASSED,
+    }
+)
+
+
+class MaterialKind(models.TextChoices):
+    """The five materials of an application (L-02), with their form codes."""
+
+    RECOMMENDATION_FORM = "recommendation_form", _("Recommendation form (CQC/10 管理 01.03)")
+    TRAINING_RECORD = "training_record", _("Training assessment record (CQC/10 管理 01.02(09))")
+    DECLARATION = (
+        "declaration",
+        _("Impartiality and confidentiality declaration, hand-signed (CQC/09 管理 01.01)"),
+    )
+    EDUCATION_CERTIFICATE = "education_certificate", _("Education certificate (copy)")
+    ID_CARD = "id_card", _("ID card (copy)")
+
+
+class AssessmentItemKind(models.TextChoices):
+    PRESCRIBED = "prescribed", _("CQC-prescribed item")
+    FIELD = "field", _("Business training for a field applied for")
+
+
+#: L-04: the three items CQC prescribes, always first on the training assessment record.
+PRESCRIBED_ITEMS = (
+    _("CQC certification personnel management procedure (CQC/10 管理 01)"),
+    _("The liaison officer's duties and the business system's network operation"),
+    _("Impartiality, confidentiality and integrity requirements"),
+)
+
+
+class QualificationState(models.TextChoices):
+    ACTIVE = "active", _("Active")
+    SUSPENDED = "suspended", _("Suspended")
+    REVOKED = "revoked", _("Revoked")
+    CANCELLED = "cancelled", _("Cancelled")
+
+
+class TrainingMode(models.TextChoices):
+    """L-09: how entry training is given."""
+
+    FACE_TO_FACE = "face_to_face", _("Face-to-face")
+    REMOTE = "remote", _("Remote")
+    SELF_STUDY = "self_study", _("Self-study")
+
+
+class TrainingResult(models.TextChoices):
+    ENROLLED = "enrolled", _("Enrolled")
+    PASSED = "passed", _("Passed")
+    FAILED = "failed", _("Failed")
+
+
+class EvaluationRating(models.TextChoices):
+    """L-10: one evaluator's judgement of a liaison's work."""
+
+    GOOD = "good", _("Good")
+    ADEQUATE = "adequate", _("Adequate")
+    POOR = "poor", _("Poor")
+
+
+class EvaluationDecisionKind(models.TextChoices):
+    """L-10: the training centre's decision on keeping a qualification."""
+
+    KEEP = "keep", _("Keep")
+    SUSPEND = "suspend", _("Suspend")
+    REVOKE = "revoke", _("Revoke")
+
+
+class ChangeTier(models.TextChoices):
+    """P-03 tiers that need approval; tier (a) is edited by the person directly."""
+
+    IMPORTANT = "important", _("Important personal data (b)")
+    QUALIFICATION = "qualification", _("Qualification data (c)")
+
+
+class ChangeRequestState(models.TextChoices):
+    SUBMITTED = "submitted", _("Submitted to the branch centre")
+    FORWARDED = "forwarded", _("Forwarded to the training centre")
+    APPROVED = "approved", _("Approved and applied")
+    REJECTED = "rejected", _("Rejected")
+
+
+class DepartureReason(models.TextChoices):
+    TRANSFER = "transfer", _("Transfer")
+    RETIREMENT = "retirement", _("Retirement")
+    RESIGNATION = "resignation", _("Resignation")
+    OTHER = "other", _("Other")
+
+
+class DepartureOutcome(models.TextChoices):
+    """L-12: what happens to the qualification of a liaison who left."""
+
+    SUSPEND = "suspend", _("Suspend the qualification")
+    CANCEL = "cancel", _("Cancel the qualification")

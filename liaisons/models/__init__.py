@@ -1,0 +1,22 @@
+"""Models of the liaison capability, one module per part of the liaison's life."""
+
+from .applications import ApplicationMaterial, AssessmentEntry, LiaisonApplication
+from .changes import ChangeRequest
+from .coverage import CoverageGap
+from .evaluations import Evaluation, EvaluationDecision
+from .qualifications import Departure, LiaisonQualification
+from .training import TrainingEnrolment, TrainingSession
+
+__all__ = [
+    "ApplicationMaterial",
+    "AssessmentEntry",
+    "ChangeRequest",
+    "CoverageGap",
+    "Departure",
+    "Evaluation",
+    "EvaluationDecision",
+    "LiaisonApplication",
+    "LiaisonQualification",
+    "TrainingEnrolment",
+    "TrainingSession",
+]

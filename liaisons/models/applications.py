@@ -1,0 +1,231 @@
+"""The liaison application (L-02..L-05, L-07) with its materials and training assessment."""
+
+import uuid
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+from django_fsm import FSMField, FSMModelMixin, transition
+from django_fsm_log.decorators import fsm_log_by, fsm_log_description
+from simple_history.models import HistoricalRecords
+
+from ..constants import OPEN_STATES, ApplicationState, AssessmentItemKind, MaterialKind
+
+S = ApplicationState
+
+
+class LiaisonApplication(FSMModelMixin, models.Model):
+    """A lab's application to have one person hired as its certification liaison officer.
+
+    The transitions only change fields; ``liaisons.services`` wraps each of them with the
+    permission check, the row lock, the audit entry and the e-mail (L-07).
+    """
+
+    lab = models.ForeignKey(
+        "directory.TestingLab",
+        on_delete=models.PROTECT,
+        related_name="liaison_applications",
+        verbose_name=_("testing lab"),
+    )
+    person = models.ForeignKey(
+        "directory.Person",
+        on_delete=models.PROTECT,
+        related_name="liaison_applications",
+        verbose_name=_("applicant"),
+    )
+    fields = models.ManyToManyField(
+        "directory.CertificationField",
+        related_name="+",
+        blank=True,
+        verbose_name=_("certification fields applied for"),
+    )
+    state = FSMField(_("state"), default=S.DRAFT, choices=S.choices, protected=True, db_index=True)
+    # L-13: a legacy liaison's hire through the system is a network application flagged so.
+    is_migration = models.BooleanField(_("migration of a legacy liaison"), default=False)
+    legacy_qualification = models.ForeignKey(
+        "liaisons.LiaisonQualification",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="migration_applications",
+        verbose_name=_("legacy qualification migrated"),
+    )
+    # The recommendation form's own entries (L-01, L-03).
+    work_started_on = models.DateField(_("working since"), null=True, blank=True)
+    work_history = models.TextField(_("work history"), blank=True)
+    recommendation = models.TextField(_("the lab's recommendation"), blank=True)
+    lab_signatory = models.CharField(_("signed for the lab by"), max_length=50, blank=True)
+    declaration_accepted = models.BooleanField(
+        _("impartiality and confidentiality declaration accepted"), default=False
+    )
+    # The reason of the last return or rejection, shown to the lab (L-07).
+    reason = models.TextField(_("reason"), blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("created by"),
+    )
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+    submitted_at = models.DateTimeField(_("submitted at"), null=True, blank=True)
+    decided_at = models.DateTimeField(_("decided at"), null=True, blank=True)
+    history = HistoricalRecords(m2m_fields=[fields], excluded_fields=["updated_at"])
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        verbose_name = _("liaison application")
+        verbose_name_plural = _("liaison applications")
+        indexes = [
+            models.Index(fields=["state", "submitted_at", "id"]),
+            models.Index(fields=["lab", "state", "submitted_at"]),
+        ]
+        constraints = [
+            # One person, one open application at a time.
+            models.UniqueConstraint(
+                fields=["person"],
+                condition=Q(state__in=[str(s) for s in OPEN_STATES]),
+                name="liaison_application_one_open_per_person",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.person} · {self.lab}"
+
+    @property
+    def is_editable(self) -> bool:
+        return self.state in (S.DRAFT, S.RETURNED)
+
+    # --- transitions (fields only; see liaisons.services) ---------------------------------
+    @fsm_log_by
+    @fsm_log_description
+    @transition(field=state, source=[S.DRAFT, S.RETURNED], target=S.SUBMITTED)
+    def submit(self, *, at, by=None, description=None):
+        self.submitted_at = at
+        self.reason = ""
+
+    @fsm_log_by
+    @fsm_log_description
+    @transition(field=state, source=S.SUBMITTED, target=S.WITH_BRANCH)
+    def accept(self, *, by=None, description=None):
+        pass
+
+    @fsm_log_by
+    @fsm_log_description
+    @transition(field=state, source=[S.SUBMITTED, S.WITH_BRANCH], target=S.RETURNED)
+    def return_to_lab(self, *, reason, by=None, description=None):
+        self.reason = reason
+
+    @fsm_log_by
+    @fsm_log_description
+    @transition(field=state, source=S.WITH_BRANCH, target=S.PASSED)
+    def pass_to_training(self, *, by=None, description=None):
+        pass
+
+    @fsm_log_by
+    @fsm_log_description
+    @transition(field=state, source=S.PASSED, target=S.HIRED)
+    def hire(self, *, at, by=None, description=None):
+        self.decided_at = at
+
+    @fsm_log_by
+    @fsm_log_description
+    @transition(field=state, source=S.PASSED, target=S.REJECTED)
+    def reject(self, *, reason, at, by=None, description=None):
+        self.reason = reason
+        self.decided_at = at
+
+    @fsm_log_by
+    @fsm_log_description
+    @transition(field=state, source=[str(s) for s in OPEN_STATES], target=S.WITHDRAWN)
+    def withdraw(self, *, by=None, description=None):
+        pass
+
+
+def material_upload_to(instance: "ApplicationMaterial", filename: str) -> str:
+    # The stored name never carries the uploaded name (it may hold an ID number, P-04).
+    return f"liaisons/materials/{instance.application_id}/{uuid.uuid4().hex}"
+
+
+class ApplicationMaterial(models.Model):
+    """One of the five materials of an application (L-02); the current file per kind."""
+
+    application = models.ForeignKey(
+        LiaisonApplication,
+        on_delete=models.CASCADE,
+        related_name="materials",
+        verbose_name=_("application"),
+    )
+    kind = models.CharField(_("material"), max_length=30, choices=MaterialKind.choices)
+    file = models.FileField(_("file"), upload_to=material_upload_to, max_length=200)
+    content_type = models.CharField(_("content type"), max_length=50)
+    size = models.PositiveIntegerField(_("size in bytes"))
+    sha256 = models.CharField(_("SHA-256"), max_length=64)
+    original_name = models.CharField(_("uploaded file name"), max_length=200)
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("uploaded by"),
+    )
+    uploaded_at = models.DateTimeField(_("uploaded at"), auto_now=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["application", "kind"]
+        verbose_name = _("application material")
+        verbose_name_plural = _("application materials")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["application", "kind"], name="liaison_material_one_per_kind"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return self.get_kind_display()
+
+
+class AssessmentEntry(models.Model):
+    """A row of the training assessment record (L-04): three prescribed items, then one per
+    field applied for, each evaluated and signed by the lab's responsible person."""
+
+    application = models.ForeignKey(
+        LiaisonApplication,
+        on_delete=models.CASCADE,
+        related_name="assessment_entries",
+        verbose_name=_("application"),
+    )
+    position = models.PositiveSmallIntegerField(_("position"))
+    kind = models.CharField(_("kind"), max_length=20, choices=AssessmentItemKind.choices)
+    field = models.ForeignKey(
+        "directory.CertificationField",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("certification field"),
+    )
+    content = models.CharField(_("training content"), max_length=300)
+    evaluation = models.CharField(_("evaluation"), max_length=300, blank=True)
+    signatory = models.CharField(_("signed by"), max_length=50, blank=True)
+    trained_on = models.DateField(_("trained on"), null=True, blank=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["application", "position"]
+        verbose_name = _("training assessment entry")
+        verbose_name_plural = _("training assessment entries")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["application", "position"], name="liaison_assessment_position_unique"
+            ),
+            models.UniqueConstraint(
+                fields=["application", "field"],
+                condition=Q(field__isnull=False),
+                name="liaison_assessment_one_per_field",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.content

@@ -1,0 +1,130 @@
+"""The liaison qualification (hired, L-07..L-13) and departures (L-12)."""
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+from django_fsm import FSMField, FSMModelMixin, transition
+from django_fsm_log.decorators import fsm_log_by, fsm_log_description
+from simple_history.models import HistoricalRecords
+
+from ..constants import DepartureOutcome, DepartureReason, QualificationState
+
+Q_ = QualificationState
+
+
+class LiaisonQualification(FSMModelMixin, models.Model):
+    """A person's qualification as certification liaison officer of one lab.
+
+    Legacy qualifications (L-13) were hired on paper before the system; they count as hired
+    only until the migration deadline unless migrated (``liaisons.selectors``).
+    """
+
+    person = models.ForeignKey(
+        "directory.Person",
+        on_delete=models.PROTECT,
+        related_name="liaison_qualifications",
+        verbose_name=_("person"),
+    )
+    lab = models.ForeignKey(
+        "directory.TestingLab",
+        on_delete=models.PROTECT,
+        related_name="liaison_qualifications",
+        verbose_name=_("testing lab"),
+    )
+    fields = models.ManyToManyField(
+        "directory.CertificationField", related_name="+", verbose_name=_("certification fields")
+    )
+    state = FSMField(
+        _("state"), default=Q_.ACTIVE, choices=Q_.choices, protected=True, db_index=True
+    )
+    state_reason = models.TextField(_("reason of the state"), blank=True)
+    application = models.OneToOneField(
+        "liaisons.LiaisonApplication",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="qualification",
+        verbose_name=_("application"),
+    )
+    hired_on = models.DateField(_("hired on"))
+    is_legacy = models.BooleanField(_("legacy (hired on paper)"), default=False)
+    migrated_at = models.DateTimeField(_("migrated at"), null=True, blank=True)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    history = HistoricalRecords(m2m_fields=[fields])
+
+    class Meta:
+        ordering = ["person__name", "id"]
+        verbose_name = _("liaison qualification")
+        verbose_name_plural = _("liaison qualifications")
+        indexes = [models.Index(fields=["lab", "state"])]
+        constraints = [
+            # A person is the liaison of at most one lab at a time.
+            models.UniqueConstraint(
+                fields=["person"],
+                condition=Q(state__in=["active", "suspended"], migrated_at__isnull=True),
+                name="liaison_qualification_one_current_per_person",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.person} · {self.lab}"
+
+    @property
+    def needs_migration(self) -> bool:
+        return self.is_legacy and self.migrated_at is None
+
+    @fsm_log_by
+    @fsm_log_description
+    @transition(field=state, source=Q_.ACTIVE, target=Q_.SUSPENDED)
+    def suspend(self, *, reason, by=None, description=None):
+        self.state_reason = reason
+
+    @fsm_log_by
+    @fsm_log_description
+    @transition(field=state, source=Q_.SUSPENDED, target=Q_.ACTIVE)
+    def reinstate(self, *, reason, by=None, description=None):
+        self.state_reason = reason
+
+    @fsm_log_by
+    @fsm_log_description
+    @transition(field=state, source=[Q_.ACTIVE, Q_.SUSPENDED], target=Q_.REVOKED)
+    def revoke(self, *, reason, by=None, description=None):
+        self.state_reason = reason
+
+    @fsm_log_by
+    @fsm_log_description
+    @transition(field=state, source=[Q_.ACTIVE, Q_.SUSPENDED], target=Q_.CANCELLED)
+    def cancel(self, *, reason, by=None, description=None):
+        self.state_reason = reason
+
+
+class Departure(models.Model):
+    """L-12: the lab confirms that a liaison left; the qualification is suspended or cancelled."""
+
+    qualification = models.ForeignKey(
+        LiaisonQualification,
+        on_delete=models.PROTECT,
+        related_name="departures",
+        verbose_name=_("qualification"),
+    )
+    reason = models.CharField(_("reason"), max_length=20, choices=DepartureReason.choices)
+    left_on = models.DateField(_("left on"))
+    outcome = models.CharField(_("outcome"), max_length=20, choices=DepartureOutcome.choices)
+    comment = models.TextField(_("comment"), blank=True)
+    confirmed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("confirmed by"),
+    )
+    confirmed_at = models.DateTimeField(_("confirmed at"), auto_now_add=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["-confirmed_at"]
+        verbose_name = _("departure")
+        verbose_name_plural = _("departures")
+
+    def __str__(self) -> str:
+        return f"{self.qualification} · {self.get_reason_display()}"

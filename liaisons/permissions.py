@@ -1,0 +1,76 @@
+"""Who may do what to which liaison object, in one place (L-07, L-10, L-12, P-03)."""
+
+from directory.constants import Role
+
+from .constants import ApplicationState
+
+
+def _active(user) -> bool:
+    return bool(user.is_authenticated and user.is_active)
+
+
+def can_prepare_for_lab(user, lab) -> bool:
+    """Lab staff prepare their own lab's applications (L-07)."""
+    return _active(user) and user.role == Role.LAB_STAFF and user.lab_id == lab.pk
+
+
+def can_edit_application(user, application) -> bool:
+    return can_prepare_for_lab(user, application.lab) and application.is_editable
+
+
+def can_review(user, application) -> bool:
+    """The branch centre of the application's lab checks the materials (L-07)."""
+    return (
+        _active(user)
+        and user.role == Role.BRANCH_REVIEWER
+        and user.branch_id == application.lab.branch_id
+    )
+
+
+def is_training_centre(user) -> bool:
+    """The training centre decides on hiring, training and keeping qualifications."""
+    return _active(user) and user.role == Role.TRAINING_ADMIN
+
+
+def can_decide(user, application) -> bool:
+    return is_training_centre(user)
+
+
+def can_confirm_departure(user, qualification) -> bool:
+    """L-12: the lab confirms that its liaison left."""
+    return can_prepare_for_lab(user, qualification.lab)
+
+
+def can_evaluate(user, qualification) -> bool:
+    """L-10: department evaluators of the labs they were given, and the lab's branch centre."""
+    if not _active(user):
+        return False
+    if user.role == Role.BRANCH_REVIEWER:
+        return user.branch_id == qualification.lab.branch_id
+    if user.role == Role.DEPARTMENT_EVALUATOR:
+        return user.has_perm("directory.evaluate_lab", qualification.lab)
+    if user.role == Role.GENERAL_BUSINESS_OFFICER:
+        return True
+    return False
+
+
+def actions_for(user, application) -> list[str]:
+    """The transitions ``user`` may take on ``application`` now, by service name."""
+    state = application.state
+    S = ApplicationState
+    actions = []
+    if can_prepare_for_lab(user, application.lab):
+        if state in (S.DRAFT, S.RETURNED):
+            actions.append("submit")
+        if state in (S.DRAFT, S.SUBMITTED, S.WITH_BRANCH, S.RETURNED, S.PASSED):
+            actions.append("withdraw")
+    if can_review(user, application):
+        if state == S.SUBMITTED:
+            actions.append("accept")
+        if state in (S.SUBMITTED, S.WITH_BRANCH):
+            actions.append("return")
+        if state == S.WITH_BRANCH:
+            actions.append("pass")
+    if can_decide(user, application) and state == S.PASSED:
+        actions += ["hire", "reject"]
+    return actions

@@ -1,0 +1,129 @@
+"""Every read of liaison data that a user sees, already cut to that user's scope."""
+
+from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.utils import timezone
+
+from directory.constants import CQC_WIDE_ROLES, Role
+from directory.models import CertificationField, Person, TestingLab
+from directory.selectors import evaluated_labs
+
+from .constants import (
+    MIGRATION_DEADLINE,
+    ApplicationState,
+    QualificationState,
+    TrainingResult,
+    deadline_end,
+)
+from .models import (
+    ApplicationMaterial,
+    ChangeRequest,
+    LiaisonApplication,
+    LiaisonQualification,
+    TrainingEnrolment,
+)
+
+
+def application_list(*, user) -> QuerySet[LiaisonApplication]:
+    """Lab staff: their lab's; branch reviewers: their labs' once submitted; the training
+    centre: every application that left the lab; a person: their own."""
+    applications = LiaisonApplication.objects.select_related("lab__branch", "person")
+    if not user.is_authenticated:
+        return applications.none()
+    if user.is_superuser:
+        return applications
+    if user.role == Role.LAB_STAFF:
+        return applications.filter(lab_id=user.lab_id)
+    if user.role == Role.BRANCH_REVIEWER:
+        return applications.filter(lab__branch_id=user.branch_id).exclude(
+            state=ApplicationState.DRAFT
+        )
+    if user.role == Role.TRAINING_ADMIN:
+        return applications.exclude(state=ApplicationState.DRAFT)
+    if user.role == Role.PERSON:
+        return applications.filter(person__user=user)
+    return applications.none()
+
+
+def material_list(*, user) -> QuerySet[ApplicationMaterial]:
+    """Materials of the applications the user may see, and no others."""
+    return ApplicationMaterial.objects.filter(
+        application__in=application_list(user=user).values("pk")
+    ).select_related("application")
+
+
+def counting_qualifications(*, now=None) -> QuerySet[LiaisonQualification]:
+    """Active qualifications that count as hired: a legacy one not migrated stops counting
+    when the migration deadline passes (L-13, A-05)."""
+    now = now or timezone.now()
+    current = LiaisonQualification.objects.filter(state=QualificationState.ACTIVE)
+    if now >= deadline_end(MIGRATION_DEADLINE):
+        return current.filter(is_legacy=False)
+    return current.filter(Q(is_legacy=False) | Q(migrated_at__isnull=True))
+
+
+def person_holds_active_qualification(*, person: Person) -> bool:
+    return counting_qualifications().filter(person=person).exists()
+
+
+def qualification_list(*, user) -> QuerySet[LiaisonQualification]:
+    qualifications = LiaisonQualification.objects.select_related("person", "lab__branch")
+    if not user.is_authenticated:
+        return qualifications.none()
+    if user.is_superuser or user.role in CQC_WIDE_ROLES:
+        return qualifications
+    if user.role == Role.LAB_STAFF:
+        return qualifications.filter(lab_id=user.lab_id)
+    if user.role == Role.BRANCH_REVIEWER:
+        return qualifications.filter(lab__branch_id=user.branch_id)
+    if user.role == Role.DEPARTMENT_EVALUATOR:
+        return qualifications.filter(lab__in=evaluated_labs(user).values("pk"))
+    if user.role == Role.PERSON:
+        return qualifications.filter(person__user=user)
+    return qualifications.none()
+
+
+def roster_entries() -> QuerySet[LiaisonQualification]:
+    """The public roster (L-11): every qualification hired through the system, and legacy
+    ones while they still count. Callers show name, employment number, lab, fields and
+    state only, never the ID number."""
+    legacy_counts = timezone.now() < deadline_end(MIGRATION_DEADLINE)
+    entries = LiaisonQualification.objects.filter(migrated_at__isnull=True)
+    if not legacy_counts:
+        entries = entries.filter(is_legacy=False)
+    return entries
+
+
+def change_request_list(*, user) -> QuerySet[ChangeRequest]:
+    requests = ChangeRequest.objects.select_related("person", "branch", "qualification")
+    if not user.is_authenticated:
+        return requests.none()
+    if user.is_superuser or user.role == Role.TRAINING_ADMIN:
+        return requests
+    if user.role == Role.BRANCH_REVIEWER:
+        return requests.filter(branch_id=user.branch_id)
+    if user.role == Role.LAB_STAFF:
+        return requests.filter(person__lab_id=user.lab_id)
+    if user.role == Role.PERSON:
+        return requests.filter(person__user=user)
+    return requests.none()
+
+
+def person_passed_entry_training(*, person: Person) -> bool:
+    """L-09: entry training passed in any session."""
+    return TrainingEnrolment.objects.filter(person=person, result=TrainingResult.PASSED).exists()
+
+
+def coverage_gaps(*, lab: TestingLab) -> list[CertificationField]:
+    """Fields of the lab's CQC business scope that no counting liaison of the lab covers
+    (L-06), in the order of the ten fields."""
+    covering = counting_qualifications().filter(lab=lab, fields=OuterRef("pk"))
+    return list(
+        lab.business_scope.annotate(covered=Exists(covering))
+        .filter(covered=False)
+        .order_by("position")
+    )
+
+
+def labs_with_gaps(*, labs: QuerySet[TestingLab]) -> QuerySet[TestingLab]:
+    """Those of ``labs`` with at least one open coverage gap (L-06)."""
+    return labs.filter(coverage_gaps__closed_at__isnull=True).distinct()

@@ -1,0 +1,599 @@
+"""Every write of the liaison capability: applications, hires, qualifications, coverage.
+
+Each transition service locks the row, checks who may act, calls the django-fsm transition,
+saves, and schedules its e-mail on commit (L-07). Two people acting on one application at the
+same moment: the second waits for the lock, then finds the state changed and is told so.
+"""
+
+import datetime
+from collections.abc import Iterable
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.files.uploadedfile import UploadedFile
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django_fsm import can_proceed
+
+from directory.models import CertificationField, Person, TestingLab, User
+from directory.services import (
+    IMPORTANT_FIELDS,
+    SELF_MAINTAINED_FIELDS,
+    person_account_ensure,
+    person_assign_employment_number,
+    person_create,
+)
+
+from .. import permissions, rules
+from ..constants import (
+    PRESCRIBED_ITEMS,
+    ApplicationState,
+    AssessmentItemKind,
+    DepartureOutcome,
+    MaterialKind,
+)
+from ..models import (
+    ApplicationMaterial,
+    AssessmentEntry,
+    CoverageGap,
+    Departure,
+    LiaisonApplication,
+    LiaisonQualification,
+)
+from ..uploads import check_upload
+
+#: What the recommendation form holds beyond the person's own data (L-01, L-03).
+RECOMMENDATION_FIELDS = ("work_started_on", "work_history", "recommendation", "lab_signatory")
+
+
+def _today() -> datetime.date:
+    return timezone.localdate()
+
+
+def _notify(application: LiaisonApplication, event: str) -> None:
+    from ..tasks import send_application_notice
+
+    pk = application.pk
+    transaction.on_commit(lambda: send_application_notice.delay(pk, event))
+
+
+def _lock(application: LiaisonApplication) -> LiaisonApplication:
+    """The application's row, locked for the rest of the transaction, as it is now."""
+    return (
+        LiaisonApplication.objects.select_for_update()
+        .select_related("lab", "person")
+        .get(pk=application.pk)
+    )
+
+
+def _require(allowed: bool) -> None:
+    if not allowed:
+        raise PermissionDenied(_("You may not do this to this application."))
+
+
+def _require_state(application: LiaisonApplication, transition, verb: str) -> None:
+    if not can_proceed(transition):
+        raise ValidationError(
+            _(
+                "This application cannot be %(verb)s: it is now “%(state)s”. Someone may have "
+                "acted on it a moment ago; reload the page to see its current state."
+            )
+            % {"verb": verb, "state": application.get_state_display()},
+            code="stale_state",
+        )
+
+
+def _require_reason(reason: str) -> str:
+    reason = (reason or "").strip()
+    if not reason:
+        raise ValidationError({"reason": _("A reason is required (L-07).")}, code="reason_required")
+    return reason
+
+
+def _set_fields(application: LiaisonApplication, codes: Iterable[str]) -> None:
+    codes = set(codes)
+    known = set(CertificationField.objects.filter(code__in=codes).values_list("code", flat=True))
+    if codes - known:
+        raise ValidationError(
+            {
+                "fields": _("Unknown certification field: %(codes)s")
+                % {"codes": ", ".join(sorted(codes - known))}
+            },
+            code="unknown_field",
+        )
+    application.fields.set(known)
+    _sync_assessment_entries(application, known)
+
+
+def _sync_assessment_entries(application: LiaisonApplication, codes: set[str]) -> None:
+    """Three prescribed items, then one entry per field applied for, in field order (L-04).
+
+    Entries already filled in keep their evaluation and signature.
+    """
+    existing = {e.field_id: e for e in application.assessment_entries.all()}
+    prescribed = [e for e in existing.values() if e.kind == AssessmentItemKind.PRESCRIBED]
+    if not prescribed:
+        for position, content in enumerate(PRESCRIBED_ITEMS, start=1):
+            AssessmentEntry.objects.create(
+                application=application,
+                position=position,
+                kind=AssessmentItemKind.PRESCRIBED,
+                content=str(content),
+            )
+    fields = list(CertificationField.objects.filter(code__in=codes).order_by("position"))
+    application.assessment_entries.filter(kind=AssessmentItemKind.FIELD).exclude(
+        field__in=codes
+    ).delete()
+    # Renumber: move field entries out of the way first, the position is unique.
+    entries = {
+        e.field_id: e for e in application.assessment_entries.filter(kind=AssessmentItemKind.FIELD)
+    }
+    for offset, entry in enumerate(entries.values()):
+        entry.position = 1000 + offset
+        entry.save(update_fields=["position"])
+    for position, field in enumerate(fields, start=len(PRESCRIBED_ITEMS) + 1):
+        entry = entries.get(field.pk)
+        if entry is None:
+            AssessmentEntry.objects.create(
+                application=application,
+                position=position,
+                kind=AssessmentItemKind.FIELD,
+                field=field,
+                content=_("Business training: %(field)s") % {"field": field.get_code_display()},
+            )
+        else:
+            entry.position = position
+            entry.save(update_fields=["position"])
+
+
+def _apply_person_data(person: Person, data: dict, *, actor: User) -> None:
+    """The applicant's data as the lab fills it in: tier (a) always, tier (b) until it is
+    locked at the first submission (P-03)."""
+    changed = []
+    for field, value in data.items():
+        if field not in SELF_MAINTAINED_FIELDS and field not in IMPORTANT_FIELDS:
+            raise TypeError(f"unknown person field {field}")
+        value = (value or "").strip()
+        if getattr(person, field) == value:
+            continue
+        if field in IMPORTANT_FIELDS and person.important_data_locked_at is not None:
+            raise ValidationError(
+                {
+                    field: ValidationError(
+                        _(
+                            "This is important personal data, locked since it was first "
+                            "submitted; ask the branch centre for a change (P-03)."
+                        ),
+                        code="important_data_locked",
+                    )
+                }
+            )
+        setattr(person, field, value)
+        changed.append(field)
+    if changed:
+        person.full_clean(exclude=["id_number"])
+        person._history_user = actor
+        person.save(update_fields=changed)
+
+
+@transaction.atomic
+def liaison_application_start(
+    *,
+    lab: TestingLab,
+    actor: User,
+    id_number: str,
+    name: str,
+    fields: Iterable[str] = (),
+    person_data: dict | None = None,
+    legacy_qualification: LiaisonQualification | None = None,
+    **recommendation,
+) -> LiaisonApplication:
+    """Lab staff start an application for a person, known or new (L-07, P-01)."""
+    _require(permissions.can_prepare_for_lab(actor, lab))
+    unknown = set(recommendation) - set(RECOMMENDATION_FIELDS)
+    if unknown:
+        raise TypeError(f"unknown application fields {sorted(unknown)}")
+    from directory.idnumbers import validate_id_number
+
+    number = validate_id_number(id_number)
+    person = Person.objects.filter(id_number=number).first()
+    if person is None:
+        person = person_create(id_number=number, name=name, actor=actor, lab=lab)
+    elif person.name != name.strip() and person.important_data_locked_at is not None:
+        raise ValidationError(
+            {
+                "name": _(
+                    "The name on record for this ID number differs; a change of name goes "
+                    "through the branch centre (P-03)."
+                )
+            },
+            code="name_mismatch",
+        )
+    if legacy_qualification is not None and (
+        legacy_qualification.person_id != person.pk or not legacy_qualification.needs_migration
+    ):
+        raise ValidationError(_("This qualification does not need migration (L-13)."))
+    if LiaisonApplication.objects.filter(
+        person=person,
+        state__in=[
+            ApplicationState.DRAFT,
+            ApplicationState.SUBMITTED,
+            ApplicationState.WITH_BRANCH,
+            ApplicationState.RETURNED,
+            ApplicationState.PASSED,
+        ],
+    ).exists():
+        raise ValidationError(
+            _("This person already has an application in progress."), code="application_open"
+        )
+    _apply_person_data(person, {"name": name, **(person_data or {})}, actor=actor)
+    application = LiaisonApplication(
+        lab=lab,
+        person=person,
+        created_by=actor,
+        is_migration=legacy_qualification is not None,
+        legacy_qualification=legacy_qualification,
+        **recommendation,
+    )
+    application.full_clean(exclude=["fields", "state"])
+    application._history_user = actor
+    application.save()
+    _set_fields(application, fields)
+    return application
+
+
+@transaction.atomic
+def liaison_application_update(
+    *,
+    application: LiaisonApplication,
+    actor: User,
+    fields: Iterable[str] | None = None,
+    person_data: dict | None = None,
+    declaration_accepted: bool | None = None,
+    **recommendation,
+) -> LiaisonApplication:
+    """The lab edits a draft or returned application (L-07)."""
+    application = _lock(application)
+    _require(permissions.can_prepare_for_lab(actor, application.lab))
+    if not application.is_editable:
+        raise ValidationError(
+            _("Only a draft or a returned application can be changed."), code="not_editable"
+        )
+    unknown = set(recommendation) - set(RECOMMENDATION_FIELDS)
+    if unknown:
+        raise TypeError(f"unknown application fields {sorted(unknown)}")
+    if person_data:
+        _apply_person_data(application.person, person_data, actor=actor)
+    for field, value in recommendation.items():
+        setattr(application, field, value.strip() if isinstance(value, str) else value)
+    if declaration_accepted is not None:
+        application.declaration_accepted = declaration_accepted
+    application.full_clean(exclude=["fields", "state"])
+    application._history_user = actor
+    application.save()
+    if fields is not None:
+        _set_fields(application, fields)
+    return application
+
+
+@transaction.atomic
+def assessment_entry_update(
+    *,
+    entry: AssessmentEntry,
+    actor: User,
+    evaluation: str,
+    signatory: str,
+    trained_on: datetime.date | None = None,
+    content: str | None = None,
+) -> AssessmentEntry:
+    """The lab's responsible person evaluates and signs one training entry (L-04)."""
+    application = _lock(entry.application)
+    _require(permissions.can_edit_application(actor, application))
+    entry = AssessmentEntry.objects.get(pk=entry.pk)
+    entry.evaluation = evaluation.strip()
+    entry.signatory = signatory.strip()
+    entry.trained_on = trained_on
+    if content is not None and entry.kind == AssessmentItemKind.FIELD and content.strip():
+        entry.content = content.strip()
+    entry.full_clean()
+    entry._history_user = actor
+    entry.save()
+    return entry
+
+
+@transaction.atomic
+def material_upload(
+    *, application: LiaisonApplication, kind: str, upload: UploadedFile, actor: User
+) -> ApplicationMaterial:
+    """Store one of the five materials (L-02), checked by content; replaces that kind's file."""
+    application = _lock(application)
+    _require(permissions.can_edit_application(actor, application))
+    if kind not in MaterialKind.values:
+        raise ValidationError({"kind": _("Unknown material.")}, code="unknown_material")
+    checked = check_upload(upload)
+    material = ApplicationMaterial.objects.filter(application=application, kind=kind).first()
+    old_file = material.file.name if material else None
+    if material is None:
+        material = ApplicationMaterial(application=application, kind=kind)
+    material.content_type = checked.content_type
+    material.size = checked.size
+    material.sha256 = checked.sha256
+    material.original_name = (upload.name or "")[-200:]
+    material.uploaded_by = actor
+    material.file.save("upload", upload, save=False)
+    material._history_user = actor
+    material.save()
+    if old_file:
+        # The replaced file is kept: the history of the material still points at it.
+        pass
+    return material
+
+
+@transaction.atomic
+def liaison_application_submit(
+    *, application: LiaisonApplication, actor: User, comment: str = ""
+) -> LiaisonApplication:
+    """Send the application to the branch centre (L-07), once L-01..L-05 hold.
+
+    Every problem is reported at once, each naming its rule. The applicant's important data
+    is locked from now on (P-03).
+    """
+    application = _lock(application)
+    _require(permissions.can_prepare_for_lab(actor, application.lab))
+    _require_state(application, application.submit, _("submitted"))
+    problems = rules.application_problems(application, today=_today())
+    if problems:
+        raise ValidationError(problems)
+    now = timezone.now()
+    application.submit(at=now, by=actor, description=comment)
+    application._history_user = actor
+    application.save()
+    person = application.person
+    if person.important_data_locked_at is None:
+        person.important_data_locked_at = now
+        person._history_user = actor
+        person.save(update_fields=["important_data_locked_at"])
+    _notify(application, "submitted")
+    return application
+
+
+@transaction.atomic
+def liaison_application_accept(
+    *, application: LiaisonApplication, actor: User, comment: str = ""
+) -> LiaisonApplication:
+    """The branch centre accepts the materials for checking; a first-time applicant gets
+    their account (L-08)."""
+    application = _lock(application)
+    _require(permissions.can_review(actor, application))
+    _require_state(application, application.accept, _("accepted"))
+    application.accept(by=actor, description=comment)
+    application._history_user = actor
+    application.save()
+    person_account_ensure(person=application.person, actor=actor)
+    return application
+
+
+@transaction.atomic
+def liaison_application_return(
+    *, application: LiaisonApplication, actor: User, reason: str
+) -> LiaisonApplication:
+    """The branch centre returns the application to the lab for correction (L-07)."""
+    reason = _require_reason(reason)
+    application = _lock(application)
+    _require(permissions.can_review(actor, application))
+    _require_state(application, application.return_to_lab, _("returned"))
+    application.return_to_lab(reason=reason, by=actor, description=reason)
+    application._history_user = actor
+    application.save()
+    _notify(application, "returned")
+    return application
+
+
+@transaction.atomic
+def liaison_application_pass(
+    *, application: LiaisonApplication, actor: User, comment: str = ""
+) -> LiaisonApplication:
+    """The branch centre passes checked materials on to the training centre (L-07)."""
+    application = _lock(application)
+    _require(permissions.can_review(actor, application))
+    _require_state(application, application.pass_to_training, _("passed on"))
+    application.pass_to_training(by=actor, description=comment)
+    application._history_user = actor
+    application.save()
+    _notify(application, "passed")
+    return application
+
+
+@transaction.atomic
+def liaison_application_reject(
+    *, application: LiaisonApplication, actor: User, reason: str
+) -> LiaisonApplication:
+    """The training centre rejects the application (L-07)."""
+    reason = _require_reason(reason)
+    application = _lock(application)
+    _require(permissions.can_decide(actor, application))
+    _require_state(application, application.reject, _("rejected"))
+    application.reject(reason=reason, at=timezone.now(), by=actor, description=reason)
+    application._history_user = actor
+    application.save()
+    _notify(application, "rejected")
+    return application
+
+
+@transaction.atomic
+def liaison_application_withdraw(
+    *, application: LiaisonApplication, actor: User, comment: str = ""
+) -> LiaisonApplication:
+    """The lab withdraws its application before a decision."""
+    application = _lock(application)
+    _require(permissions.can_prepare_for_lab(actor, application.lab))
+    _require_state(application, application.withdraw, _("withdrawn"))
+    was_with_branch = application.state != ApplicationState.DRAFT
+    application.withdraw(by=actor, description=comment)
+    application._history_user = actor
+    application.save()
+    if was_with_branch:
+        _notify(application, "withdrawn")
+    return application
+
+
+@transaction.atomic
+def liaison_application_hire(
+    *, application: LiaisonApplication, actor: User, comment: str = ""
+) -> LiaisonQualification:
+    """The training centre hires: employment number (P-02), the qualification with its fields,
+    the roster and the lab's coverage (L-06). Only after entry training is passed (L-09)."""
+    from ..selectors import person_passed_entry_training
+
+    application = _lock(application)
+    _require(permissions.can_decide(actor, application))
+    _require_state(application, application.hire, _("hired"))
+    person = application.person
+    problems = rules.education_problems(person) + rules.experience_problems(
+        application.work_started_on, today=_today()
+    )
+    if not person_passed_entry_training(person=person):
+        problems.append(rules._problem("L-09", _("entry training has not been passed.")))
+    if problems:
+        raise ValidationError(problems)
+    now = timezone.now()
+    application.hire(at=now, by=actor, description=comment)
+    application._history_user = actor
+    application.save()
+    person_assign_employment_number(person=person, actor=actor)
+    if application.legacy_qualification_id:
+        legacy = LiaisonQualification.objects.select_for_update().get(
+            pk=application.legacy_qualification_id
+        )
+        legacy.migrated_at = now
+        legacy._history_user = actor
+        legacy.save(update_fields=["migrated_at"])
+    current = LiaisonQualification.objects.filter(
+        person=person, state__in=["active", "suspended"], migrated_at__isnull=True
+    ).first()
+    if current is not None:
+        # A person represents one lab at a time: hiring for a new lab ends the old one.
+        _qualification_transition(
+            current,
+            "cancel",
+            actor=actor,
+            reason=_("Hired again for %(lab)s.") % {"lab": application.lab},
+        )
+    qualification = LiaisonQualification(
+        person=person,
+        lab=application.lab,
+        application=application,
+        hired_on=timezone.localdate(now),
+    )
+    qualification._history_user = actor
+    qualification.save()
+    qualification.fields.set(application.fields.all())
+    if person.lab_id != application.lab_id:
+        person.lab = application.lab
+        person._history_user = actor
+        person.save(update_fields=["lab"])
+    coverage_refresh(lab=application.lab)
+    _notify(application, "hired")
+    return qualification
+
+
+# --- qualifications ------------------------------------------------------------------------
+
+
+def _qualification_transition(
+    qualification: LiaisonQualification, name: str, *, actor: User | None, reason: str
+) -> LiaisonQualification:
+    from access_audit.services import login_rights_follow_qualifications
+
+    qualification = LiaisonQualification.objects.select_for_update().get(pk=qualification.pk)
+    transition = getattr(qualification, name)
+    if not can_proceed(transition):
+        raise ValidationError(
+            _("The qualification is “%(state)s”; this cannot be done to it now.")
+            % {"state": qualification.get_state_display()},
+            code="stale_state",
+        )
+    transition(reason=reason, by=actor, description=reason)
+    qualification._history_user = actor
+    qualification.save()
+    # Rights follow qualifications (A-01), and a lost liaison may open a gap (L-06).
+    login_rights_follow_qualifications(person=qualification.person, actor=actor, reason=reason)
+    coverage_refresh(lab=qualification.lab)
+    return qualification
+
+
+@transaction.atomic
+def qualification_change_state(
+    *, qualification: LiaisonQualification, action: str, actor: User | None, reason: str
+) -> LiaisonQualification:
+    """Suspend, reinstate, revoke or cancel a qualification; the one way a qualification's
+    state changes, so the person's login right and the lab's coverage follow (A-01, L-06).
+
+    Whoever calls this has checked that ``actor`` may; a reason is always required.
+    """
+    if action not in ("suspend", "reinstate", "revoke", "cancel"):
+        raise ValueError(action)
+    return _qualification_transition(
+        qualification, action, actor=actor, reason=_require_reason(reason)
+    )
+
+
+@transaction.atomic
+def departure_confirm(
+    *,
+    qualification: LiaisonQualification,
+    actor: User,
+    reason: str,
+    left_on: datetime.date,
+    outcome: str,
+    comment: str = "",
+) -> Departure:
+    """L-12: the lab confirms that its liaison left; the qualification is suspended or
+    cancelled, and the business-system login with it (A-01)."""
+    _require(permissions.can_confirm_departure(actor, qualification))
+    if left_on > _today():
+        raise ValidationError({"left_on": _("The date of leaving cannot be in the future.")})
+    departure = Departure(
+        qualification=qualification,
+        reason=reason,
+        left_on=left_on,
+        outcome=outcome,
+        comment=comment.strip(),
+        confirmed_by=actor,
+    )
+    departure.full_clean()
+    departure._history_user = actor
+    departure.save()
+    text = _("Left the job: %(reason)s, %(date)s.") % {
+        "reason": departure.get_reason_display(),
+        "date": left_on.isoformat(),
+    }
+    action = "suspend" if outcome == DepartureOutcome.SUSPEND else "cancel"
+    _qualification_transition(qualification, action, actor=actor, reason=text)
+    return departure
+
+
+# --- coverage ------------------------------------------------------------------------------
+
+
+def coverage_refresh(*, lab: TestingLab) -> list[CertificationField]:
+    """Open a gap row for every newly uncovered field of the lab's scope and close the rows of
+    fields covered again (L-06). New gaps are announced by one e-mail, after commit."""
+    from ..selectors import coverage_gaps
+
+    now = timezone.now()
+    gaps = {field.pk: field for field in coverage_gaps(lab=lab)}
+    open_rows = {row.field_id: row for row in CoverageGap.objects.filter(lab=lab, closed_at=None)}
+    CoverageGap.objects.filter(pk__in=[r.pk for f, r in open_rows.items() if f not in gaps]).update(
+        closed_at=now
+    )
+    new = [field for code, field in gaps.items() if code not in open_rows]
+    CoverageGap.objects.bulk_create(
+        [CoverageGap(lab=lab, field=field, opened_at=now) for field in new]
+    )
+    if new:
+        from ..tasks import send_coverage_gap_notice
+
+        lab_id, codes = lab.pk, [field.pk for field in new]
+        transaction.on_commit(lambda: send_coverage_gap_notice.delay(lab_id, codes))
+    return new

@@ -1,0 +1,37 @@
+"""Celery tasks of the liaison capability: thin, idempotent, taking primary keys."""
+
+from celery import shared_task
+
+from directory.models import TestingLab
+
+from . import notifications
+from .models import CoverageGap, LiaisonApplication
+
+
+@shared_task(autoretry_for=(ConnectionError, TimeoutError), retry_backoff=True, max_retries=5)
+def send_application_notice(application_id: int, event: str) -> int:
+    """E-mail whoever must act next on an application (L-07)."""
+    application = (
+        LiaisonApplication.objects.select_related("lab__branch", "person")
+        .filter(pk=application_id)
+        .first()
+    )
+    if application is None:
+        return 0
+    return notifications.send_application_notice(application, event)
+
+
+@shared_task(autoretry_for=(ConnectionError, TimeoutError), retry_backoff=True, max_retries=5)
+def send_coverage_gap_notice(lab_id: int, field_codes: list[str]) -> int:
+    """E-mail the lab and its branch centre about new gaps (L-06) that are still open."""
+    lab = TestingLab.objects.select_related("branch").filter(pk=lab_id).first()
+    if lab is None:
+        return 0
+    still_open = list(
+        CoverageGap.objects.filter(lab=lab, field__in=field_codes, closed_at=None).values_list(
+            "field_id", flat=True
+        )
+    )
+    if not still_open:
+        return 0
+    return notifications.send_coverage_gap_notice(lab, still_open)

@@ -1,0 +1,5 @@
+"""Screens of the liaison capability: applications."""
+
+from django.urls import path  # noqa: F401
+
+urlpatterns: list = []
