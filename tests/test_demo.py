@@ -55,3 +55,22 @@ def test_every_demo_user_signs_in_and_sees_a_dashboard(client, language):
         html_lang = 'lang="zh-CN"' if language == "zh-hans" else 'lang="en"'
         assert html_lang in dashboard.content.decode()
         client.post(reverse("logout"))
+
+
+def test_demo_shows_every_application_state_hires_and_coverage():
+    # rule L-06, rule L-07
+    from liaisons.constants import ApplicationState
+    from liaisons.models import LiaisonApplication, LiaisonQualification
+    from liaisons.selectors import coverage_gaps
+
+    call_command("seed_demo")
+    states = set(LiaisonApplication.objects.values_list("state", flat=True))
+    assert states == set(ApplicationState.values)
+    hired = LiaisonQualification.objects.filter(is_legacy=False, state="active")
+    assert hired.count() >= 3
+    assert all(q.person.employment_number for q in hired)
+    beijing = TestingLab.objects.get(name="北京电器安全检测实验室")
+    shanghai = TestingLab.objects.get(name="上海电子电器检测所")
+    assert coverage_gaps(lab=beijing) == []
+    assert [f.code for f in coverage_gaps(lab=shanghai)] == ["CB", "CE"]
+    assert LiaisonQualification.objects.filter(is_legacy=True, migrated_at=None).exists()

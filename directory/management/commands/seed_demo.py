@@ -1,6 +1,7 @@
 from django.core.management.base import BaseCommand
 
 from directory.demo import DEMO_PASSWORD, seed_directory
+from liaisons.demo import seed_liaisons
 
 
 class Command(BaseCommand):
@@ -8,6 +9,7 @@ class Command(BaseCommand):
 
     def handle(self, *args, **options):
         users = seed_directory()
+        seed_liaisons()
         self.stdout.write(
             self.style.SUCCESS(f"Demo data ready. Demo users (password: {DEMO_PASSWORD}):")
         )

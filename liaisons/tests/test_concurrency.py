@@ -1,0 +1,97 @@
+"""Two people acting on one application at the same moment, on real PostgreSQL (L-07)."""
+
+import threading
+from concurrent.futures import ThreadPoolExecutor
+
+import pytest
+from django.core.exceptions import ValidationError
+from django.db import close_old_connections, connection
+from django_fsm_log.models import StateLog
+
+from directory.constants import CertificationFieldCode, Role
+from directory.models import CertificationField
+from directory.tests.factories import UserFactory
+from liaisons import services
+from liaisons.constants import ApplicationState
+from liaisons.models import LiaisonApplication, LiaisonQualification
+from liaisons.tests.factories import TrainingEnrolmentFactory, ready_application
+
+pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
+
+
+def _run_together(calls):
+    """Each call in its own thread and transaction, released at the same moment; returns
+    the result or the ValidationError of each."""
+    barrier = threading.Barrier(len(calls))
+
+    def run(call):
+        try:
+            barrier.wait(timeout=10)
+            return call()
+        except ValidationError as error:
+            return error
+        finally:
+            connection.close()
+
+    with ThreadPoolExecutor(max_workers=len(calls)) as pool:
+        results = list(pool.map(run, calls))
+    close_old_connections()
+    return results
+
+
+@pytest.fixture(autouse=True)
+def certification_fields(db):
+    """Transactional tests flush the tables, the ten fields of the data migration too."""
+    for position, code in enumerate(CertificationFieldCode.values, start=1):
+        CertificationField.objects.update_or_create(code=code, defaults={"position": position})
+
+
+def _fresh(pk):
+    return LiaisonApplication.objects.get(pk=pk)
+
+
+def test_two_reviewers_at_once_exactly_one_succeeds(certification_fields, world):
+    # rule L-07
+    second_reviewer = UserFactory(
+        username="branch_n_2", role=Role.BRANCH_REVIEWER, branch=world.branch_n
+    )
+    application = ready_application(lab=world.lab_a, actor=world.lab_a_staff)
+    services.liaison_application_submit(application=application, actor=world.lab_a_staff)
+    pk = application.pk
+    results = _run_together(
+        [
+            lambda: services.liaison_application_return(
+                application=_fresh(pk), actor=world.branch_n_reviewer, reason="缺少盖章"
+            ),
+            lambda: services.liaison_application_accept(
+                application=_fresh(pk), actor=second_reviewer
+            ),
+        ]
+    )
+    errors = [r for r in results if isinstance(r, ValidationError)]
+    assert len(errors) == 1
+    assert errors[0].code == "stale_state"
+    assert _fresh(pk).state in (ApplicationState.RETURNED, ApplicationState.WITH_BRANCH)
+    # One transition recorded after the submission, not two.
+    assert StateLog.objects.for_(_fresh(pk)).count() == 2
+
+
+def test_two_hires_of_one_application_at_once_create_one_qualification(certification_fields, world):
+    # rule L-07, rule P-02
+    application = ready_application(lab=world.lab_a, actor=world.lab_a_staff)
+    services.liaison_application_submit(application=application, actor=world.lab_a_staff)
+    services.liaison_application_accept(application=application, actor=world.branch_n_reviewer)
+    services.liaison_application_pass(application=application, actor=world.branch_n_reviewer)
+    TrainingEnrolmentFactory(person=application.person, passed=True)
+    second_admin = UserFactory(username="training_2", role=Role.TRAINING_ADMIN)
+    pk = application.pk
+    results = _run_together(
+        [
+            lambda: services.liaison_application_hire(
+                application=_fresh(pk), actor=world.training_admin
+            ),
+            lambda: services.liaison_application_hire(application=_fresh(pk), actor=second_admin),
+        ]
+    )
+    assert sum(isinstance(r, ValidationError) for r in results) == 1
+    assert LiaisonQualification.objects.filter(application_id=pk).count() == 1
