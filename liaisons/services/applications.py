@@ -86,7 +86,9 @@ def _require_state(application: LiaisonApplication, transition, verb: str) -> No
 def _require_reason(reason: str) -> str:
     reason = (reason or "").strip()
     if not reason:
-        raise ValidationError({"reason": _("A reason is required (L-07).")}, code="reason_required")
+        raise ValidationError(
+            {"reason": ValidationError(_("A reason is required (L-07)."), code="reason_required")}
+        )
     return reason
 
 
@@ -312,7 +314,7 @@ def material_upload(
         raise ValidationError({"kind": _("Unknown material.")}, code="unknown_material")
     checked = check_upload(upload)
     material = ApplicationMaterial.objects.filter(application=application, kind=kind).first()
-    old_file = material.file.name if material else None
+    # A replaced file is kept in storage: the material's history still names it.
     if material is None:
         material = ApplicationMaterial(application=application, kind=kind)
     material.content_type = checked.content_type
@@ -323,9 +325,6 @@ def material_upload(
     material.file.save("upload", upload, save=False)
     material._history_user = actor
     material.save()
-    if old_file:
-        # The replaced file is kept: the history of the material still points at it.
-        pass
     return material
 
 
@@ -468,9 +467,15 @@ def liaison_application_hire(
         legacy.migrated_at = now
         legacy._history_user = actor
         legacy.save(update_fields=["migrated_at"])
-    current = LiaisonQualification.objects.filter(
-        person=person, state__in=["active", "suspended"], migrated_at__isnull=True
-    ).first()
+    # At most one such row (liaison_qualification_one_current_per_person): no ordering, so
+    # no join to the person for the model's default order.
+    current = (
+        LiaisonQualification.objects.filter(
+            person=person, state__in=["active", "suspended"], migrated_at__isnull=True
+        )
+        .order_by()
+        .first()
+    )
     if current is not None:
         # A person represents one lab at a time: hiring for a new lab ends the old one.
         _qualification_transition(
@@ -487,7 +492,11 @@ def liaison_application_hire(
     )
     qualification._history_user = actor
     qualification.save()
-    qualification.fields.set(application.fields.all())
+    # The new qualification has no fields yet: add() the application's codes (one history
+    # entry, as set() made) without set()'s read of the current ones.
+    codes = list(application.fields.values_list("code", flat=True))
+    if codes:
+        qualification.fields.add(*codes)
     if person.lab_id != application.lab_id:
         person.lab = application.lab
         person._history_user = actor
