@@ -43,3 +43,118 @@ def bare_people(request):
     for row in rows:
         row["masked_id_number"] = mask_id_number(row.pop("id_number"))
     return HttpResponse(TEMPLATE.render({"rows": rows}))
+
+
+# --- Liaisons (issue 3) ----------------------------------------------------------------------
+
+
+def _page_start(request) -> int:
+    try:
+        page = max(int(request.GET.get("page", "1")), 1)
+    except ValueError:
+        page = 1
+    return (page - 1) * PAGE_SIZE
+
+
+def _field_labels(through, owner: str, ids: list[int]) -> dict[int, list[str]]:
+    """The fields of the rows ``ids`` from one query on the M2M table, in the ten's order."""
+    from directory.constants import CertificationFieldCode
+
+    order = {code: i for i, code in enumerate(CertificationFieldCode.values)}
+    pairs = sorted(
+        through.objects.filter(**{f"{owner}_id__in": ids}).values_list(
+            f"{owner}_id", "certificationfield_id"
+        ),
+        key=lambda pair: order[pair[1]],
+    )
+    labels: dict[int, list[str]] = {}
+    for owner_id, code in pairs:
+        labels.setdefault(owner_id, []).append(CertificationFieldCode(code).label)
+    return labels
+
+
+ROSTER_TEMPLATE = engines["django"].from_string(
+    "<!doctype html><title>roster</title><table>"
+    "{% for row in rows %}<tr><td>{{ row.person__name }}</td>"
+    '<td class="mono">{{ row.person__employment_number|default:"—" }}</td>'
+    "<td>{{ row.lab__name }}</td>"
+    '<td>{% for label in row.fields %}<span class="tag">{{ label }}</span> {% endfor %}</td>'
+    "<td>{{ row.state_label }}</td></tr>{% endfor %}</table>"
+)
+
+
+def roster_rows_bare(start: int) -> list[dict]:
+    """The rows of the public roster (L-11) as ``liaisons:roster`` orders them."""
+    from liaisons.constants import QualificationState
+    from liaisons.models import LiaisonQualification
+    from liaisons.selectors import roster_entries
+
+    rows = list(
+        roster_entries()
+        .order_by("person__name", "id")
+        .values("id", "person__name", "person__employment_number", "lab__name", "state")[
+            start : start + PAGE_SIZE
+        ]
+    )
+    fields = _field_labels(
+        LiaisonQualification.fields.through, "liaisonqualification", [r["id"] for r in rows]
+    )
+    for row in rows:
+        row["fields"] = fields.get(row["id"], [])
+        row["state_label"] = QualificationState(row["state"]).label
+    return rows
+
+
+def bare_roster(request):
+    """Anyone may read the roster: no sign-in, like the real page."""
+    return HttpResponse(ROSTER_TEMPLATE.render({"rows": roster_rows_bare(_page_start(request))}))
+
+
+QUEUE_TEMPLATE = engines["django"].from_string(
+    "<!doctype html><title>queue</title><table>"
+    "{% for row in rows %}<tr>"
+    "<td><a href=\"{% url 'liaisons:application_detail' row.id %}\">{{ row.person__name }}</a>"
+    "</td><td>{{ row.masked_id_number }}</td><td>{{ row.lab__name }}</td><td>"
+    '{% for label in row.fields %}<span class="tag">{{ label }}</span> {% endfor %}</td>'
+    '<td>{{ row.state_label }}</td><td>{{ row.submitted_at|date:"Y-m-d" }}</td>'
+    "<td>{{ row.age_days }}</td></tr>{% endfor %}</table>"
+)
+
+
+def queue_queryset(user):
+    """The review queue's rows: the reviewer's branch, in the queue's default states
+    (submitted, being checked), who waited longest first."""
+    from liaisons.constants import ApplicationState
+    from liaisons.models import LiaisonApplication
+
+    return LiaisonApplication.objects.filter(
+        lab__branch_id=user.branch_id,
+        state__in=[ApplicationState.SUBMITTED, ApplicationState.WITH_BRANCH],
+    ).order_by("submitted_at", "id")
+
+
+def bare_queue(request):
+    from django.utils import timezone
+
+    from liaisons.constants import ApplicationState
+    from liaisons.models import LiaisonApplication
+
+    user = request.user
+    if not user.is_authenticated:
+        return redirect_to_login(request.get_full_path())
+    start = _page_start(request)
+    rows = list(
+        queue_queryset(user).values(
+            "id", "person__name", "person__id_number", "lab__name", "state", "submitted_at"
+        )[start : start + PAGE_SIZE]
+    )
+    fields = _field_labels(
+        LiaisonApplication.fields.through, "liaisonapplication", [r["id"] for r in rows]
+    )
+    today = timezone.localdate()
+    for row in rows:
+        row["masked_id_number"] = mask_id_number(row.pop("person__id_number"))
+        row["fields"] = fields.get(row["id"], [])
+        row["state_label"] = ApplicationState(row["state"]).label
+        row["age_days"] = (today - timezone.localdate(row["submitted_at"])).days
+    return HttpResponse(QUEUE_TEMPLATE.render({"rows": rows}))

@@ -68,6 +68,26 @@ def database_url() -> str:
 # --- Measuring -------------------------------------------------------------------------------
 
 
+@dataclass(frozen=True)
+class PageSpec:
+    """A page under test and its bare twin; ``row_key`` finds each row's identity in both."""
+
+    title: str
+    unit: str
+    full_url: str
+    bare_url: str
+    row_key: re.Pattern
+
+
+PEOPLE = PageSpec(
+    title="People list of a branch reviewer",
+    unit="people",
+    full_url=FULL_URL,
+    bare_url=BARE_URL,
+    row_key=DETAIL_LINK,
+)
+
+
 @dataclass
 class Measure:
     size: int
@@ -128,16 +148,18 @@ def time_requests(client, urls: list[str], n: int, warmup: int) -> dict[str, flo
     return {url: statistics.median(values) for url, values in samples.items()}
 
 
-def measure_pages(client, size: int, pages: list[int], n: int, warmup: int) -> list[Measure]:
+def measure_pages(
+    client, size: int, pages: list[int], n: int, warmup: int, spec: PageSpec = PEOPLE
+) -> list[Measure]:
     measures = []
     for page in pages:
         m = Measure(size=size, page=page)
-        full_url, bare_url = f"{FULL_URL}?page={page}", f"{BARE_URL}?page={page}"
+        full_url, bare_url = f"{spec.full_url}?page={page}", f"{spec.bare_url}?page={page}"
         _get(client, full_url), _get(client, bare_url)  # a first request fills the caches
         m.full_sql, m.full_sql_ms, full_html = count_queries(client, full_url)
         bare_sql, m.bare_sql_ms, bare_html = count_queries(client, bare_url)
         m.full_queries, m.bare_queries = len(m.full_sql), len(bare_sql)
-        full_rows, bare_rows = DETAIL_LINK.findall(full_html), DETAIL_LINK.findall(bare_html)
+        full_rows, bare_rows = spec.row_key.findall(full_html), spec.row_key.findall(bare_html)
         m.rows = len(full_rows)
         m.same_rows = full_rows == bare_rows and len(full_rows) == PAGE_SIZE
         medians = time_requests(client, [full_url, bare_url], n, warmup)
@@ -146,9 +168,11 @@ def measure_pages(client, size: int, pages: list[int], n: int, warmup: int) -> l
     return measures
 
 
-def pages_for(size: int) -> list[int]:
-    """Page 1 and the middle page of the reviewer's branch (a tenth of the people)."""
-    pages = -(-(size // data.BRANCHES) // PAGE_SIZE)
+def pages_for(size: int, rows: int | None = None) -> list[int]:
+    """Page 1 and the middle page of a list of ``rows`` rows (by default the reviewer's
+    branch, a tenth of the people)."""
+    rows = size // data.BRANCHES if rows is None else rows
+    pages = -(-rows // PAGE_SIZE)
     return [1, max(1, pages // 2)]
 
 
@@ -168,12 +192,12 @@ def profile_page(client, url: str, n: int) -> str:
 RULE = "-" * 104
 
 
-def print_table(title: str, measures: list[Measure]) -> None:
+def print_table(title: str, measures: list[Measure], unit: str = "people") -> None:
     print()
     print(title)
     print(RULE)
     print(
-        f"{'people':>8} {'page':>5} {'rows':>5} {'queries':>8} {'bare q':>7} {'full ms':>9} "
+        f"{unit:>8} {'page':>5} {'rows':>5} {'queries':>8} {'bare q':>7} {'full ms':>9} "
         f"{'bare ms':>9} {'ratio':>7} {'full SQL ms':>12} {'bare SQL ms':>12} {'same rows':>10}"
     )
     print(RULE)
@@ -186,7 +210,9 @@ def print_table(title: str, measures: list[Measure]) -> None:
     print(RULE)
 
 
-def verdicts(measures: list[Measure], small: int, large: int) -> tuple[bool, bool]:
+def verdicts(
+    measures: list[Measure], small: int, large: int, unit: str = "people"
+) -> tuple[bool, bool]:
     at = {size: [m for m in measures if m.size == size] for size in (small, large)}
     counts = [m.full_queries for m in at[small] + at[large]]
     constant = len(set(counts)) == 1
@@ -195,17 +221,17 @@ def verdicts(measures: list[Measure], small: int, large: int) -> tuple[bool, boo
         for label, a, b in zip(("first", "middle"), at[small], at[large], strict=True)
     )
     print(
-        f"Queries per page constant ({small:,} -> {large:,} people): {described}"
+        f"Queries per page constant ({small:,} -> {large:,} {unit}): {described}"
         f"  [{'PASS' if constant else 'FAIL'}]"
     )
     ratios = ", ".join(f"page {m.page} {m.ratio:.2f}" for m in at[large])
     fast = all(m.ratio <= TARGET_RATIO for m in at[large])
     print(
-        f"Median time full/bare at {large:,} people (target <= {TARGET_RATIO}): {ratios}"
+        f"Median time full/bare at {large:,} {unit} (target <= {TARGET_RATIO}): {ratios}"
         f"  [{'PASS' if fast else 'FAIL'}]"
     )
     if not all(m.same_rows for m in measures):
-        print("WARNING: the bare view did not show the same rows as the people list.")
+        print("WARNING: the bare view did not show the same rows as the page under test.")
     return constant, fast
 
 
@@ -226,17 +252,36 @@ def machine() -> str:
 # --- Main ------------------------------------------------------------------------------------
 
 
+PARTS = ("people", "queue", "roster", "hires")
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--fresh", action="store_true", help="drop and recreate the database")
     parser.add_argument("-n", "--requests", type=int, default=60, help="timed requests per page")
     parser.add_argument("--warmup", type=int, default=10, help="untimed requests per page first")
-    parser.add_argument("--small", type=int, default=10_000, help="people at the first size")
-    parser.add_argument("--large", type=int, default=100_000, help="people at the second size")
+    parser.add_argument(
+        "--small", type=int, default=10_000, help="people (and applications) at the first size"
+    )
+    parser.add_argument(
+        "--large", type=int, default=100_000, help="people (and applications) at the second size"
+    )
     parser.add_argument("--profile", action="store_true", help="cProfile the full page at the end")
+    parser.add_argument(
+        "--only",
+        default=",".join(PARTS),
+        help=f"comma-separated parts to run, of {', '.join(PARTS)} (default: all)",
+    )
+    parser.add_argument("--hires", type=int, default=1000, help="timed hires (issue 3)")
+    parser.add_argument(
+        "--profile-hires", action="store_true", help="cProfile the timed hires and print it"
+    )
     args = parser.parse_args()
     if args.small >= args.large or args.small < data.BRANCHES * PAGE_SIZE:
         parser.error("need 500 <= --small < --large")
+    parts = {part.strip() for part in args.only.split(",") if part.strip()}
+    if parts - set(PARTS):
+        parser.error(f"unknown parts: {', '.join(sorted(parts - set(PARTS)))}")
 
     url = database_url()
     os.environ["DATABASE_URL"] = url
@@ -248,10 +293,14 @@ def main() -> int:
 
     django.setup()
     logging.getLogger("axes").setLevel(logging.WARNING)  # force_login's lines are noise here
+    logging.getLogger("celery").setLevel(logging.WARNING)  # one line per in-process task
+    logging.getLogger("kombu").setLevel(logging.ERROR)  # the in-memory broker has no host
     from django.core.management import call_command
     from django.db import connections
     from django.test import Client
     from django.test.utils import override_settings
+
+    from bench import liaison_data, liaison_pages
 
     override_settings(ROOT_URLCONF="bench.urls").enable()
     print(f"Database {url.rsplit('@', 1)[-1]} ({'created' if created else 'reused'})")
@@ -267,6 +316,9 @@ def main() -> int:
     print(f"  generated {len(people):,} people in {time.perf_counter() - started:.1f} s")
     try:
         lab_ids, reviewer = data.ensure_organisations()
+        # The people are cut back to --small below: the applications of the others go first.
+        cut_to = args.small if "people" in parts else args.large
+        print(f"  liaison applications: {liaison_data.cut_applications(cut_to)}")
         if not data.people_consistent(people):
             raise RuntimeError("the person table holds other data")
     except RuntimeError as error:
@@ -281,13 +333,36 @@ def main() -> int:
 
     client = Client()
     client.force_login(reviewer)
+    report: list = []
 
-    measures: list[Measure] = []
-    for size in (args.small, args.large):
-        print(f"  {size:,} people: {data.fill_people(people, size, lab_ids)}")
-        measures += measure_pages(client, size, pages_for(size), args.requests, args.warmup)
+    if "people" in parts:
+        measures: list[Measure] = []
+        for size in (args.small, args.large):
+            print(f"  {size:,} people: {data.fill_people(people, size, lab_ids)}")
+            measures += measure_pages(client, size, pages_for(size), args.requests, args.warmup)
+        report.append(lambda: report_people(measures, args, client))
+    if parts & {"queue", "roster", "hires"}:
+        print(f"  {args.large:,} people: {data.fill_people(people, args.large, lab_ids)}")
+        lab_user, trainer = liaison_data.ensure_users(lab_ids)
+    if parts & {"queue", "roster"}:
+        results = liaison_pages.measure(
+            parts, args, lab_user=lab_user, reviewer=reviewer, measure_pages=measure_pages
+        )
+        report.append(lambda: liaison_pages.report(results, args, print_table, verdicts))
+    if "hires" in parts:
+        from bench import hires
+
+        print(f"  hires: preparing {args.hires:,} applications passed to the training centre")
+        hired = hires.run(args.hires, lab_ids, lab_user, trainer, profile=args.profile_hires)
+        report.append(lambda: hires.report(hired))
 
     print(f"\nMachine: {machine()}")
+    for part in report:
+        part()
+    return 0
+
+
+def report_people(measures: list[Measure], args, client) -> None:
     print_table(
         f"People list of a branch reviewer ({FULL_URL}) vs bare values() view; "
         f"median of {args.requests} interleaved requests",
@@ -302,7 +377,6 @@ def main() -> int:
         page_url = f"{FULL_URL}?page={measures[-1].page}"
         print(f"\ncProfile of {args.requests} requests of {page_url}:")
         print(profile_page(client, page_url, args.requests))
-    return 0
 
 
 if __name__ == "__main__":

@@ -6,6 +6,8 @@ from datetime import datetime
 
 from django.contrib.contenttypes.models import ContentType
 from django.db import models
+from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 from django_fsm_log.models import StateLog
 
@@ -91,5 +93,16 @@ def _display(model_field, value) -> str:
     if getattr(model_field, "choices", None):
         return str(dict(model_field.flatchoices).get(value, value))
     if isinstance(value, list):  # many-to-many changes come as lists of through rows
-        return ", ".join(str(v) for v in value) or "—"
+        return _display_related(model_field, value)
+    if isinstance(value, datetime):
+        return date_format(timezone.localtime(value), "Y-m-d H:i")
     return str(value)
+
+
+def _display_related(model_field, rows: list) -> str:
+    """A many-to-many value of the history: the related objects, by their own names."""
+    related = model_field.related_model
+    key = related._meta.model_name
+    pks = [row.get(key) if isinstance(row, dict) else row for row in rows]
+    objects = related._default_manager.in_bulk(pks)
+    return ", ".join(str(objects.get(pk, pk)) for pk in pks) or "—"

@@ -10,15 +10,18 @@ _BRANCHES = ("directory:branch_list", _("Branch centres"))
 _PEOPLE = ("directory:person_list", _("People"))
 _BODIES = ("directory:body_list", _("Certification bodies"))
 _PROFILE = ("directory:my_profile", _("My data"))
+#: Liaison applications (L-07): the lab's own, the branch's review queue, the decision queue.
+_APPLICATIONS = ("liaisons:application_list", _("Applications"))
 
 NAVIGATION: dict[str, tuple] = {
     Role.PERSON: (_PROFILE,),
-    Role.LAB_STAFF: (_LABS, _PEOPLE),
-    Role.BRANCH_REVIEWER: (_BRANCHES, _LABS, _PEOPLE),
+    Role.LAB_STAFF: (_LABS, _PEOPLE, _APPLICATIONS),
+    Role.BRANCH_REVIEWER: (_BRANCHES, _LABS, _PEOPLE, _APPLICATIONS),
     Role.DEPARTMENT_EVALUATOR: (_LABS, _PEOPLE),
     Role.REGULATOR_INSPECTOR: (_BODIES, _PEOPLE),
     **{role: (_BRANCHES, _LABS, _PEOPLE) for role in CQC_WIDE_ROLES},
     **{role: (_BODIES, _PEOPLE) for role in BODY_ROLES},
+    Role.TRAINING_ADMIN: (_BRANCHES, _LABS, _PEOPLE, _APPLICATIONS),
 }
 
 

@@ -1,6 +1,6 @@
 """Who may do what to which liaison object, in one place (L-07, L-10, L-12, P-03)."""
 
-from directory.constants import Role
+from directory.constants import CQC_WIDE_ROLES, Role
 
 from .constants import ApplicationState
 
@@ -74,3 +74,16 @@ def actions_for(user, application) -> list[str]:
     if can_decide(user, application) and state == S.PASSED:
         actions += ["hire", "reject"]
     return actions
+
+
+#: Who works with liaisons from a lab, a branch centre or a CQC department: they see the
+#: qualification list and may download the public roster (L-11).
+LIAISON_STAFF_ROLES = frozenset(
+    {Role.LAB_STAFF, Role.BRANCH_REVIEWER, Role.DEPARTMENT_EVALUATOR, *CQC_WIDE_ROLES}
+)
+
+
+def can_export_roster(user) -> bool:
+    """L-11: signed-in lab and CQC staff download the roster as filtered on screen; the
+    public searches it on the page only."""
+    return _active(user) and (user.is_superuser or user.role in LIAISON_STAFF_ROLES)

@@ -35,3 +35,19 @@ def send_coverage_gap_notice(lab_id: int, field_codes: list[str]) -> int:
     if not still_open:
         return 0
     return notifications.send_coverage_gap_notice(lab, still_open)
+
+
+@shared_task(autoretry_for=(ConnectionError, TimeoutError), retry_backoff=True, max_retries=5)
+def send_change_request_notice(change_request_id: int, event: str) -> int:
+    """E-mail whoever must act next on a personal-data change request (P-03)."""
+    from .models import ChangeRequest
+    from .services.changes import change_request_notice_send
+
+    change_request = (
+        ChangeRequest.objects.select_related("person", "branch")
+        .filter(pk=change_request_id)
+        .first()
+    )
+    if change_request is None:
+        return 0
+    return change_request_notice_send(change_request, event)

@@ -74,3 +74,20 @@ def test_nothing_that_matters_can_be_deleted_in_the_admin(rf, world):
     for model, model_admin in admin.site._registry.items():
         if model._meta.app_label == "directory":
             assert not model_admin.has_delete_permission(request), model
+
+
+def test_timeline_names_many_to_many_changes_and_local_times(world):
+    # A change of the fields applied for reads as the fields, not as through rows.
+    from cqcportal.timeline import timeline_for
+    from liaisons import services
+    from liaisons.tests.factories import ready_application
+
+    application = ready_application(lab=world.lab_a, actor=world.lab_a_staff, fields=["CCC"])
+    services.liaison_application_update(
+        application=application, actor=world.lab_a_staff, fields=["CCC", "ROHS"]
+    )
+    with translation.override("en"):
+        changes = [c for e in timeline_for(application) for c in e.changes]
+    rendered = " ".join(f"{old} {new}" for _label, old, new in changes)
+    assert "RoHS" in rendered
+    assert "certificationfield" not in rendered

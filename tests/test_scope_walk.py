@@ -11,6 +11,15 @@ import pytest
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from directory.models import BranchCentre, CertificationBody, Person, TestingLab
+from liaisons.models import (
+    ApplicationMaterial,
+    AssessmentEntry,
+    ChangeRequest,
+    LiaisonApplication,
+    LiaisonQualification,
+    TrainingSession,
+)
+from liaisons.tests.factories import LiaisonQualificationFactory, TrainingSessionFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -48,7 +57,121 @@ OUT_OF_SCOPE = {
         (w.lab_a_staff, w.body_x, None),
         (w.branch_n_reviewer, w.body_x, None),
     ],
+    # Qualification of lab A (person A) and of lab B (person B), made for the walk.
+    LiaisonQualification: lambda w: (
+        lambda a, b: [
+            (w.lab_a_staff, b, a),
+            (w.branch_n_reviewer, b, a),
+            (w.body_x_admin, a, None),
+            (w.evaluator, b, None),
+        ]
+    )(
+        LiaisonQualificationFactory(lab=w.lab_a, person=w.person_a),
+        LiaisonQualificationFactory(lab=w.lab_b, person=w.person_b),
+    ),
+    # Entry training is the training centre's alone (L-09): no one else sees a session.
+    TrainingSession: lambda w: (
+        lambda session: [
+            (w.lab_a_staff, session, None),
+            (w.branch_n_reviewer, session, None),
+            (w.evaluator, session, None),
+            (w.body_x_admin, session, None),
+        ]
+    )(TrainingSessionFactory(created_by=w.training_admin)),
+    # Lab A's application (person A signed in) and lab B's, each with a material.
+    LiaisonApplication: lambda w: (
+        lambda person, own, foreign: [
+            (w.lab_a_staff, foreign, own),
+            (w.branch_n_reviewer, foreign, own),
+            (person, foreign, own),
+        ]
+    )(*_liaison_applications(w)),
+    ApplicationMaterial: lambda w: (
+        lambda person, own, foreign: [
+            (w.lab_a_staff, foreign, own),
+            (w.branch_n_reviewer, foreign, own),
+            (person, foreign, own),
+        ]
+    )(*_liaison_applications(w, materials=True)),
+    # P-03: person A's request (lab A, routed to branch N) and person B's (lab B, branch S),
+    # each with a change form so its download answers too.
+    ChangeRequest: lambda w: (
+        lambda own, foreign: [
+            (w.branch_n_reviewer, foreign, own),
+            (w.lab_a_staff, foreign, own),
+            (w.lab_b_staff, own, foreign),
+        ]
+    )(*_change_requests(w)),
+    # The first training-record entry (L-04) of lab A's application and of lab B's.
+    AssessmentEntry: lambda w: (
+        lambda person, own, foreign: [
+            (w.lab_a_staff, foreign, own),
+            (w.branch_n_reviewer, foreign, own),
+            (person, foreign, own),
+        ]
+    )(*_assessment_entries(w)),
 }
+
+
+def _change_requests(w):
+    """Tier (b) requests: lab A's staff for person A, lab B's staff for person B."""
+    from liaisons.services.changes import change_request_submit
+    from liaisons.tests.factories import pdf_upload
+
+    return [
+        change_request_submit(
+            person=person,
+            actor=staff,
+            tier="important",
+            changes={"major": "电气工程及其自动化"},
+            justification="学历证书所载专业名称",
+            change_form=pdf_upload(),
+        )
+        for person, staff in ((w.person_a, w.lab_a_staff), (w.person_b, w.lab_b_staff))
+    ]
+
+
+def _liaison_applications(w, *, materials=False):
+    """Person A's account, lab A's application for person A and lab B's for person B, both
+    returned (the branch sees them, the lab may still edit them); or their materials."""
+    from directory.constants import Role
+    from directory.tests.factories import UserFactory
+    from liaisons import services
+    from liaisons.tests.factories import LiaisonApplicationFactory, pdf_upload
+
+    person = UserFactory(username=w.person_a.id_number, role=Role.PERSON)
+    w.person_a.user = person
+    w.person_a.save(update_fields=["user"])
+    found = []
+    for lab, staff, applicant in (
+        (w.lab_a, w.lab_a_staff, w.person_a),
+        (w.lab_b, w.lab_b_staff, w.person_b),
+    ):
+        application = LiaisonApplicationFactory(
+            lab=lab, person=applicant, created_by=staff, returned=True
+        )
+        if materials:
+            found.append(
+                services.material_upload(
+                    application=application, kind="id_card", upload=pdf_upload(), actor=staff
+                )
+            )
+        else:
+            found.append(application)
+    return person, *found
+
+
+def _assessment_entries(w):
+    """Person A's account, then the first assessment entry of lab A's and of lab B's
+    application (the entries appear once fields are applied for)."""
+    from liaisons import services
+
+    person, *applications = _liaison_applications(w)
+    entries = []
+    for application, staff in zip(applications, (w.lab_a_staff, w.lab_b_staff), strict=True):
+        services.liaison_application_update(application=application, actor=staff, fields=["CCC"])
+        entries.append(application.assessment_entries.order_by("position").first())
+    return person, *entries
 
 
 def _walk(patterns, namespace=""):

@@ -219,6 +219,14 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
+    # Choice sets that share a field name ("state", "kind") get one schema component each.
+    "ENUM_NAME_OVERRIDES": {
+        "ApplicationStateEnum": "liaisons.constants.ApplicationState",
+        "QualificationStateEnum": "liaisons.constants.QualificationState",
+        "MaterialKindEnum": "liaisons.constants.MaterialKind",
+        "AssessmentItemKindEnum": "liaisons.constants.AssessmentItemKind",
+        "CertificationFieldCodeEnum": "directory.constants.CertificationFieldCode",
+    },
 }
 
 # --- Logging: ID numbers are masked in every log line (P-04) ----------------------------------

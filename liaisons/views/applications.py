@@ -1,5 +1,509 @@
-"""Screens of the liaison capability: applications."""
+"""Screens of the liaison capability: applications (L-02..L-08, P-04).
 
-from django.urls import path  # noqa: F401
+The lab prepares an application, the branch centre checks it, the training centre decides.
+Every page looks the application up in the user's scope (404 alike for missing and
+forbidden); every write is one service call whose ``ValidationError`` the user reads and whose
+``PermissionDenied`` answers 403.
+"""
 
-urlpatterns: list = []
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from django.contrib import messages
+from django.contrib.auth.mixins import LoginRequiredMixin
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.http import FileResponse, Http404
+from django.shortcuts import redirect, render
+from django.urls import NoReverseMatch, path, reverse
+from django.utils import timezone
+from django.utils.functional import Promise
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views import View
+from django.views.generic import DetailView
+from django_filters.views import FilterView
+
+from cqcportal.timeline import timeline_for
+from directory.constants import Role
+from directory.permissions import can_view_full_id_number
+from directory.selectors import get_in_scope_or_404
+
+from .. import permissions, selectors, services
+from ..constants import ApplicationState, MaterialKind
+from ..forms import (
+    DEFAULT_STATES,
+    ActionForm,
+    ApplicationFilter,
+    ApplicationStartForm,
+    ApplicationUpdateForm,
+    AssessmentEntryForm,
+    MaterialUploadForm,
+    add_service_error,
+)
+from ..models import ApplicationMaterial, LiaisonApplication
+
+#: The file name extension of each stored content type; downloads are named by kind (P-04:
+#: the uploaded name may hold an ID number).
+EXTENSIONS = {"application/pdf": ".pdf", "image/jpeg": ".jpg", "image/png": ".png"}
+
+
+def _application_in_scope(request, pk) -> LiaisonApplication:
+    return get_in_scope_or_404(selectors.application_list(user=request.user), pk)
+
+
+def _detail_url(application: LiaisonApplication) -> str:
+    return reverse("liaisons:application_detail", args=[application.pk])
+
+
+# --- list --------------------------------------------------------------------------------------
+
+
+class ApplicationListView(LoginRequiredMixin, FilterView):
+    """Lab staff: their lab's applications; branch reviewers: the review queue of their labs;
+    the training centre: the decision queue (L-07)."""
+
+    filterset_class = ApplicationFilter
+    template_name = "liaisons/applications/list.html"
+    paginate_by = 50
+    context_object_name = "applications"
+
+    def get_queryset(self):
+        applications = selectors.application_list(user=self.request.user).prefetch_related("fields")
+        if self.request.user.role in DEFAULT_STATES:
+            # A queue: who has waited longest comes first.
+            applications = applications.order_by("submitted_at", "id")
+        return applications
+
+    def get_filterset_kwargs(self, filterset_class):
+        kwargs = super().get_filterset_kwargs(filterset_class)
+        defaults = DEFAULT_STATES.get(self.request.user.role)
+        if defaults and not set(self.request.GET) - {"page"}:
+            # A first visit shows the role's queue; the state boxes widen it.
+            data = self.request.GET.copy()
+            data.setlist("state", [str(state) for state in defaults])
+            kwargs["data"] = data
+        return kwargs
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        user = self.request.user
+        today = timezone.localdate()
+        for application in context["applications"]:
+            submitted = application.submitted_at
+            application.age_days = (
+                (today - timezone.localdate(submitted)).days if submitted else None
+            )
+        titles = {
+            Role.LAB_STAFF: _("Our applications"),
+            Role.BRANCH_REVIEWER: _("Applications to check"),
+            Role.TRAINING_ADMIN: _("Applications to decide"),
+        }
+        context["title"] = titles.get(user.role, _("Liaison applications"))
+        context["can_start"] = bool(
+            user.role == Role.LAB_STAFF
+            and user.lab_id
+            and permissions.can_prepare_for_lab(user, user.lab)
+        )
+        return context
+
+
+# --- prepare: start, edit, training record, materials ------------------------------------------
+
+
+class ApplicationStartView(LoginRequiredMixin, View):
+    """Lab staff start an application for a person, known or new (L-07, P-01)."""
+
+    template_name = "liaisons/applications/form.html"
+
+    def _lab(self):
+        user = self.request.user
+        if not user.lab_id or not permissions.can_prepare_for_lab(user, user.lab):
+            raise PermissionDenied
+        return user.lab
+
+    def get(self, request):
+        form = ApplicationStartForm(lab=self._lab())
+        return self._render(form)
+
+    def post(self, request):
+        lab = self._lab()
+        form = ApplicationStartForm(request.POST, lab=lab)
+        if form.is_valid():
+            data = form.cleaned_data
+            try:
+                application = services.liaison_application_start(
+                    lab=lab,
+                    actor=request.user,
+                    id_number=data["id_number"],
+                    name=data["name"],
+                    fields=data["fields"],
+                    person_data=form.person_data(),
+                    **form.recommendation_data(),
+                )
+            except ValidationError as error:
+                add_service_error(form, error)
+            else:
+                messages.success(
+                    request,
+                    _(
+                        "The application was created. Have the training record evaluated and "
+                        "signed, upload the five materials, then submit it."
+                    ),
+                )
+                return redirect(_detail_url(application))
+        return self._render(form, status=400)
+
+    def _render(self, form, status=200):
+        context = {"form": form, "title": _("New liaison application"), "application": None}
+        return render(self.request, self.template_name, context, status=status)
+
+
+class _EditableApplicationView(LoginRequiredMixin, View):
+    """An application the lab may still change: in scope (else 404), the user's own lab (else
+    403), draft or returned (else back to its page)."""
+
+    model = LiaisonApplication
+
+    def dispatch(self, request, *args, **kwargs):
+        if not request.user.is_authenticated:
+            return self.handle_no_permission()
+        self.application = _application_in_scope(request, kwargs["pk"])
+        if not permissions.can_prepare_for_lab(request.user, self.application.lab):
+            raise PermissionDenied
+        if not self.application.is_editable:
+            messages.info(request, _("Only a draft or a returned application can be changed."))
+            return redirect(_detail_url(self.application))
+        return super().dispatch(request, *args, **kwargs)
+
+
+class ApplicationUpdateView(_EditableApplicationView):
+    """The lab edits its draft or returned application (L-03, L-05) and the declaration."""
+
+    template_name = "liaisons/applications/form.html"
+
+    def get(self, request, pk):
+        return self._render(ApplicationUpdateForm(application=self.application))
+
+    def post(self, request, pk):
+        form = ApplicationUpdateForm(request.POST, application=self.application)
+        if form.is_valid():
+            try:
+                services.liaison_application_update(
+                    application=self.application,
+                    actor=request.user,
+                    fields=form.cleaned_data["fields"],
+                    person_data=form.person_data(),
+                    declaration_accepted=form.cleaned_data["declaration_accepted"],
+                    **form.recommendation_data(),
+                )
+            except ValidationError as error:
+                add_service_error(form, error)
+            else:
+                messages.success(request, _("The application was saved."))
+                return redirect(_detail_url(self.application))
+        return self._render(form, status=400)
+
+    def _render(self, form, status=200):
+        context = {
+            "form": form,
+            "title": _("Edit the application"),
+            "application": self.application,
+        }
+        return render(self.request, self.template_name, context, status=status)
+
+
+class AssessmentRecordView(_EditableApplicationView):
+    """The training assessment record (L-04): the lab's responsible person evaluates and signs
+    every entry. One page saves all entries together, or none of them."""
+
+    template_name = "liaisons/applications/assessment.html"
+
+    def _rows(self, data=None):
+        entries = self.application.assessment_entries.select_related("field").order_by("position")
+        return [
+            (
+                entry,
+                AssessmentEntryForm(
+                    data,
+                    prefix=f"entry-{entry.pk}",
+                    initial={
+                        "evaluation": entry.evaluation,
+                        "signatory": entry.signatory,
+                        "trained_on": entry.trained_on,
+                    },
+                ),
+            )
+            for entry in entries
+        ]
+
+    def get(self, request, pk):
+        return self._render(self._rows())
+
+    def post(self, request, pk):
+        rows = self._rows(request.POST)
+        if all(form.is_valid() for _entry, form in rows):
+            failed = False
+            # One service call per changed entry, in one transaction: all saved or none.
+            with transaction.atomic():
+                for entry, form in rows:
+                    if not form.has_changed():
+                        continue
+                    try:
+                        services.assessment_entry_update(
+                            entry=entry, actor=request.user, **form.cleaned_data
+                        )
+                    except ValidationError as error:
+                        add_service_error(form, error)
+                        failed = True
+                if failed:
+                    transaction.set_rollback(True)
+            if not failed:
+                messages.success(request, _("The training assessment record was saved."))
+                return redirect(_detail_url(self.application))
+        return self._render(rows, status=400)
+
+    def _render(self, rows, status=200):
+        context = {"application": self.application, "rows": rows}
+        return render(self.request, self.template_name, context, status=status)
+
+
+class MaterialUploadView(_EditableApplicationView):
+    """The five materials (L-02): one upload form per kind, checked by content."""
+
+    template_name = "liaisons/applications/materials.html"
+
+    def get(self, request, pk):
+        return self._render()
+
+    def post(self, request, pk):
+        kind = request.POST.get("kind", "")
+        form = MaterialUploadForm(
+            request.POST,
+            request.FILES,
+            auto_id=f"id_{kind}_%s" if kind in MaterialKind.values else "id_%s",
+        )
+        if form.is_valid():
+            try:
+                material = services.material_upload(
+                    application=self.application,
+                    kind=form.cleaned_data["kind"],
+                    upload=form.cleaned_data["file"],
+                    actor=request.user,
+                )
+            except ValidationError as error:
+                if hasattr(error, "error_dict"):
+                    add_service_error(form, error)
+                else:
+                    form.add_error("file", error)
+            else:
+                messages.success(
+                    request,
+                    _("“%(material)s” was uploaded.") % {"material": material.get_kind_display()},
+                )
+                return redirect("liaisons:application_materials", pk=self.application.pk)
+        return self._render(form, status=400)
+
+    def _render(self, bound=None, status=200):
+        materials = {m.kind: m for m in self.application.materials.all()}
+        bound_kind = bound.data.get("kind") if bound is not None else None
+        rows = []
+        for kind in MaterialKind:
+            if kind == bound_kind:
+                form = bound
+            else:
+                form = MaterialUploadForm(initial={"kind": kind}, auto_id=f"id_{kind}_%s")
+            rows.append({"kind": kind, "material": materials.get(kind), "form": form})
+        context = {
+            "application": self.application,
+            "rows": rows,
+            # A form whose kind is none of the five has nowhere else to show its errors.
+            "stray_form": bound
+            if bound is not None and bound_kind not in MaterialKind.values
+            else None,
+        }
+        return render(self.request, self.template_name, context, status=status)
+
+
+# --- the application's page and its steps ---------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Action:
+    service: Callable
+    label: Promise
+    done: Promise
+    reason_required: bool = False
+
+
+#: The steps of the flow (L-07), by the names ``permissions.actions_for`` returns.
+ACTIONS: dict[str, Action] = {
+    "submit": Action(
+        services.liaison_application_submit,
+        gettext_lazy("Submit to the branch centre"),
+        gettext_lazy("The application was submitted to the branch centre."),
+    ),
+    "withdraw": Action(
+        services.liaison_application_withdraw,
+        gettext_lazy("Withdraw the application"),
+        gettext_lazy("The application was withdrawn."),
+    ),
+    "accept": Action(
+        services.liaison_application_accept,
+        gettext_lazy("Accept the materials for checking"),
+        gettext_lazy("The materials were accepted for checking."),
+    ),
+    "return": Action(
+        services.liaison_application_return,
+        gettext_lazy("Return to the lab for correction"),
+        gettext_lazy("The application was returned to the lab."),
+        reason_required=True,
+    ),
+    "pass": Action(
+        services.liaison_application_pass,
+        gettext_lazy("Pass on to the training centre"),
+        gettext_lazy("The application was passed on to the training centre."),
+    ),
+    "hire": Action(
+        services.liaison_application_hire,
+        gettext_lazy("Hire"),
+        gettext_lazy("The applicant was hired as a certification liaison officer."),
+    ),
+    "reject": Action(
+        services.liaison_application_reject,
+        gettext_lazy("Reject"),
+        gettext_lazy("The application was rejected."),
+        reason_required=True,
+    ),
+}
+
+
+def _qualification_url(user, application) -> str:
+    """The page of the qualification a hire created, when the user may see it."""
+    qualification = selectors.qualification_list(user=user).filter(application=application).first()
+    if qualification is None:
+        return ""
+    try:
+        return reverse("liaisons:qualification_detail", args=[qualification.pk])
+    except NoReverseMatch:
+        return ""
+
+
+class ApplicationDetailView(LoginRequiredMixin, DetailView):
+    """Everything the application holds, its timeline and the steps the user may take."""
+
+    model = LiaisonApplication
+    template_name = "liaisons/applications/detail.html"
+    context_object_name = "application"
+
+    def get_object(self, queryset=None):
+        return _application_in_scope(self.request, self.kwargs["pk"])
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        application, user = self.object, self.request.user
+        materials = {m.kind: m for m in application.materials.all()}
+        context.update(
+            person=application.person,
+            show_full_id_number=can_view_full_id_number(user, application.person),
+            fields=list(application.fields.all()),
+            entries=application.assessment_entries.select_related("field").order_by("position"),
+            materials=[(kind, materials.get(kind)) for kind in MaterialKind],
+            timeline=timeline_for(application),
+            actions=[
+                {
+                    "name": name,
+                    "label": ACTIONS[name].label,
+                    "form": ActionForm(
+                        reason_required=ACTIONS[name].reason_required,
+                        auto_id=f"id_{name}_%s",
+                    ),
+                    "url": reverse(f"liaisons:application_{name}", args=[application.pk]),
+                }
+                for name in permissions.actions_for(user, application)
+            ],
+            can_edit=permissions.can_edit_application(user, application),
+            qualification_url=_qualification_url(user, application)
+            if application.state == ApplicationState.HIRED
+            else "",
+        )
+        return context
+
+
+class ApplicationActionView(LoginRequiredMixin, View):
+    """One step of the flow (L-07), posted from the application's page. Problems the user
+    can fix, and a step someone else took a moment ago, come back as messages."""
+
+    model = LiaisonApplication
+    action = ""
+
+    def post(self, request, pk):
+        application = _application_in_scope(request, pk)
+        action = ACTIONS[self.action]
+        form = ActionForm(request.POST, reason_required=action.reason_required)
+        if not form.is_valid():
+            for error in form.errors.get("comment", []):
+                messages.error(request, error)
+            return redirect(_detail_url(application))
+        text = form.cleaned_data["comment"]
+        arguments = {"reason": text} if action.reason_required else {"comment": text}
+        try:
+            action.service(application=application, actor=request.user, **arguments)
+        except ValidationError as error:
+            for message in error.messages:
+                messages.error(request, message)
+        else:
+            messages.success(request, action.done)
+        return redirect(_detail_url(application))
+
+
+class MaterialDownloadView(LoginRequiredMixin, View):
+    """A material's file, to those who may see its application (L-02, P-04).
+
+    Named by its kind, never by the uploaded name; always an attachment, never sniffed.
+    """
+
+    model = ApplicationMaterial
+
+    def get(self, request, pk):
+        material = get_in_scope_or_404(selectors.material_list(user=request.user), pk)
+        try:
+            file = material.file.open("rb")
+        except (FileNotFoundError, ValueError):
+            raise Http404 from None
+        response = FileResponse(
+            file,
+            content_type=material.content_type,
+            as_attachment=True,
+            filename=f"{material.kind}{EXTENSIONS.get(material.content_type, '')}",
+        )
+        response["X-Content-Type-Options"] = "nosniff"
+        response["Cache-Control"] = "private, no-store"
+        return response
+
+
+urlpatterns = [
+    path("applications/", ApplicationListView.as_view(), name="application_list"),
+    path("applications/new/", ApplicationStartView.as_view(), name="application_new"),
+    path("applications/<int:pk>/", ApplicationDetailView.as_view(), name="application_detail"),
+    path("applications/<int:pk>/edit/", ApplicationUpdateView.as_view(), name="application_edit"),
+    path(
+        "applications/<int:pk>/assessment/",
+        AssessmentRecordView.as_view(),
+        name="application_assessment",
+    ),
+    path(
+        "applications/<int:pk>/materials/",
+        MaterialUploadView.as_view(),
+        name="application_materials",
+    ),
+    *[
+        path(
+            f"applications/<int:pk>/{name}/",
+            ApplicationActionView.as_view(action=name),
+            name=f"application_{name}",
+        )
+        for name in ACTIONS
+    ],
+    path("materials/<int:pk>/", MaterialDownloadView.as_view(), name="material_download"),
+]

@@ -1,0 +1,256 @@
+"""Forms of the liaison application screens (L-02..L-07): input checks only.
+
+What an application must hold to be submitted is checked by ``liaisons.rules`` through the
+services; these forms only turn what was typed into the services' arguments.
+"""
+
+import datetime
+
+import django_filters
+from django import forms
+from django.core.exceptions import ValidationError
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from directory.constants import CertificationFieldCode, Education, PoliticalStatus, Role
+from directory.idnumbers import validate_id_number
+from directory.selectors import lab_list
+from directory.widgets import PlainSelect
+
+from .constants import ApplicationState, MaterialKind
+from .models import LiaisonApplication
+
+#: The person's data the recommendation form carries, in the form's order (P-03 tiers a, b).
+PERSON_FIELDS = (
+    "political_status",
+    "education",
+    "major",
+    "phone",
+    "email",
+    "work_unit",
+    "address",
+)
+
+_DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+
+
+def _field_choices(codes) -> list[tuple[str, str]]:
+    """Certification fields in the order of the ten, labelled in the user's language."""
+    labels = dict(CertificationFieldCode.choices)
+    order = list(labels)
+    return [(code, labels[code]) for code in sorted(set(codes), key=order.index)]
+
+
+def add_service_error(form: forms.Form, error: ValidationError) -> None:
+    """Attach a service's ``ValidationError`` to the form: to the field it names when the
+    form has it, to the whole form otherwise."""
+    if hasattr(error, "error_dict"):
+        for name, errors in error.error_dict.items():
+            form.add_error(name if name in form.fields else None, errors)
+    else:
+        form.add_error(None, error)
+
+
+class _ApplicationDataForm(forms.Form):
+    """The recommendation form's entries (L-03) and the fields applied for (L-05)."""
+
+    name = forms.CharField(label=_("Name"), max_length=50)
+    political_status = forms.ChoiceField(
+        label=_("Political status"),
+        choices=[("", "—"), *PoliticalStatus.choices],
+        required=False,
+    )
+    education = forms.ChoiceField(
+        label=_("Education"), choices=[("", "—"), *Education.choices], required=False
+    )
+    major = forms.CharField(label=_("Major"), max_length=100, required=False)
+    phone = forms.CharField(label=_("Phone"), max_length=30, required=False)
+    email = forms.EmailField(label=_("E-mail"), required=False)
+    work_unit = forms.CharField(label=_("Work unit"), max_length=200, required=False)
+    address = forms.CharField(label=_("Address"), max_length=200, required=False)
+    fields = forms.MultipleChoiceField(
+        label=_("Certification fields applied for"),
+        widget=forms.CheckboxSelectMultiple,
+        required=False,
+        help_text=_("Only fields of the lab's CQC business scope can be applied for (L-05)."),
+    )
+    work_started_on = forms.DateField(label=_("Working since"), required=False, widget=_DATE)
+    work_history = forms.CharField(label=_("Work history"), widget=forms.Textarea, required=False)
+    recommendation = forms.CharField(
+        label=_("The lab's recommendation"), widget=forms.Textarea, required=False
+    )
+    lab_signatory = forms.CharField(label=_("Signed for the lab by"), max_length=50, required=False)
+
+    def __init__(self, *args, lab, extra_fields=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        scope = lab.business_scope.values_list("code", flat=True)
+        # A field applied for earlier stays visible even if the scope changed since;
+        # the rules then say it is outside the scope (L-05).
+        self.fields["fields"].choices = _field_choices([*scope, *extra_fields])
+
+    def clean_work_started_on(self):
+        value = self.cleaned_data["work_started_on"]
+        if value and value > timezone.localdate():
+            raise ValidationError(_("This date is in the future."))
+        return value
+
+    def person_data(self) -> dict:
+        return {name: self.cleaned_data[name] for name in PERSON_FIELDS}
+
+    def recommendation_data(self) -> dict:
+        return {
+            "work_started_on": self.cleaned_data["work_started_on"],
+            "work_history": self.cleaned_data["work_history"],
+            "recommendation": self.cleaned_data["recommendation"],
+            "lab_signatory": self.cleaned_data["lab_signatory"],
+        }
+
+
+class ApplicationStartForm(_ApplicationDataForm):
+    """A new application: the applicant is found, or recorded, by ID number (P-01)."""
+
+    id_number = forms.CharField(
+        label=_("ID number"),
+        max_length=20,
+        widget=forms.TextInput(attrs={"autocomplete": "off", "spellcheck": "false"}),
+    )
+
+    field_order = ["id_number", "name"]
+
+    def clean_id_number(self):
+        return validate_id_number(self.cleaned_data["id_number"])
+
+    def person_data(self) -> dict:
+        # A blank entry keeps what is on record for a person the portal already knows.
+        return {name: value for name, value in super().person_data().items() if value}
+
+
+class ApplicationUpdateForm(_ApplicationDataForm):
+    """A draft or returned application, with the declaration (L-02)."""
+
+    declaration_accepted = forms.BooleanField(
+        label=_("The applicant has signed the impartiality and confidentiality declaration"),
+        required=False,
+    )
+
+    def __init__(self, *args, application: LiaisonApplication, **kwargs):
+        person = application.person
+        initial = {name: getattr(person, name) for name in ("name", *PERSON_FIELDS)}
+        initial.update(
+            fields=[f.code for f in application.fields.all()],
+            work_started_on=application.work_started_on,
+            work_history=application.work_history,
+            recommendation=application.recommendation,
+            lab_signatory=application.lab_signatory,
+            declaration_accepted=application.declaration_accepted,
+        )
+        kwargs.setdefault("initial", initial)
+        super().__init__(*args, lab=application.lab, extra_fields=initial["fields"], **kwargs)
+        if person.important_data_locked_at is not None:
+            # Shown, not editable: a change goes through the branch centre (P-03).
+            for name in ("name", "political_status", "education", "major"):
+                self.fields[name].disabled = True
+                self.fields[name].help_text = _(
+                    "Locked since first submitted; ask the branch centre for a change (P-03)."
+                )
+
+    def person_data(self) -> dict:
+        return {"name": self.cleaned_data["name"], **super().person_data()}
+
+
+class AssessmentEntryForm(forms.Form):
+    """One row of the training assessment record, evaluated and signed by the lab (L-04)."""
+
+    evaluation = forms.CharField(label=_("Evaluation"), max_length=300, required=False)
+    signatory = forms.CharField(label=_("Signed by"), max_length=50, required=False)
+    trained_on = forms.DateField(label=_("Trained on"), required=False, widget=_DATE)
+
+    def clean_trained_on(self):
+        value = self.cleaned_data["trained_on"]
+        if value and value > timezone.localdate():
+            raise ValidationError(_("This date is in the future."))
+        return value
+
+
+class MaterialUploadForm(forms.Form):
+    """One of the five materials (L-02); its content is checked by the service."""
+
+    kind = forms.ChoiceField(choices=MaterialKind.choices, widget=forms.HiddenInput)
+    file = forms.FileField(
+        label=_("File"),
+        help_text=_("PDF, JPEG or PNG, at most 10 MB."),
+        widget=forms.ClearableFileInput(attrs={"accept": ".pdf,.jpg,.jpeg,.png"}),
+    )
+
+
+class ActionForm(forms.Form):
+    """A step of the flow with its comment; a return or a rejection needs a reason (L-07)."""
+
+    comment = forms.CharField(
+        label=_("Comment"), widget=forms.Textarea(attrs={"rows": 2}), required=False
+    )
+
+    def __init__(self, *args, reason_required: bool = False, **kwargs):
+        super().__init__(*args, **kwargs)
+        if reason_required:
+            self.fields["comment"].label = _("Reason")
+            self.fields["comment"].required = True
+            self.fields["comment"].error_messages["required"] = _("A reason is required (L-07).")
+
+
+# --- the application list's filters ---------------------------------------------------------
+
+
+def _labs_in_scope(request):
+    return lab_list(user=request.user).select_related(None).only("id", "name")
+
+
+#: Default states of each role's queue; the user can widen them with the state filter.
+DEFAULT_STATES = {
+    Role.BRANCH_REVIEWER: [ApplicationState.SUBMITTED, ApplicationState.WITH_BRANCH],
+    Role.TRAINING_ADMIN: [ApplicationState.PASSED],
+}
+
+AGE_CHOICES = [
+    ("7", _("Submitted more than 7 days ago")),
+    ("30", _("Submitted more than 30 days ago")),
+]
+
+
+class ApplicationFilter(django_filters.FilterSet):
+    q = django_filters.CharFilter(method="search", label=_("Applicant's name"))
+    lab = django_filters.ModelChoiceFilter(
+        queryset=_labs_in_scope, label=_("Testing lab"), widget=PlainSelect
+    )
+    field = django_filters.ChoiceFilter(
+        field_name="fields", choices=CertificationFieldCode.choices, label=_("Field")
+    )
+    age = django_filters.ChoiceFilter(
+        method="submitted_before", choices=AGE_CHOICES, label=_("Age")
+    )
+    state = django_filters.MultipleChoiceFilter(
+        choices=ApplicationState.choices,
+        widget=forms.CheckboxSelectMultiple,
+        label=_("State"),
+    )
+
+    class Meta:
+        model = LiaisonApplication
+        fields = ["q", "lab", "field", "age", "state"]
+
+    def __init__(self, *args, request=None, **kwargs):
+        super().__init__(*args, request=request, **kwargs)
+        user = getattr(request, "user", None)
+        if user is not None and user.role != Role.LAB_STAFF and not user.is_superuser:
+            # Drafts never leave the lab.
+            self.filters["state"].extra["choices"] = [
+                c for c in ApplicationState.choices if c[0] != ApplicationState.DRAFT
+            ]
+
+    def search(self, queryset, name, value):
+        value = value.strip()
+        return queryset.filter(person__name__startswith=value) if value else queryset
+
+    def submitted_before(self, queryset, name, value):
+        cutoff = timezone.now() - datetime.timedelta(days=int(value))
+        return queryset.filter(submitted_at__lte=cutoff)

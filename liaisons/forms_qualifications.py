@@ -1,0 +1,100 @@
+"""Forms and filters of hired liaisons: the qualification list, departures (L-12) and the
+public roster (L-11)."""
+
+import django_filters
+from django import forms
+from django.db.models import BLANK_CHOICE_DASH, Q
+from django.utils.translation import gettext_lazy as _
+
+from directory.constants import CertificationFieldCode
+from directory.selectors import lab_list
+from directory.widgets import PlainSelect
+
+from .constants import DepartureOutcome, DepartureReason, QualificationState
+from .models import LiaisonQualification
+
+
+def _labs_in_scope(request):
+    return lab_list(user=request.user).select_related(None).only("id", "name")
+
+
+def _field_filter():
+    # The ten fields are fixed choices: no query to build the select.
+    return django_filters.ChoiceFilter(
+        field_name="fields",
+        choices=CertificationFieldCode.choices,
+        label=_("Certification field"),
+        empty_label=_("All"),
+        widget=PlainSelect,
+    )
+
+
+def _state_filter():
+    return django_filters.ChoiceFilter(
+        choices=QualificationState.choices,
+        label=_("State"),
+        empty_label=_("All"),
+        widget=PlainSelect,
+    )
+
+
+class QualificationFilter(django_filters.FilterSet):
+    """The qualification list of the user's scope; the lab choices are cut to that scope."""
+
+    q = django_filters.CharFilter(method="search", label=_("Name or employment number"))
+    lab = django_filters.ModelChoiceFilter(
+        queryset=_labs_in_scope, label=_("Testing lab"), widget=PlainSelect
+    )
+    field = _field_filter()
+    state = _state_filter()
+
+    class Meta:
+        model = LiaisonQualification
+        fields = ["q", "lab", "field", "state"]
+
+    def search(self, queryset, name, value):
+        value = value.strip()
+        if not value:
+            return queryset
+        return queryset.filter(
+            Q(person__name__startswith=value) | Q(person__employment_number=value)
+        )
+
+
+class RosterFilter(django_filters.FilterSet):
+    """The public search of the roster (L-11): nothing here needs a signed-in user."""
+
+    name = django_filters.CharFilter(
+        field_name="person__name", lookup_expr="contains", label=_("Name")
+    )
+    employment_number = django_filters.CharFilter(
+        field_name="person__employment_number", label=_("Employment number")
+    )
+    lab = django_filters.CharFilter(
+        field_name="lab__name", lookup_expr="contains", label=_("Testing lab")
+    )
+    field = _field_filter()
+    state = _state_filter()
+
+    class Meta:
+        model = LiaisonQualification
+        fields = ["name", "employment_number", "lab", "field", "state"]
+
+
+class DepartureForm(forms.Form):
+    """L-12: the lab confirms that its liaison left. The service checks the rest."""
+
+    # No preset choice: the lab picks the reason and the outcome deliberately.
+    reason = forms.ChoiceField(
+        label=_("Reason"), choices=BLANK_CHOICE_DASH + DepartureReason.choices
+    )
+    left_on = forms.DateField(
+        label=_("Left on"),
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+    )
+    outcome = forms.ChoiceField(
+        label=_("The qualification is"),
+        choices=BLANK_CHOICE_DASH + DepartureOutcome.choices,
+        help_text=_("The person's business-system login is revoked with it (A-01)."),
+    )
+    comment = forms.CharField(label=_("Comment"), required=False, widget=forms.Textarea)

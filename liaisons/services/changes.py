@@ -1,0 +1,504 @@
+"""P-03 tiers (b) and (c): personal-data change requests, routed lab or person → branch centre
+→ training centre, and applied only when the training centre approves.
+
+Tier (a) (phone, e-mail, work unit, address) is not here: the person edits it at once
+(``directory.services.person_update_self_maintained``).
+
+Each transition service locks the request row, checks who may act, calls the django-fsm
+transition (which records who, when and the comment), saves, and e-mails whoever acts next
+after commit. Two people acting on one request at the same moment: the second waits for the
+lock, then finds the state changed and is told so.
+"""
+
+from django.conf import settings
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.files.uploadedfile import UploadedFile
+from django.core.mail import send_mail
+from django.db import transaction
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
+from django_fsm import can_proceed
+
+from directory.constants import Education, PoliticalStatus, Role
+from directory.models import CertificationField, Person, TestingLab, User
+from directory.services import IMPORTANT_FIELDS
+
+from ..constants import ChangeRequestState, ChangeTier, QualificationState
+from ..models import ChangeRequest, LiaisonQualification
+from ..permissions import is_training_centre
+from ..uploads import check_upload
+from .applications import coverage_refresh
+
+#: What a request of each tier may change (P-03); anything else is refused.
+CHANGEABLE_FIELDS: dict[str, tuple[str, ...]] = {
+    ChangeTier.IMPORTANT: IMPORTANT_FIELDS,
+    ChangeTier.QUALIFICATION: ("fields", "lab"),
+}
+
+#: Requests not yet decided: one of these per person and tier at a time.
+OPEN_STATES = (ChangeRequestState.SUBMITTED, ChangeRequestState.FORWARDED)
+
+_CHOICES = {"political_status": PoliticalStatus, "education": Education}
+
+
+# --- who may act ---------------------------------------------------------------------------
+
+
+def _active(user) -> bool:
+    return bool(user.is_authenticated and user.is_active)
+
+
+def can_request_change(user, *, person: Person, tier: str, lab_id: int | None) -> bool:
+    """The person themself; or lab staff of ``lab_id``: the person's lab for tier (b), the lab
+    the qualification represents for tier (c) (P-03)."""
+    if not _active(user):
+        return False
+    if person.user_id is not None and person.user_id == user.pk:
+        return True
+    return user.role == Role.LAB_STAFF and lab_id is not None and user.lab_id == lab_id
+
+
+def can_check_change(user, change_request: ChangeRequest) -> bool:
+    """The branch centre the request was routed to checks it and forwards or rejects it."""
+    return (
+        _active(user)
+        and user.role == Role.BRANCH_REVIEWER
+        and user.branch_id == change_request.branch_id
+    )
+
+
+def can_decide_change(user, change_request: ChangeRequest) -> bool:
+    """The training centre approves (and so applies) or rejects a forwarded request."""
+    return is_training_centre(user)
+
+
+def change_request_actions(user, change_request: ChangeRequest) -> list[str]:
+    """The transitions ``user`` may take on ``change_request`` now."""
+    state = change_request.state
+    actions = []
+    if can_check_change(user, change_request) and state == ChangeRequestState.SUBMITTED:
+        actions += ["forward", "reject"]
+    if can_decide_change(user, change_request) and state == ChangeRequestState.FORWARDED:
+        actions += ["approve", "reject"]
+    return actions
+
+
+# --- helpers -------------------------------------------------------------------------------
+
+
+def _require(allowed: bool) -> None:
+    if not allowed:
+        raise PermissionDenied(_("You may not do this to this change request."))
+
+
+def _require_state(change_request: ChangeRequest, transition, verb: str) -> None:
+    if not can_proceed(transition):
+        raise ValidationError(
+            _(
+                "This change request cannot be %(verb)s: it is now “%(state)s”. Someone may "
+                "have acted on it a moment ago; reload the page to see its current state."
+            )
+            % {"verb": verb, "state": change_request.get_state_display()},
+            code="stale_state",
+        )
+
+
+def _lock(change_request: ChangeRequest) -> ChangeRequest:
+    """The request's row, locked for the rest of the transaction, as it is now."""
+    return (
+        ChangeRequest.objects.select_for_update()
+        .select_related("person", "branch", "qualification__lab")
+        .get(pk=change_request.pk)
+    )
+
+
+def _current_qualification(person: Person) -> LiaisonQualification | None:
+    """The qualification the person holds now: one lab at a time (active or suspended)."""
+    return (
+        LiaisonQualification.objects.select_related("lab__branch")
+        .filter(
+            person=person,
+            state__in=[QualificationState.ACTIVE, QualificationState.SUSPENDED],
+            migrated_at__isnull=True,
+        )
+        .first()
+    )
+
+
+def _field_codes(qualification: LiaisonQualification) -> list[str]:
+    return list(qualification.fields.order_by("position").values_list("code", flat=True))
+
+
+def _clean_important(person: Person, changes: dict) -> tuple[dict, dict]:
+    """Tier (b): the values that really change, checked, and what they were."""
+    cleaned, previous, errors = {}, {}, {}
+    for field, value in changes.items():
+        value = "" if value is None else value
+        if not isinstance(value, str):
+            errors[field] = _("Enter a text value.")
+            continue
+        value = value.strip()
+        if field in _CHOICES and value not in _CHOICES[field].values:
+            errors[field] = _("“%(value)s” is not one of the choices.") % {"value": value}
+            continue
+        max_length = Person._meta.get_field(field).max_length
+        if len(value) > max_length:
+            errors[field] = _("At most %(count)d characters.") % {"count": max_length}
+            continue
+        if field == "name" and not value:
+            errors[field] = _("A name cannot be empty.")
+            continue
+        if getattr(person, field) != value:
+            cleaned[field] = value
+            previous[field] = getattr(person, field)
+    if errors:
+        raise ValidationError(errors, code="invalid_value")
+    return cleaned, previous
+
+
+def _target_scope_problems(codes: list[str], lab: TestingLab) -> list[str]:
+    scope = set(lab.business_scope.values_list("code", flat=True))
+    return [code for code in codes if code not in scope]
+
+
+def _clean_qualification(qualification: LiaisonQualification, changes: dict) -> tuple[dict, dict]:
+    """Tier (c): fields held (within the lab's business scope) and the lab represented."""
+    cleaned, previous, errors = {}, {}, {}
+    current_codes = _field_codes(qualification)
+    target_lab = qualification.lab
+    if "lab" in changes and changes["lab"] not in (None, ""):
+        try:
+            lab_id = int(changes["lab"])
+        except (TypeError, ValueError):
+            lab_id = None
+        lab = TestingLab.objects.filter(pk=lab_id, is_active=True).first() if lab_id else None
+        if lab is None:
+            errors["lab"] = _("Unknown or inactive testing lab.")
+        elif lab.pk != qualification.lab_id:
+            cleaned["lab"], previous["lab"] = lab.pk, qualification.lab_id
+            target_lab = lab
+    codes = current_codes
+    if "fields" in changes and changes["fields"] is not None:
+        given = changes["fields"]
+        if isinstance(given, str) or not all(isinstance(c, str) for c in given):
+            raise ValidationError(
+                {"fields": _("Give a list of field codes.")}, code="invalid_value"
+            )
+        known = list(
+            CertificationField.objects.filter(code__in=set(given))
+            .order_by("position")
+            .values_list("code", flat=True)
+        )
+        unknown = sorted(set(given) - set(known))
+        if unknown:
+            errors["fields"] = _("Unknown certification field: %(codes)s") % {
+                "codes": ", ".join(unknown)
+            }
+        elif not known:
+            errors["fields"] = _("A liaison holds at least one certification field.")
+        else:
+            codes = known
+            if known != current_codes:
+                cleaned["fields"], previous["fields"] = known, current_codes
+    if "fields" not in errors and "lab" not in errors:
+        outside = _target_scope_problems(codes, target_lab)
+        if outside:
+            errors["fields"] = _(
+                "%(fields)s is not in the CQC business scope of %(lab)s (L-05, L-06)."
+            ) % {"fields": ", ".join(outside), "lab": target_lab.name}
+    if errors:
+        raise ValidationError(errors, code="invalid_value")
+    return cleaned, previous
+
+
+def _notify(change_request: ChangeRequest, event: str) -> None:
+    from ..tasks import send_change_request_notice
+
+    pk = change_request.pk
+    transaction.on_commit(lambda: send_change_request_notice.delay(pk, event))
+
+
+# --- services ------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def change_request_submit(
+    *,
+    person: Person,
+    actor: User,
+    tier: str,
+    changes: dict,
+    justification: str,
+    qualification: LiaisonQualification | None = None,
+    change_form: UploadedFile | None = None,
+) -> ChangeRequest:
+    """Request a change of important (b) or qualification (c) data at the branch centre of
+    the person's lab (P-03); nothing changes until the training centre approves."""
+    if tier not in CHANGEABLE_FIELDS:
+        raise ValidationError({"tier": _("Unknown tier of personal data.")}, code="unknown_tier")
+    # One open request per person and tier: lock the person so two requests queue up.
+    person = Person.objects.select_for_update().select_related("lab__branch").get(pk=person.pk)
+    if tier == ChangeTier.QUALIFICATION:
+        current = _current_qualification(person)
+        if qualification is not None and (current is None or current.pk != qualification.pk):
+            raise ValidationError(
+                _("This qualification is not the one the person holds now."),
+                code="not_current_qualification",
+            )
+        qualification = current
+        if qualification is None:
+            raise ValidationError(
+                _("This person holds no liaison qualification to change (P-03)."),
+                code="no_qualification",
+            )
+        lab = qualification.lab
+    else:
+        qualification = None
+        lab = person.lab
+    _require(can_request_change(actor, person=person, tier=tier, lab_id=lab.pk if lab else None))
+    if lab is None:
+        raise ValidationError(
+            _("This person works for no testing lab, so no branch centre can take the request."),
+            code="no_branch",
+        )
+    if not isinstance(changes, dict) or not changes:
+        raise ValidationError(_("Name at least one change."), code="no_change")
+    unknown = sorted(set(changes) - set(CHANGEABLE_FIELDS[tier]))
+    if unknown:
+        raise ValidationError(
+            _("These data cannot be changed by this request: %(fields)s (P-03).")
+            % {"fields": ", ".join(unknown)},
+            code="unknown_field",
+        )
+    if tier == ChangeTier.IMPORTANT:
+        cleaned, previous = _clean_important(person, changes)
+    else:
+        cleaned, previous = _clean_qualification(qualification, changes)
+    if not cleaned:
+        raise ValidationError(
+            _("Nothing would change: the values given are the ones on record."), code="no_change"
+        )
+    justification = (justification or "").strip()
+    if not justification:
+        raise ValidationError(
+            {"justification": _("Say why the data must change.")}, code="justification_required"
+        )
+    if ChangeRequest.objects.filter(person=person, tier=tier, state__in=OPEN_STATES).exists():
+        raise ValidationError(
+            _(
+                "This person already has an open request for this kind of data; wait for its "
+                "decision."
+            ),
+            code="request_open",
+        )
+    change_request = ChangeRequest(
+        person=person,
+        qualification=qualification,
+        branch=lab.branch,
+        tier=tier,
+        changes=cleaned,
+        previous=previous,
+        justification=justification,
+        requested_by=actor,
+    )
+    if change_form is not None:
+        checked = check_upload(change_form)
+        change_request.change_form_content_type = checked.content_type
+        # The stored name never carries the uploaded name (it may hold an ID number, P-04).
+        change_request.change_form.save("upload", change_form, save=False)
+    change_request.full_clean(exclude=["state"])
+    change_request._history_user = actor
+    change_request.save()
+    _notify(change_request, "submitted")
+    return change_request
+
+
+@transaction.atomic
+def change_request_forward(
+    *, request: ChangeRequest, actor: User, comment: str = ""
+) -> ChangeRequest:
+    """The branch centre has checked the request and forwards it to the training centre."""
+    change_request = _lock(request)
+    _require(can_check_change(actor, change_request))
+    _require_state(change_request, change_request.forward, _("forwarded"))
+    change_request.forward(by=actor, description=(comment or "").strip())
+    change_request._history_user = actor
+    change_request.save()
+    _notify(change_request, "forwarded")
+    return change_request
+
+
+def _apply_important(change_request: ChangeRequest, *, actor: User, reason: str) -> None:
+    person = Person.objects.select_for_update().get(pk=change_request.person_id)
+    for field, value in change_request.changes.items():
+        setattr(person, field, value)
+    person.full_clean(exclude=["id_number"])
+    person._history_user = actor
+    person._change_reason = reason
+    person.save(update_fields=list(change_request.changes))
+
+
+def _apply_qualification(change_request: ChangeRequest, *, actor: User, reason: str) -> None:
+    if change_request.qualification_id is None:
+        raise ValidationError(_("This request names no qualification."), code="no_qualification")
+    qualification = (
+        LiaisonQualification.objects.select_for_update()
+        .select_related("lab")
+        .get(pk=change_request.qualification_id)
+    )
+    if qualification.state not in (
+        QualificationState.ACTIVE,
+        QualificationState.SUSPENDED,
+    ) or (qualification.migrated_at is not None):
+        raise ValidationError(
+            _(
+                "The qualification is no longer held (it is “%(state)s”); reject this request "
+                "instead."
+            )
+            % {"state": qualification.get_state_display()},
+            code="qualification_gone",
+        )
+    changes = change_request.changes
+    old_lab = qualification.lab
+    new_lab = old_lab
+    if "lab" in changes:
+        new_lab = TestingLab.objects.filter(pk=changes["lab"], is_active=True).first()
+        if new_lab is None:
+            raise ValidationError(
+                _("The testing lab asked for is no longer active; reject this request instead."),
+                code="lab_gone",
+            )
+    codes = changes.get("fields") or _field_codes(qualification)
+    # The lab's business scope may have changed since the request was made.
+    outside = _target_scope_problems(codes, new_lab)
+    if outside:
+        raise ValidationError(
+            _(
+                "%(fields)s is no longer in the CQC business scope of %(lab)s; reject this "
+                "request instead."
+            )
+            % {"fields": ", ".join(outside), "lab": new_lab.name},
+            code="field_outside_scope",
+        )
+    qualification._history_user = actor
+    qualification._change_reason = reason
+    if new_lab.pk != old_lab.pk:
+        qualification.lab = new_lab
+        qualification.save(update_fields=["lab"])
+        person = Person.objects.select_for_update().get(pk=qualification.person_id)
+        if person.lab_id != new_lab.pk:
+            person.lab = new_lab
+            person._history_user = actor
+            person._change_reason = reason
+            person.save(update_fields=["lab"])
+    if "fields" in changes:
+        qualification.fields.set(codes)
+    # L-06: the lab losing or gaining fields (or a liaison) may open or close a gap.
+    coverage_refresh(lab=old_lab)
+    if new_lab.pk != old_lab.pk:
+        coverage_refresh(lab=new_lab)
+
+
+@transaction.atomic
+def change_request_approve(
+    *, request: ChangeRequest, actor: User, comment: str = ""
+) -> ChangeRequest:
+    """The training centre approves: the change is applied now, in the same transaction, and
+    the person's or qualification's history names the approver and the request (P-03)."""
+    change_request = _lock(request)
+    _require(can_decide_change(actor, change_request))
+    _require_state(change_request, change_request.approve, _("approved"))
+    reason = _("Change request %(number)d approved (P-03).") % {"number": change_request.pk}
+    if change_request.tier == ChangeTier.IMPORTANT:
+        _apply_important(change_request, actor=actor, reason=reason)
+    else:
+        _apply_qualification(change_request, actor=actor, reason=reason)
+    change_request.approve(at=timezone.now(), by=actor, description=(comment or "").strip())
+    change_request._history_user = actor
+    change_request.save()
+    _notify(change_request, "approved")
+    return change_request
+
+
+@transaction.atomic
+def change_request_reject(*, request: ChangeRequest, actor: User, reason: str) -> ChangeRequest:
+    """The branch centre (before forwarding) or the training centre (after) rejects the
+    request; a reason is required and nothing is changed."""
+    reason = (reason or "").strip()
+    if not reason:
+        raise ValidationError({"reason": _("A reason is required.")}, code="reason_required")
+    change_request = _lock(request)
+    if can_check_change(actor, change_request):
+        allowed_from = ChangeRequestState.SUBMITTED
+    elif can_decide_change(actor, change_request):
+        allowed_from = ChangeRequestState.FORWARDED
+    else:
+        raise PermissionDenied(_("You may not do this to this change request."))
+    if change_request.state != allowed_from:
+        raise ValidationError(
+            _(
+                "This change request cannot be rejected by you: it is now “%(state)s”. Someone "
+                "may have acted on it a moment ago; reload the page to see its current state."
+            )
+            % {"state": change_request.get_state_display()},
+            code="stale_state",
+        )
+    change_request.reject(reason=reason, at=timezone.now(), by=actor, description=reason)
+    change_request._history_user = actor
+    change_request.save()
+    _notify(change_request, "rejected")
+    return change_request
+
+
+# --- e-mail --------------------------------------------------------------------------------
+
+NOTICE_SUBJECTS = {
+    "submitted": gettext_noop("A personal-data change request awaits your check"),
+    "forwarded": gettext_noop("A personal-data change request awaits your approval"),
+    "approved": gettext_noop("A personal-data change request was approved"),
+    "rejected": gettext_noop("A personal-data change request was rejected"),
+}
+
+
+def change_request_recipients(change_request: ChangeRequest, event: str) -> list[str]:
+    """Whoever acts next: the branch centre, then the training centre; the requester and the
+    person learn the decision."""
+    if event == "submitted":
+        users = User.objects.filter(
+            role=Role.BRANCH_REVIEWER, branch_id=change_request.branch_id, is_active=True
+        )
+        extra = [change_request.branch.email]
+    elif event == "forwarded":
+        users = User.objects.filter(role=Role.TRAINING_ADMIN, is_active=True)
+        extra = []
+    elif event in ("approved", "rejected"):
+        users = User.objects.filter(pk=change_request.requested_by_id, is_active=True)
+        extra = [change_request.person.email]
+    else:
+        raise ValueError(event)
+    return sorted({u.email for u in users if u.email} | {e for e in extra if e})
+
+
+def change_request_notice_send(change_request: ChangeRequest, event: str) -> int:
+    """One e-mail naming the person, the kind of data and the new state; never the ID number
+    (P-04)."""
+    recipients = change_request_recipients(change_request, event)
+    if not recipients:
+        return 0
+    link = settings.PORTAL_BASE_URL + reverse(
+        "liaisons:change_request_detail", args=[change_request.pk]
+    )
+    with translation.override(settings.LANGUAGE_CODE):
+        send_mail(
+            subject=_(NOTICE_SUBJECTS[event]),
+            message=render_to_string(
+                "liaisons/changes/email_notice.txt",
+                {"change_request": change_request, "event": event, "link": link},
+            ),
+            from_email=None,
+            recipient_list=recipients,
+        )
+    return len(recipients)
