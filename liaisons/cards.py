@@ -286,6 +286,29 @@ def my_change_requests(user):
 
 
 @card({Role.LAB_STAFF})
+def lab_change_requests(user):
+    """Lab staff: their people's open change requests, and where to make one (P-03)."""
+    from .selectors import change_request_list
+    from .services.changes import OPEN_STATES
+
+    open_requests = change_request_list(user=user).filter(state__in=OPEN_STATES)
+    return Card(
+        title=_("Change requests of your lab"),
+        items=[
+            (
+                f"{r.person.name} · {r.get_tier_display()} · {r.get_state_display()}",
+                reverse("liaisons:change_request_detail", args=[r.pk]),
+            )
+            for r in open_requests.order_by("requested_at", "id")[:5]
+        ]
+        + [(_("Request a change of a person's data"), reverse("liaisons:change_request_create"))],
+        count=open_requests.count() or None,
+        url=reverse("liaisons:change_request_list"),
+        priority=45,
+    )
+
+
+@card({Role.LAB_STAFF})
 def legacy_liaisons_to_migrate(user):
     """Lab staff: their lab's legacy liaisons still to hire through the system (L-13)."""
     from .selectors import qualification_list

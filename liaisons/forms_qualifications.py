@@ -4,6 +4,8 @@ public roster (L-11)."""
 import django_filters
 from django import forms
 from django.db.models import BLANK_CHOICE_DASH, Q
+from django.forms.utils import flatatt
+from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
 from directory.constants import CertificationFieldCode
@@ -61,18 +63,32 @@ class QualificationFilter(django_filters.FilterSet):
         )
 
 
+class PlainTextInput(forms.TextInput):
+    """A text ``<input>`` built in Python: the same HTML as ``TextInput`` without a template
+    render per field, for the public roster's search (see ``directory.widgets.PlainSelect``)."""
+
+    def render(self, name, value, attrs=None, renderer=None):
+        value = self.format_value(value)
+        return format_html(
+            '<input type="text" name="{}"{}{}>',
+            name,
+            format_html(' value="{}"', value) if value is not None else "",
+            flatatt(self.build_attrs(self.attrs, attrs)),
+        )
+
+
+def _text_filter(field_name: str, label, lookup_expr: str = "exact"):
+    return django_filters.CharFilter(
+        field_name=field_name, lookup_expr=lookup_expr, label=label, widget=PlainTextInput
+    )
+
+
 class RosterFilter(django_filters.FilterSet):
     """The public search of the roster (L-11): nothing here needs a signed-in user."""
 
-    name = django_filters.CharFilter(
-        field_name="person__name", lookup_expr="contains", label=_("Name")
-    )
-    employment_number = django_filters.CharFilter(
-        field_name="person__employment_number", label=_("Employment number")
-    )
-    lab = django_filters.CharFilter(
-        field_name="lab__name", lookup_expr="contains", label=_("Testing lab")
-    )
+    name = _text_filter("person__name", _("Name"), "contains")
+    employment_number = _text_filter("person__employment_number", _("Employment number"))
+    lab = _text_filter("lab__name", _("Testing lab"), "contains")
     field = _field_filter()
     state = _state_filter()
 

@@ -10,6 +10,7 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import translation
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from directory.constants import Role
 from directory.models import CertificationField, TestingLab, User
@@ -48,12 +49,12 @@ def application_recipients(application: LiaisonApplication, event: str) -> list[
 
 
 SUBJECTS = {
-    "submitted": "A liaison application awaits your check",
-    "withdrawn": "A liaison application was withdrawn",
-    "passed": "A liaison application awaits your decision",
-    "returned": "A liaison application was returned for correction",
-    "hired": "A liaison officer was hired",
-    "rejected": "A liaison application was rejected",
+    "submitted": gettext_noop("A liaison application awaits your check"),
+    "withdrawn": gettext_noop("A liaison application was withdrawn"),
+    "passed": gettext_noop("A liaison application awaits your decision"),
+    "returned": gettext_noop("A liaison application was returned for correction"),
+    "hired": gettext_noop("A liaison officer was hired"),
+    "rejected": gettext_noop("A liaison application was rejected"),
 }
 
 

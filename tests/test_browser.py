@@ -184,3 +184,155 @@ def test_lab_user_gets_404_for_a_person_of_another_lab(page, live_server, demo):
     expect(page.get_by_role("heading", level=1)).to_have_text("页面不存在")
     expect(page.locator("main")).not_to_contain_text("刘洋")
     expect(page.locator("main")).not_to_contain_text("3101041992")
+
+
+def test_liaison_journey_from_application_to_roster_and_coverage(browser, live_server, demo):
+    # rule L-02, rule L-06, rule L-07, rule L-08, rule L-09, rule L-11
+    import datetime
+
+    from directory.idnumbers import build_id_number
+    from directory.models import TestingLab, User
+    from liaisons.models import LiaisonApplication, TrainingSession
+
+    lab = TestingLab.objects.get(name="北京电器安全检测实验室")
+    TrainingSession.objects.create(
+        title="入门培训 第1期",
+        mode="face_to_face",
+        starts_on=datetime.date(2026, 1, 5),
+        ends_on=datetime.date(2026, 1, 6),
+        created_by=User.objects.get(username="training"),
+    )
+    id_number = build_id_number("110105", datetime.date(1992, 5, 5), 321)
+    pdf = {
+        "name": "scan.pdf",
+        "mimeType": "application/pdf",
+        "buffer": b"%PDF-1.4\n1 0 obj<</Type/Catalog>>endobj\ntrailer<</Root 1 0 R>>\n%%EOF\n",
+    }
+
+    def as_user(username):
+        context = browser.new_context(
+            base_url=live_server.url, locale="en-US", viewport={"width": 1280, "height": 900}
+        )
+        context.set_default_timeout(TIMEOUT_MS)
+        context.add_cookies([{"name": "django_language", "value": "en", "url": live_server.url}])
+        page = context.new_page()
+        page.goto("/accounts/login/")
+        page.locator("#id_username").fill(username)
+        page.locator("#id_password").fill(DEMO_PASSWORD)
+        page.locator("form button[type=submit]").first.click()
+        expect(page).to_have_url(f"{live_server.url}/")
+        return context, page
+
+    def act(page, action, text=""):
+        form = page.get_by_test_id(f"action-{action}")
+        if text:
+            form.locator("textarea").fill(text)
+        form.get_by_role("button").click()
+
+    # The lab sees the gap in its coverage before anyone is hired (L-06).
+    lab_context, lab_page = as_user("lab.beijing")
+    lab_page.goto(f"/directory/labs/{lab.pk}/")
+    expect(lab_page.get_by_test_id("coverage")).to_contain_text("CCC")
+    expect(lab_page.get_by_test_id("coverage-gaps")).to_be_visible()
+
+    # The lab prepares the application with the applicant (L-02..L-05).
+    lab_page.goto("/liaisons/applications/new/")
+    lab_page.get_by_label("ID number").fill(id_number)
+    lab_page.get_by_label("Name", exact=True).fill("周杰")
+    lab_page.get_by_label("Political status").select_option("masses")
+    lab_page.get_by_label("Education").select_option("bachelor")
+    lab_page.get_by_label("Major").fill("电气工程")
+    lab_page.get_by_label("Phone").fill("13800001234")
+    lab_page.get_by_label("E-mail").fill("zhoujie@example.cn")
+    lab_page.get_by_label("Work unit").fill(lab.name)
+    lab_page.get_by_label("Address").fill("北京市海淀区学院路 1 号")
+    for field in ("CCC", "CQC mark", "RoHS", "PSE"):
+        lab_page.get_by_label(field, exact=True).check()
+    lab_page.get_by_label("Working since").fill("2015-07-01")
+    lab_page.get_by_label("Work history").fill("2015-至今 检测工程师")
+    lab_page.get_by_label("The lab's recommendation").fill("同意推荐")
+    lab_page.get_by_label("Signed for the lab by").fill("王主任")
+    lab_page.get_by_role("button", name="Save").click()
+    application = LiaisonApplication.objects.get(person__id_number=id_number)
+    expect(lab_page).to_have_url(f"{live_server.url}/liaisons/applications/{application.pk}/")
+
+    lab_page.goto(f"/liaisons/applications/{application.pk}/edit/")
+    lab_page.get_by_label(
+        "The applicant has signed the impartiality and confidentiality declaration"
+    ).check()
+    lab_page.get_by_role("button", name="Save").click()
+
+    lab_page.goto(f"/liaisons/applications/{application.pk}/assessment/")
+    for box in lab_page.locator("input[name$='-evaluation']").all():
+        box.fill("合格")
+    for box in lab_page.locator("input[name$='-signatory']").all():
+        box.fill("王主任")
+    lab_page.get_by_role("button", name="Save").click()
+
+    lab_page.goto(f"/liaisons/applications/{application.pk}/materials/")
+    for index in range(5):
+        row = lab_page.locator("form.material-upload").nth(index)
+        row.locator("input[type=file]").set_input_files(pdf)
+        row.get_by_role("button").click()
+        expect(lab_page.locator("form.material-upload").nth(index)).to_be_visible()
+    expect(lab_page.locator(".material--missing")).to_have_count(0)
+    lab_page.goto(f"/liaisons/applications/{application.pk}/")
+    act(lab_page, "submit")
+    expect(lab_page.locator("main")).to_contain_text("Submitted to the branch centre")
+    screenshot(lab_page, "journey-1-submitted.png")
+
+    # The branch centre accepts the materials, then returns them with a reason (L-07, L-08).
+    branch_context, branch_page = as_user("reviewer.beijing")
+    branch_page.goto("/liaisons/applications/")
+    branch_page.get_by_role("link", name="周杰").click()
+    act(branch_page, "accept")
+    expect(branch_page.locator("main")).to_contain_text("Being checked by the branch centre")
+    act(branch_page, "return", "声明未手签")
+    expect(branch_page.locator("main")).to_contain_text("声明未手签")
+
+    # The lab fixes it and submits again.
+    lab_page.goto(f"/liaisons/applications/{application.pk}/")
+    expect(lab_page.locator("main")).to_contain_text("声明未手签")
+    lab_page.goto(f"/liaisons/applications/{application.pk}/materials/")
+    declaration = lab_page.locator("form.material-upload").nth(2)
+    declaration.locator("input[type=file]").set_input_files(pdf)
+    declaration.get_by_role("button").click()
+    lab_page.goto(f"/liaisons/applications/{application.pk}/")
+    act(lab_page, "submit", "已重新上传手签声明")
+    expect(lab_page.locator("main")).to_contain_text("Submitted to the branch centre")
+
+    # The branch passes it to the training centre.
+    branch_page.goto(f"/liaisons/applications/{application.pk}/")
+    act(branch_page, "accept")
+    act(branch_page, "pass")
+    expect(branch_page.locator("main")).to_contain_text("Passed to the training centre")
+
+    # The training centre records the entry-training pass (L-09) and hires.
+    training_context, training_page = as_user("training")
+    session = TrainingSession.objects.get()
+    training_page.goto(f"/liaisons/training/{session.pk}/")
+    training_page.get_by_role("button", name="Enrol").first.click()
+    training_page.get_by_role("button", name="Passed").first.click()
+    training_page.goto(f"/liaisons/applications/{application.pk}/")
+    act(training_page, "hire")
+    expect(training_page.locator("main")).to_contain_text("Hired")
+    screenshot(training_page, "journey-2-hired.png")
+
+    application.person.refresh_from_db()
+    number = application.person.employment_number
+    assert number
+
+    # The public roster shows the new liaison with the employment number (L-11), signed out.
+    public = browser.new_context(base_url=live_server.url, locale="zh-CN")
+    public_page = public.new_page()
+    public_page.goto("/liaisons/roster/?q=周杰")
+    expect(public_page.locator("main")).to_contain_text(number)
+    expect(public_page.locator("main")).not_to_contain_text(id_number)
+    screenshot(public_page, "journey-3-roster-zh.png")
+
+    # And the lab's coverage gap is closed (L-06).
+    lab_page.goto(f"/directory/labs/{lab.pk}/")
+    expect(lab_page.get_by_test_id("coverage-gaps")).to_have_count(0)
+    screenshot(lab_page, "journey-4-coverage.png")
+    for context in (lab_context, branch_context, training_context, public):
+        context.close()

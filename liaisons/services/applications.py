@@ -11,7 +11,6 @@ from collections.abc import Iterable
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
-from django.db.models import Exists, OuterRef, Q, Subquery
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django_fsm import can_proceed
@@ -213,7 +212,9 @@ def liaison_application_start(
             code="name_mismatch",
         )
     if legacy_qualification is not None and (
-        legacy_qualification.person_id != person.pk or not legacy_qualification.needs_migration
+        legacy_qualification.person_id != person.pk
+        or legacy_qualification.lab_id != lab.pk
+        or not legacy_qualification.needs_migration
     ):
         raise ValidationError(_("This qualification does not need migration (L-13)."))
     if LiaisonApplication.objects.filter(
@@ -589,37 +590,19 @@ def departure_confirm(
 def coverage_refresh(*, lab: TestingLab) -> list[CertificationField]:
     """Open a gap row for every newly uncovered field of the lab's scope and close the rows of
     fields covered again (L-06). New gaps are announced by one e-mail, after commit."""
-    from ..selectors import counting_qualifications
+    from ..selectors import coverage_gaps
 
     now = timezone.now()
-    # One query for both sides, run on every hire and every change of a qualification's
-    # state: each field of the lab's scope or with an open gap row, whether a counting liaison
-    # of the lab covers it (the gap of selectors.coverage_gaps) and its open row, if any.
-    fields = list(
-        CertificationField.objects.annotate(
-            in_scope=Exists(
-                TestingLab.business_scope.through.objects.filter(
-                    testinglab=lab, certificationfield=OuterRef("pk")
-                )
-            ),
-            covered=Exists(counting_qualifications().filter(lab=lab, fields=OuterRef("pk"))),
-            open_gap=Subquery(
-                CoverageGap.objects.filter(lab=lab, field=OuterRef("pk"), closed_at=None).values(
-                    "pk"
-                )[:1]
-            ),
-        )
-        .filter(Q(in_scope=True) | Q(open_gap__isnull=False))
-        .order_by("position")
+    gaps = {field.pk: field for field in coverage_gaps(lab=lab)}
+    open_rows = {row.field_id: row for row in CoverageGap.objects.filter(lab=lab, closed_at=None)}
+    CoverageGap.objects.filter(pk__in=[r.pk for f, r in open_rows.items() if f not in gaps]).update(
+        closed_at=now
     )
-    closed = [f.open_gap for f in fields if f.open_gap and (f.covered or not f.in_scope)]
-    if closed:
-        CoverageGap.objects.filter(pk__in=closed).update(closed_at=now)
-    new = [f for f in fields if f.in_scope and not f.covered and f.open_gap is None]
+    new = [field for code, field in gaps.items() if code not in open_rows]
+    CoverageGap.objects.bulk_create(
+        [CoverageGap(lab=lab, field=field, opened_at=now) for field in new]
+    )
     if new:
-        CoverageGap.objects.bulk_create(
-            [CoverageGap(lab=lab, field=field, opened_at=now) for field in new]
-        )
         from ..tasks import send_coverage_gap_notice
 
         lab_id, codes = lab.pk, [field.pk for field in new]

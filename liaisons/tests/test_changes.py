@@ -545,6 +545,10 @@ def test_dashboard_cards_and_navigation(client, world, person_user):
     assert f'href="{reverse("liaisons:legacy_list")}"' in html
     client.force_login(world.lab_a_staff)
     html = client.get(reverse("dashboard"), **EN).content.decode()
+    assert "Change requests of your lab" in html
+    assert reverse("liaisons:change_request_create") in html
+    client.force_login(world.evaluator)
+    html = client.get(reverse("dashboard"), **EN).content.decode()
     assert f'href="{reverse("liaisons:change_request_list")}"' not in html
 
 

@@ -70,8 +70,9 @@ def add_service_errors(form, error: ValidationError, names: dict[str, str] | Non
         form.add_error(None, error)
 
 
-def _current_qualifications():
-    return LiaisonQualification.objects.filter(
+def _current_qualifications(user):
+    """The qualifications held now (one lab at a time) that ``user`` sees."""
+    return selectors.qualification_list(user=user).filter(
         state__in=[QualificationState.ACTIVE, QualificationState.SUSPENDED],
         migrated_at__isnull=True,
     )
@@ -152,9 +153,7 @@ class ChangeRequestCreateView(LoginRequiredMixin, View):
         if user.role == Role.LAB_STAFF:
             people = directory_selectors.person_list(user=user)
             if tier == ChangeTier.QUALIFICATION:
-                people = people.filter(
-                    pk__in=_current_qualifications().filter(lab_id=user.lab_id).values("person")
-                )
+                people = people.filter(pk__in=_current_qualifications(user).values("person"))
             return people
         if directory_selectors.own_person(user=user) is None:
             raise PermissionDenied
@@ -177,7 +176,7 @@ class ChangeRequestCreateView(LoginRequiredMixin, View):
         if person is None:
             return {}
         if tier == ChangeTier.QUALIFICATION:
-            qualification = _current_qualifications().filter(person=person).first()
+            qualification = _current_qualifications(self.request.user).filter(person=person).first()
             initial = {"person": person}
             if qualification is not None:
                 initial["fields_held"] = list(qualification.fields.all())
@@ -192,7 +191,7 @@ class ChangeRequestCreateView(LoginRequiredMixin, View):
                 for f in ("name", "political_status", "education", "major")
             ]
         elif person is not None and tier == ChangeTier.QUALIFICATION:
-            qualification = _current_qualifications().filter(person=person).first()
+            qualification = _current_qualifications(self.request.user).filter(person=person).first()
             if qualification is not None:
                 current = [
                     (_label("lab"), qualification.lab.name),
