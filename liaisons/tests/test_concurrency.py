@@ -57,13 +57,15 @@ def test_two_reviewers_at_once_exactly_one_succeeds(certification_fields, world)
     )
     application = ready_application(lab=world.lab_a, actor=world.lab_a_staff)
     services.liaison_application_submit(application=application, actor=world.lab_a_staff)
+    services.liaison_application_accept(application=application, actor=world.branch_n_reviewer)
     pk = application.pk
+    # One passes the application on while the other returns it: they cannot both happen.
     results = _run_together(
         [
             lambda: services.liaison_application_return(
                 application=_fresh(pk), actor=world.branch_n_reviewer, reason="缺少盖章"
             ),
-            lambda: services.liaison_application_accept(
+            lambda: services.liaison_application_pass(
                 application=_fresh(pk), actor=second_reviewer
             ),
         ]
@@ -71,9 +73,9 @@ def test_two_reviewers_at_once_exactly_one_succeeds(certification_fields, world)
     errors = [r for r in results if isinstance(r, ValidationError)]
     assert len(errors) == 1
     assert errors[0].code == "stale_state"
-    assert _fresh(pk).state in (ApplicationState.RETURNED, ApplicationState.WITH_BRANCH)
-    # One transition recorded after the submission, not two.
-    assert StateLog.objects.for_(_fresh(pk)).count() == 2
+    assert _fresh(pk).state in (ApplicationState.RETURNED, ApplicationState.PASSED)
+    # Submitted, accepted, and one of the two: not both.
+    assert StateLog.objects.for_(_fresh(pk)).count() == 3
 
 
 def test_two_hires_of_one_application_at_once_create_one_qualification(certification_fields, world):
