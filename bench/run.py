@@ -1,4 +1,4 @@
-"""``make bench``: the people list of a branch reviewer against a bare ``values()`` view.
+"""``make bench``: list pages against bare ``values()`` views, and hires per second.
 
 Fills a dedicated PostgreSQL database with 10 branch centres, 500 labs and first 10,000 then
 100,000 people, and at each size measures, for page 1 and a middle page of the list:
@@ -6,6 +6,11 @@ Fills a dedicated PostgreSQL database with 10 branch centres, 500 labs and first
 * the SQL queries of one request (they must not grow with the data), and
 * the median time of ``N`` requests through Django's test client, interleaved with a bare view
   that renders the same 50 rows from one ``values()`` query, and their ratio (target <= 2.0).
+
+The same is done for the liaison pages of issue 3 (``bench/liaison_pages.py``: a branch
+reviewer's review queue and the public roster) at 10,000 and 100,000 liaison applications,
+and hires through ``liaison_application_hire`` are timed (``bench/hires.py``, target >= 200
+a second). ``--only`` picks parts.
 
 It prints the figures and exits 0 whatever they are: it is a measurement, not a test.
 

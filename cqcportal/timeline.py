@@ -9,6 +9,7 @@ from django.db import models
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
+from django_fsm import FSMFieldMixin
 from django_fsm_log.models import StateLog
 
 #: Fields never shown in a timeline, whatever the model.
@@ -36,6 +37,8 @@ def _who(user) -> str:
 def timeline_for(obj: models.Model, *, limit: int = 50) -> list[TimelineEntry]:
     """Changes and transitions of ``obj``, newest first, at most ``limit`` of them."""
     entries: list[TimelineEntry] = []
+    # State fields are shown by their transitions (django-fsm-log), not again as changes.
+    state_fields = {f.name: f for f in obj._meta.concrete_fields if isinstance(f, FSMFieldMixin)}
     history = getattr(obj, "history", None)
     if history is not None:
         records = list(
@@ -47,8 +50,10 @@ def timeline_for(obj: models.Model, *, limit: int = 50) -> list[TimelineEntry]:
             changes = []
             if older is not None and newer.history_type == "~":
                 delta = newer.diff_against(older)
+                if delta.changes and all(c.field in state_fields for c in delta.changes):
+                    continue
                 for change in delta.changes:
-                    if change.field in HIDDEN_FIELDS:
+                    if change.field in HIDDEN_FIELDS or change.field in state_fields:
                         continue
                     model_field = obj._meta.get_field(change.field)
                     changes.append(
@@ -73,13 +78,19 @@ def timeline_for(obj: models.Model, *, limit: int = 50) -> list[TimelineEntry]:
         .select_related("by__person")
         .order_by("-timestamp")[:limit]
     )
+    labels = {}
+    for state_field in state_fields.values():
+        labels.update({str(k): str(v) for k, v in state_field.flatchoices})
     for log in logs:
         entries.append(
             TimelineEntry(
                 when=log.timestamp,
                 who=_who(log.by),
-                what=str(_("%(transition)s: %(source)s → %(target)s"))
-                % {"transition": log.transition, "source": log.source_state, "target": log.state},
+                what=str(_("%(source)s → %(target)s"))
+                % {
+                    "source": labels.get(log.source_state, log.source_state),
+                    "target": labels.get(log.state, log.state),
+                },
                 comment=log.description or "",
             )
         )

@@ -211,23 +211,21 @@ def test_liaison_journey_from_application_to_roster_and_coverage(browser, live_s
 
     def as_user(username):
         context = browser.new_context(
-            base_url=live_server.url, locale="en-US", viewport={"width": 1280, "height": 900}
+            base_url=live_server.url, locale="zh-CN", viewport={"width": 1280, "height": 900}
         )
         context.set_default_timeout(TIMEOUT_MS)
-        context.add_cookies([{"name": "django_language", "value": "en", "url": live_server.url}])
         page = context.new_page()
-        page.goto("/accounts/login/")
-        page.locator("#id_username").fill(username)
-        page.locator("#id_password").fill(DEMO_PASSWORD)
-        page.locator("form button[type=submit]").first.click()
+        sign_in(page, username)
         expect(page).to_have_url(f"{live_server.url}/")
+        page.get_by_test_id("lang-en").click()
+        expect(page.locator("html")).to_have_attribute("lang", "en")
         return context, page
 
     def act(page, action, text=""):
         form = page.get_by_test_id(f"action-{action}")
         if text:
             form.locator("textarea").fill(text)
-        form.get_by_role("button").click()
+        form.locator("button[type=submit]").click()
 
     # The lab sees the gap in its coverage before anyone is hired (L-06).
     lab_context, lab_page = as_user("lab.beijing")
@@ -238,7 +236,7 @@ def test_liaison_journey_from_application_to_roster_and_coverage(browser, live_s
     # The lab prepares the application with the applicant (L-02..L-05).
     lab_page.goto("/liaisons/applications/new/")
     lab_page.get_by_label("ID number").fill(id_number)
-    lab_page.get_by_label("Name", exact=True).fill("周杰")
+    lab_page.locator("#id_name").fill("周杰")
     lab_page.get_by_label("Political status").select_option("masses")
     lab_page.get_by_label("Education").select_option("bachelor")
     lab_page.get_by_label("Major").fill("电气工程")
@@ -273,7 +271,7 @@ def test_liaison_journey_from_application_to_roster_and_coverage(browser, live_s
     for index in range(5):
         row = lab_page.locator("form.material-upload").nth(index)
         row.locator("input[type=file]").set_input_files(pdf)
-        row.get_by_role("button").click()
+        row.locator("button[type=submit]").click()
         expect(lab_page.locator("form.material-upload").nth(index)).to_be_visible()
     expect(lab_page.locator(".material--missing")).to_have_count(0)
     lab_page.goto(f"/liaisons/applications/{application.pk}/")
@@ -296,7 +294,7 @@ def test_liaison_journey_from_application_to_roster_and_coverage(browser, live_s
     lab_page.goto(f"/liaisons/applications/{application.pk}/materials/")
     declaration = lab_page.locator("form.material-upload").nth(2)
     declaration.locator("input[type=file]").set_input_files(pdf)
-    declaration.get_by_role("button").click()
+    declaration.locator("button[type=submit]").click()
     lab_page.goto(f"/liaisons/applications/{application.pk}/")
     act(lab_page, "submit", "已重新上传手签声明")
     expect(lab_page.locator("main")).to_contain_text("Submitted to the branch centre")
