@@ -75,7 +75,9 @@ def _field_labels(through, owner: str, ids: list[int]) -> dict[int, list[str]]:
 
 ROSTER_TEMPLATE = engines["django"].from_string(
     "<!doctype html><title>roster</title><table>"
-    "{% for row in rows %}<tr><td>{{ row.person__name }}</td>"
+    "{% for row in rows %}<tr><td>{% if row.person__employment_number %}"
+    "<a href=\"{% url 'liaisons:roster_entry' row.person__employment_number %}\">"
+    "{{ row.person__name }}</a>{% else %}{{ row.person__name }}{% endif %}</td>"
     '<td class="mono">{{ row.person__employment_number|default:"—" }}</td>'
     "<td>{{ row.lab__name }}</td>"
     '<td>{% for label in row.fields %}<span class="tag">{{ label }}</span> {% endfor %}</td>'
@@ -84,7 +86,8 @@ ROSTER_TEMPLATE = engines["django"].from_string(
 
 
 def roster_rows_bare(start: int) -> list[dict]:
-    """The rows of the public roster (L-11) as ``liaisons:roster`` orders them."""
+    """The rows of the public roster (L-11) as ``liaisons:roster`` orders them: the name linked
+    to the person's roster entry, employment number, lab, fields, state."""
     from liaisons.constants import QualificationState
     from liaisons.models import LiaisonQualification
     from liaisons.selectors import roster_entries
