@@ -323,7 +323,7 @@ def test_liaison_journey_from_application_to_roster_and_coverage(browser, live_s
     # The public roster shows the new liaison with the employment number (L-11), signed out.
     public = browser.new_context(base_url=live_server.url, locale="zh-CN")
     public_page = public.new_page()
-    public_page.goto("/liaisons/roster/?q=周杰")
+    public_page.goto("/liaisons/roster/?name=周杰")
     expect(public_page.locator("main")).to_contain_text(number)
     expect(public_page.locator("main")).not_to_contain_text(id_number)
     screenshot(public_page, "journey-3-roster-zh.png")

@@ -564,6 +564,14 @@ def departure_confirm(
     _require(permissions.can_confirm_departure(actor, qualification))
     if left_on > _today():
         raise ValidationError({"left_on": _("The date of leaving cannot be in the future.")})
+    action = "suspend" if outcome == DepartureOutcome.SUSPEND else "cancel"
+    qualification = LiaisonQualification.objects.select_for_update().get(pk=qualification.pk)
+    if not can_proceed(getattr(qualification, action)):
+        raise ValidationError(
+            _("The qualification is “%(state)s”; this cannot be done to it now.")
+            % {"state": qualification.get_state_display()},
+            code="stale_state",
+        )
     departure = Departure(
         qualification=qualification,
         reason=reason,
@@ -579,7 +587,6 @@ def departure_confirm(
         "reason": departure.get_reason_display(),
         "date": left_on.isoformat(),
     }
-    action = "suspend" if outcome == DepartureOutcome.SUSPEND else "cancel"
     _qualification_transition(qualification, action, actor=actor, reason=text)
     return departure
 
