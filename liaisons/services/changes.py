@@ -109,7 +109,7 @@ def _require_state(change_request: ChangeRequest, transition, verb: str) -> None
 def _lock(change_request: ChangeRequest) -> ChangeRequest:
     """The request's row, locked for the rest of the transaction, as it is now."""
     return (
-        ChangeRequest.objects.select_for_update()
+        ChangeRequest.objects.select_for_update(of=("self",))
         .select_related("person", "branch", "qualification__lab")
         .get(pk=change_request.pk)
     )
@@ -240,7 +240,11 @@ def change_request_submit(
     if tier not in CHANGEABLE_FIELDS:
         raise ValidationError({"tier": _("Unknown tier of personal data.")}, code="unknown_tier")
     # One open request per person and tier: lock the person so two requests queue up.
-    person = Person.objects.select_for_update().select_related("lab__branch").get(pk=person.pk)
+    person = (
+        Person.objects.select_for_update(of=("self",))
+        .select_related("lab__branch")
+        .get(pk=person.pk)
+    )
     if tier == ChangeTier.QUALIFICATION:
         current = _current_qualification(person)
         if qualification is not None and (current is None or current.pk != qualification.pk):
