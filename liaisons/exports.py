@@ -23,7 +23,7 @@ FORMATS = {
 
 
 class RosterResource(resources.ModelResource):
-    name = Field(attribute="person__name", column_name=_("Name"))
+    name = Field(attribute="person__name", column_name=_("Full name"))
     employment_number = Field(
         attribute="person__employment_number", column_name=_("Employment number")
     )

@@ -54,7 +54,7 @@ def add_service_error(form: forms.Form, error: ValidationError) -> None:
 class _ApplicationDataForm(forms.Form):
     """The recommendation form's entries (L-03) and the fields applied for (L-05)."""
 
-    name = forms.CharField(label=_("Name"), max_length=50)
+    name = forms.CharField(label=_("Full name"), max_length=50)
     political_status = forms.ChoiceField(
         label=_("Political status"),
         choices=[("", "—"), *PoliticalStatus.choices],

@@ -44,7 +44,7 @@ class _RequestForm(forms.Form):
 class ImportantChangeForm(_RequestForm):
     """Tier (b): name, political status, education, major; blank means unchanged."""
 
-    name = forms.CharField(label=_("Name"), max_length=50, required=False)
+    name = forms.CharField(label=_("Full name"), max_length=50, required=False)
     political_status = forms.ChoiceField(
         label=_("Political status"), choices=_UNCHANGED + PoliticalStatus.choices, required=False
     )

@@ -86,7 +86,7 @@ def _text_filter(field_name: str, label, lookup_expr: str = "exact"):
 class RosterFilter(django_filters.FilterSet):
     """The public search of the roster (L-11): nothing here needs a signed-in user."""
 
-    name = _text_filter("person__name", _("Name"), "contains")
+    name = _text_filter("person__name", _("Full name"), "contains")
     employment_number = _text_filter("person__employment_number", _("Employment number"))
     lab = _text_filter("lab__name", _("Testing lab"), "contains")
     field = _field_filter()
@@ -109,7 +109,7 @@ class DepartureForm(forms.Form):
         widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
     )
     outcome = forms.ChoiceField(
-        label=_("The qualification is"),
+        label=_("What happens to the qualification"),
         choices=BLANK_CHOICE_DASH + DepartureOutcome.choices,
         help_text=_("The person's business-system login is revoked with it (A-01)."),
     )

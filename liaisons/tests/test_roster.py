@@ -147,7 +147,7 @@ def test_staff_export_the_filtered_roster_as_csv_without_id_numbers(client, worl
     content = response.content.decode("utf-8-sig")
     rows = list(csv.reader(io.StringIO(content)))
     assert rows[0] == [
-        "Name",
+        "Full name",
         "Employment number",
         "Testing lab",
         "Branch centre",
@@ -171,7 +171,7 @@ def test_staff_export_the_roster_as_xlsx(client, world, roster):
     assert response.status_code == 200
     sheet = openpyxl.load_workbook(io.BytesIO(response.content)).active
     rows = [[cell.value for cell in row] for row in sheet.iter_rows()]
-    assert rows[0][0] == "Name"
+    assert rows[0][0] == "Full name"
     assert [row[:2] for row in rows[1:]] == [["乙", "20000002"]]
     flat = " ".join(str(value) for row in rows for value in row)
     assert _no_id_numbers(flat, world.person_a, world.person_b)
