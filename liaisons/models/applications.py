@@ -10,7 +10,7 @@ from django_fsm import FSMField, FSMModelMixin, transition
 from django_fsm_log.decorators import fsm_log_by, fsm_log_description
 from simple_history.models import HistoricalRecords
 
-from ..constants import OPEN_STATES, ApplicationState, AssessmentItemKind, MaterialKind
+from ..constants import OPEN_STATE_VALUES, ApplicationState, AssessmentItemKind, MaterialKind
 
 S = ApplicationState
 
@@ -79,13 +79,18 @@ class LiaisonApplication(FSMModelMixin, models.Model):
         verbose_name_plural = _("liaison applications")
         indexes = [
             models.Index(fields=["state", "submitted_at", "id"]),
-            models.Index(fields=["lab", "state", "submitted_at"]),
+            # The branch review queue: its labs' applications in a state, oldest first.
+            models.Index(
+                fields=["lab", "state", "submitted_at", "id"],
+                include=["person"],
+                name="liaison_app_lab_queue_idx",
+            ),
         ]
         constraints = [
             # One person, one open application at a time.
             models.UniqueConstraint(
                 fields=["person"],
-                condition=Q(state__in=[str(s) for s in OPEN_STATES]),
+                condition=Q(state__in=list(OPEN_STATE_VALUES)),
                 name="liaison_application_one_open_per_person",
             )
         ]
@@ -138,7 +143,7 @@ class LiaisonApplication(FSMModelMixin, models.Model):
 
     @fsm_log_by
     @fsm_log_description
-    @transition(field=state, source=[str(s) for s in OPEN_STATES], target=S.WITHDRAWN)
+    @transition(field=state, source=list(OPEN_STATE_VALUES), target=S.WITHDRAWN)
     def withdraw(self, *, by=None, description=None):
         pass
 
