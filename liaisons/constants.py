@@ -41,7 +41,6 @@ EDITABLE_STATES = frozenset({ApplicationState.DRAFT, ApplicationState.RETURNED})
 #: States before a decision: the lab may withdraw. A tuple, so that the database constraint
 #: built from it has one stable order (a set's order changes between runs).
 OPEN_STATE_VALUES = ("draft", "submitted", "with_branch", "returned", "passed")
-OPEN_STATES = frozenset(ApplicationState(value) for value in OPEN_STATE_VALUES)
 
 
 class MaterialKind(models.TextChoices):

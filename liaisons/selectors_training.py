@@ -11,7 +11,7 @@ from directory.constants import Role
 from directory.models import Person
 
 from . import permissions
-from .constants import OPEN_STATES, ApplicationState, EvaluationRating, TrainingResult
+from .constants import OPEN_STATE_VALUES, ApplicationState, EvaluationRating, TrainingResult
 from .models import (
     Evaluation,
     EvaluationDecision,
@@ -82,7 +82,7 @@ def training_candidates(*, user) -> QuerySet[Person]:
     if not permissions.is_training_centre(user):
         return Person.objects.none()
     open_application = LiaisonApplication.objects.filter(
-        person=OuterRef("pk"), state__in=[str(s) for s in OPEN_STATES]
+        person=OuterRef("pk"), state__in=OPEN_STATE_VALUES
     )
     return Person.objects.select_related("lab").filter(
         Q(lab__isnull=False) | Q(Exists(open_application))

@@ -26,6 +26,7 @@ from directory.services import (
 
 from .. import permissions, rules
 from ..constants import (
+    OPEN_STATE_VALUES,
     PRESCRIBED_ITEMS,
     ApplicationState,
     AssessmentItemKind,
@@ -217,16 +218,7 @@ def liaison_application_start(
         or not legacy_qualification.needs_migration
     ):
         raise ValidationError(_("This qualification does not need migration (L-13)."))
-    if LiaisonApplication.objects.filter(
-        person=person,
-        state__in=[
-            ApplicationState.DRAFT,
-            ApplicationState.SUBMITTED,
-            ApplicationState.WITH_BRANCH,
-            ApplicationState.RETURNED,
-            ApplicationState.PASSED,
-        ],
-    ).exists():
+    if LiaisonApplication.objects.filter(person=person, state__in=OPEN_STATE_VALUES).exists():
         raise ValidationError(
             _("This person already has an application in progress."), code="application_open"
         )

@@ -14,7 +14,7 @@ from django.utils.translation import gettext as _
 from directory.models import Person, User
 
 from .. import permissions
-from ..constants import OPEN_STATES, TrainingResult
+from ..constants import OPEN_STATE_VALUES, TrainingResult
 from ..models import LiaisonApplication, TrainingEnrolment, TrainingSession
 
 #: The results the training centre records; ``enrolled`` is only the starting point.
@@ -30,9 +30,7 @@ def person_may_be_enrolled(person: Person) -> bool:
     """L-09: entry training is for people of a testing lab, or with an application in progress."""
     if person.lab_id is not None:
         return True
-    return LiaisonApplication.objects.filter(
-        person=person, state__in=[str(s) for s in OPEN_STATES]
-    ).exists()
+    return LiaisonApplication.objects.filter(person=person, state__in=OPEN_STATE_VALUES).exists()
 
 
 @transaction.atomic

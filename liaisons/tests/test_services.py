@@ -90,6 +90,10 @@ def test_submit_messages_are_in_the_users_language(world):
         services.liaison_application_submit(application=application, actor=world.lab_a_staff)
     messages = " ".join(caught.value.messages)
     assert "L-02" in messages
+    assert "缺少材料" in messages  # the translated sentence, not only the rule id
+    with translation.override("en"), pytest.raises(ValidationError) as caught:
+        services.liaison_application_submit(application=application, actor=world.lab_a_staff)
+    assert "is missing" in " ".join(caught.value.messages)
 
 
 def test_field_without_training_entry_makes_the_application_incomplete(world):

@@ -28,7 +28,7 @@ from directory.views import ScopedDetailView
 from .. import selectors, services
 from ..constants import (
     MIGRATION_DEADLINE,
-    OPEN_STATES,
+    OPEN_STATE_VALUES,
     ChangeRequestState,
     ChangeTier,
     QualificationState,
@@ -379,7 +379,7 @@ class LegacyListView(LoginRequiredMixin, ListView):
     def get_queryset(self):
         _require_legacy_viewer(self.request.user)
         open_migration = LiaisonApplication.objects.filter(
-            legacy_qualification=OuterRef("pk"), state__in=[str(s) for s in OPEN_STATES]
+            legacy_qualification=OuterRef("pk"), state__in=OPEN_STATE_VALUES
         )
         qualifications = (
             selectors.qualification_list(user=self.request.user)
