@@ -89,6 +89,21 @@ def _format_employment_number(value: int) -> str:
     return f"{value:08d}"
 
 
+def employment_numbers_draw(*, count: int) -> list[str]:
+    """``count`` new employment numbers (P-02), drawn at once from the counter row.
+
+    The counter row stays locked until the transaction ends, so no two transactions draw the
+    same number. The caller holds the lock of every person it gives one of them to.
+    """
+    if count <= 0:
+        return []
+    counter, _created = EmploymentNumberCounter.objects.select_for_update().get_or_create(pk=1)
+    first = counter.last_value + 1
+    counter.last_value += count
+    counter.save(update_fields=["last_value"])
+    return [_format_employment_number(value) for value in range(first, first + count)]
+
+
 @transaction.atomic
 def person_assign_employment_number(*, person: Person, actor: User | None) -> str:
     """Give the person their one employment number at the first hire (P-02).
@@ -98,15 +113,10 @@ def person_assign_employment_number(*, person: Person, actor: User | None) -> st
     people never draw the same one; the unique constraint backs this up.
     """
     locked = Person.objects.select_for_update().get(pk=person.pk)
-    if locked.employment_number:
-        person.employment_number = locked.employment_number
-        return locked.employment_number
-    counter, _created = EmploymentNumberCounter.objects.select_for_update().get_or_create(pk=1)
-    counter.last_value += 1
-    counter.save(update_fields=["last_value"])
-    locked.employment_number = _format_employment_number(counter.last_value)
-    locked._history_user = actor
-    locked.save(update_fields=["employment_number"])
+    if not locked.employment_number:
+        (locked.employment_number,) = employment_numbers_draw(count=1)
+        locked._history_user = actor
+        locked.save(update_fields=["employment_number"])
     person.employment_number = locked.employment_number
     return locked.employment_number
 

@@ -1,5 +1,7 @@
 """Every read of liaison data that a user sees, already cut to that user's scope."""
 
+from collections.abc import Iterable
+
 from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.utils import timezone
 
@@ -113,6 +115,15 @@ def person_passed_entry_training(*, person: Person) -> bool:
     return TrainingEnrolment.objects.filter(person=person, result=TrainingResult.PASSED).exists()
 
 
+def persons_passed_entry_training(*, person_ids: Iterable[int]) -> set[int]:
+    """L-09: which of these people passed entry training in any session."""
+    return set(
+        TrainingEnrolment.objects.filter(
+            person_id__in=list(person_ids), result=TrainingResult.PASSED
+        ).values_list("person_id", flat=True)
+    )
+
+
 def coverage_gaps(*, lab: TestingLab) -> list[CertificationField]:
     """Fields of the lab's CQC business scope that no counting liaison of the lab covers
     (L-06), in the order of the ten fields."""
@@ -122,6 +133,25 @@ def coverage_gaps(*, lab: TestingLab) -> list[CertificationField]:
         .filter(covered=False)
         .order_by("position")
     )
+
+
+def labs_coverage_gaps(*, lab_ids: Iterable[int]) -> dict[int, list[str]]:
+    """``coverage_gaps`` of several labs in one query: lab id → the codes of its gaps (L-06),
+    in the order of the ten fields; a lab without gaps is left out."""
+    scope = TestingLab.business_scope.through
+    covering = counting_qualifications().filter(
+        lab=OuterRef("testinglab_id"), fields=OuterRef("certificationfield_id")
+    )
+    gaps: dict[int, list[str]] = {}
+    for lab_id, code in (
+        scope.objects.filter(testinglab_id__in=list(lab_ids))
+        .annotate(covered=Exists(covering))
+        .filter(covered=False)
+        .order_by("testinglab_id", "certificationfield__position")
+        .values_list("testinglab_id", "certificationfield_id")
+    ):
+        gaps.setdefault(lab_id, []).append(code)
+    return gaps
 
 
 def labs_with_gaps(*, labs: QuerySet[TestingLab]) -> QuerySet[TestingLab]:

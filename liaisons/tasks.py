@@ -22,6 +22,18 @@ def send_application_notice(application_id: int, event: str) -> int:
 
 
 @shared_task(autoretry_for=(ConnectionError, TimeoutError), retry_backoff=True, max_retries=5)
+def send_application_notices(application_ids: list[int], event: str) -> int:
+    """``send_application_notice`` for the applications of one decision (a batch of hires)."""
+    applications = LiaisonApplication.objects.select_related("lab__branch", "person").filter(
+        pk__in=application_ids
+    )
+    return sum(
+        notifications.send_application_notice(application, event)
+        for application in applications.order_by("pk")
+    )
+
+
+@shared_task(autoretry_for=(ConnectionError, TimeoutError), retry_backoff=True, max_retries=5)
 def send_coverage_gap_notice(lab_id: int, field_codes: list[str]) -> int:
     """E-mail the lab and its branch centre about new gaps (L-06) that are still open."""
     lab = TestingLab.objects.select_related("branch").filter(pk=lab_id).first()

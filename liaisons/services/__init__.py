@@ -18,6 +18,7 @@ from .applications import (
     liaison_application_submit,
     liaison_application_update,
     liaison_application_withdraw,
+    liaison_applications_hire,
     material_upload,
     qualification_change_state,
 )
@@ -36,6 +37,7 @@ __all__ = [
     "liaison_application_submit",
     "liaison_application_update",
     "liaison_application_withdraw",
+    "liaison_applications_hire",
     "material_upload",
     "qualification_change_state",
 ]

@@ -15,12 +15,13 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django_fsm import can_proceed
 
+from cqcportal.history import history_bulk_create
 from directory.models import CertificationField, Person, TestingLab, User
 from directory.services import (
     IMPORTANT_FIELDS,
     SELF_MAINTAINED_FIELDS,
+    employment_numbers_draw,
     person_account_ensure,
-    person_assign_employment_number,
     person_create,
 )
 
@@ -32,6 +33,7 @@ from ..constants import (
     AssessmentItemKind,
     DepartureOutcome,
     MaterialKind,
+    QualificationState,
 )
 from ..models import (
     ApplicationMaterial,
@@ -58,6 +60,14 @@ def _notify(application: LiaisonApplication, event: str) -> None:
     transaction.on_commit(lambda: send_application_notice.delay(pk, event))
 
 
+def _notify_all(applications: Iterable[LiaisonApplication], event: str) -> None:
+    """``_notify`` of several applications, queued as one task."""
+    from ..tasks import send_application_notices
+
+    pks = [application.pk for application in applications]
+    transaction.on_commit(lambda: send_application_notices.delay(pks, event))
+
+
 def _lock(application: LiaisonApplication) -> LiaisonApplication:
     """The application's row, locked for the rest of the transaction, as it is now."""
     return (
@@ -72,16 +82,20 @@ def _require(allowed: bool) -> None:
         raise PermissionDenied(_("You may not do this to this application."))
 
 
+def _stale_state(application: LiaisonApplication, verb: str) -> ValidationError:
+    return ValidationError(
+        _(
+            "This application cannot be %(verb)s: it is now “%(state)s”. Someone may have "
+            "acted on it a moment ago; reload the page to see its current state."
+        )
+        % {"verb": verb, "state": application.get_state_display()},
+        code="stale_state",
+    )
+
+
 def _require_state(application: LiaisonApplication, transition, verb: str) -> None:
     if not can_proceed(transition):
-        raise ValidationError(
-            _(
-                "This application cannot be %(verb)s: it is now “%(state)s”. Someone may have "
-                "acted on it a moment ago; reload the page to see its current state."
-            )
-            % {"verb": verb, "state": application.get_state_display()},
-            code="stale_state",
-        )
+        raise _stale_state(application, verb)
 
 
 def _require_reason(reason: str) -> str:
@@ -430,74 +444,172 @@ def liaison_application_withdraw(
     return application
 
 
+def _hire_problems(
+    application: LiaisonApplication, *, trained: set[int], today: datetime.date
+) -> list[ValidationError]:
+    """What stands in the way of hiring this applicant: state, L-01 and L-09."""
+    if not can_proceed(application.hire):
+        return [_stale_state(application, _("hired"))]
+    problems = rules.education_problems(application.person) + rules.experience_problems(
+        application.work_started_on, today=today
+    )
+    if application.person_id not in trained:
+        problems.append(rules._problem("L-09", _("entry training has not been passed.")))
+    return problems
+
+
 @transaction.atomic
 def liaison_application_hire(
     *, application: LiaisonApplication, actor: User, comment: str = ""
 ) -> LiaisonQualification:
     """The training centre hires: employment number (P-02), the qualification with its fields,
     the roster and the lab's coverage (L-06). Only after entry training is passed (L-09)."""
-    from ..selectors import person_passed_entry_training
-
-    application = _lock(application)
-    _require(permissions.can_decide(actor, application))
-    _require_state(application, application.hire, _("hired"))
-    person = application.person
-    problems = rules.education_problems(person) + rules.experience_problems(
-        application.work_started_on, today=_today()
+    (qualification,) = liaison_applications_hire(
+        applications=[application], actor=actor, comment=comment
     )
-    if not person_passed_entry_training(person=person):
-        problems.append(rules._problem("L-09", _("entry training has not been passed.")))
+    return qualification
+
+
+@transaction.atomic
+def liaison_applications_hire(
+    *, applications: Iterable[LiaisonApplication], actor: User, comment: str = ""
+) -> list[LiaisonQualification]:
+    """The training centre hires several applicants in one decision, all or none (L-07).
+
+    Each hire does what a single one does (the state with its log entry and history, the
+    employment number (P-02), the qualification with the fields applied for, the legacy
+    qualification migrated (L-13), the lab's coverage (L-06), a notice on commit); here the
+    rows are written a set at a time. If any applicant cannot be hired, every problem of every
+    applicant is reported, naming the applicant, and nothing is written.
+    """
+    from ..selectors import persons_passed_entry_training
+
+    ids = sorted({application.pk for application in applications})
+    if not ids:
+        raise ValidationError(_("Choose at least one application."), code="nothing_chosen")
+    # The applications and their people, locked in one order (no deadlock between batches);
+    # a person's row is where their employment number is decided (P-02).
+    locked = list(
+        LiaisonApplication.objects.select_for_update(of=("self", "person"))
+        .select_related("lab", "person")
+        .filter(pk__in=ids)
+        .order_by("pk")
+    )
+    for application in locked:
+        _require(permissions.can_decide(actor, application))
+    trained = persons_passed_entry_training(person_ids=[a.person_id for a in locked])
+    today = _today()
+    problems = []
+    for application in locked:
+        own = _hire_problems(application, trained=trained, today=today)
+        if len(locked) > 1:
+            own = [_about(application, problem) for problem in own]
+        problems += own
+    if len(problems) == 1:
+        raise problems[0]
     if problems:
         raise ValidationError(problems)
+
     now = timezone.now()
-    application.hire(at=now, by=actor, description=comment)
-    application._history_user = actor
-    application.save()
-    person_assign_employment_number(person=person, actor=actor)
-    if application.legacy_qualification_id:
-        legacy = LiaisonQualification.objects.select_for_update().get(
-            pk=application.legacy_qualification_id
-        )
-        legacy.migrated_at = now
-        legacy._history_user = actor
-        legacy.save(update_fields=["migrated_at"])
-    # At most one such row (liaison_qualification_one_current_per_person): no ordering, so
-    # no join to the person for the model's default order.
-    current = (
-        LiaisonQualification.objects.filter(
-            person=person, state__in=["active", "suspended"], migrated_at__isnull=True
-        )
-        .order_by()
-        .first()
+    for application in locked:
+        application.hire(at=now, by=actor, description=comment)  # one state-log row each
+        application.updated_at = now
+    # What the transition set is the same for every application: one plain UPDATE.
+    LiaisonApplication.objects.filter(pk__in=ids).update(
+        state=ApplicationState.HIRED, decided_at=now, updated_at=now
     )
-    if current is not None:
-        # A person represents one lab at a time: hiring for a new lab ends the old one.
+    history_bulk_create(locked, model=LiaisonApplication, user=actor, date=now, update=True)
+
+    # The people: an employment number for those who have none (P-02), and the lab they now
+    # represent. One open application per person: every application is another person's.
+    people = [application.person for application in locked]
+    numbers = iter(employment_numbers_draw(count=sum(not p.employment_number for p in people)))
+    changed, fields = [], set()
+    for application, person in zip(locked, people, strict=True):
+        own = set()
+        if not person.employment_number:
+            person.employment_number = next(numbers)
+            own.add("employment_number")
+        if person.lab_id != application.lab_id:
+            person.lab = application.lab
+            own.add("lab")
+        if own:
+            changed.append(person)
+            fields |= own
+    if changed:
+        Person.objects.bulk_update(changed, sorted(fields))
+    history_bulk_create(changed, model=Person, user=actor, date=now, update=True)
+
+    legacy = list(
+        LiaisonQualification.objects.select_for_update()
+        .filter(pk__in=[a.legacy_qualification_id for a in locked if a.legacy_qualification_id])
+        .order_by("pk")
+    )
+    for qualification in legacy:
+        qualification.migrated_at = now  # L-13
+    LiaisonQualification.objects.filter(pk__in=[q.pk for q in legacy]).update(migrated_at=now)
+    history_bulk_create(legacy, model=LiaisonQualification, user=actor, date=now, update=True)
+
+    # A person represents one lab at a time: hiring for a new lab ends the old qualification
+    # (rare; one at a time, through the one way a qualification's state changes).
+    lab_of = {application.person_id: application.lab for application in locked}
+    for current in LiaisonQualification.objects.filter(
+        person_id__in=lab_of,
+        state__in=[QualificationState.ACTIVE, QualificationState.SUSPENDED],
+        migrated_at__isnull=True,
+    ).order_by("pk"):
         _qualification_transition(
             current,
             "cancel",
             actor=actor,
-            reason=_("Hired again for %(lab)s.") % {"lab": application.lab},
+            reason=_("Hired again for %(lab)s.") % {"lab": lab_of[current.person_id]},
         )
-    qualification = LiaisonQualification(
-        person=person,
-        lab=application.lab,
-        application=application,
-        hired_on=timezone.localdate(now),
+
+    hired_on = timezone.localdate(now)
+    qualifications = LiaisonQualification.objects.bulk_create(
+        [
+            LiaisonQualification(
+                person=application.person,
+                lab=application.lab,
+                application=application,
+                hired_on=hired_on,
+            )
+            for application in locked
+        ]
     )
-    qualification._history_user = actor
-    qualification.save()
-    # The new qualification has no fields yet: add() the application's codes (one history
-    # entry, as set() made) without set()'s read of the current ones.
-    codes = list(application.fields.values_list("code", flat=True))
-    if codes:
-        qualification.fields.add(*codes)
-    if person.lab_id != application.lab_id:
-        person.lab = application.lab
-        person._history_user = actor
-        person.save(update_fields=["lab"])
-    coverage_refresh(lab=application.lab)
-    _notify(application, "hired")
-    return qualification
+    qualification_of = {q.application_id: q.pk for q in qualifications}
+    Through = LiaisonQualification.fields.through
+    Through.objects.bulk_create(
+        [
+            Through(
+                liaisonqualification_id=qualification_of[application_id], certificationfield_id=code
+            )
+            for application_id, code in LiaisonApplication.fields.through.objects.filter(
+                liaisonapplication_id__in=ids
+            ).values_list("liaisonapplication_id", "certificationfield_id")
+        ]
+    )
+    # Written after the fields: the record of a new qualification holds them.
+    history_bulk_create(
+        qualifications, model=LiaisonQualification, user=actor, date=now, update=False
+    )
+
+    labs_coverage_refresh(lab_ids={application.lab_id for application in locked})
+    _notify_all(locked, "hired")
+    return qualifications
+
+
+def _about(application: LiaisonApplication, problem: ValidationError) -> ValidationError:
+    """A problem of one applicant among several, naming the applicant and the application."""
+    return ValidationError(
+        _("%(applicant)s (application %(number)s): %(problem)s")
+        % {
+            "applicant": application.person.name,
+            "number": application.pk,
+            "problem": problem.message,
+        },
+        code=problem.code,
+    )
 
 
 # --- qualifications ------------------------------------------------------------------------
@@ -586,24 +698,46 @@ def departure_confirm(
 # --- coverage ------------------------------------------------------------------------------
 
 
-def coverage_refresh(*, lab: TestingLab) -> list[CertificationField]:
+def coverage_refresh(*, lab: TestingLab) -> list[str]:
     """Open a gap row for every newly uncovered field of the lab's scope and close the rows of
-    fields covered again (L-06). New gaps are announced by one e-mail, after commit."""
-    from ..selectors import coverage_gaps
+    fields covered again (L-06). New gaps are announced by one e-mail, after commit. Returns
+    the codes of the new gaps."""
+    return labs_coverage_refresh(lab_ids=[lab.pk]).get(lab.pk, [])
 
+
+def labs_coverage_refresh(*, lab_ids: Iterable[int]) -> dict[int, list[str]]:
+    """``coverage_refresh`` of several labs, a set at a time: one query for their gaps, one
+    for their open rows, one update, one insert; one e-mail per lab with new gaps."""
+    from ..selectors import labs_coverage_gaps
+    from ..tasks import send_coverage_gap_notice
+
+    lab_ids = list(lab_ids)
     now = timezone.now()
-    gaps = {field.pk: field for field in coverage_gaps(lab=lab)}
-    open_rows = {row.field_id: row for row in CoverageGap.objects.filter(lab=lab, closed_at=None)}
-    CoverageGap.objects.filter(pk__in=[r.pk for f, r in open_rows.items() if f not in gaps]).update(
-        closed_at=now
-    )
-    new = [field for code, field in gaps.items() if code not in open_rows]
+    gaps = labs_coverage_gaps(lab_ids=lab_ids)
+    open_rows = {
+        (lab_id, code): pk
+        for pk, lab_id, code in CoverageGap.objects.filter(
+            lab_id__in=lab_ids, closed_at=None
+        ).values_list("pk", "lab_id", "field_id")
+    }
+    uncovered = {(lab_id, code) for lab_id, codes in gaps.items() for code in codes}
+    covered_again = [pk for key, pk in open_rows.items() if key not in uncovered]
+    if covered_again:
+        CoverageGap.objects.filter(pk__in=covered_again).update(closed_at=now)
+    new = {
+        lab_id: [code for code in codes if (lab_id, code) not in open_rows]
+        for lab_id, codes in gaps.items()
+    }
+    new = {lab_id: codes for lab_id, codes in new.items() if codes}
     CoverageGap.objects.bulk_create(
-        [CoverageGap(lab=lab, field=field, opened_at=now) for field in new]
+        [
+            CoverageGap(lab_id=lab_id, field_id=code, opened_at=now)
+            for lab_id, codes in new.items()
+            for code in codes
+        ]
     )
-    if new:
-        from ..tasks import send_coverage_gap_notice
-
-        lab_id, codes = lab.pk, [field.pk for field in new]
-        transaction.on_commit(lambda: send_coverage_gap_notice.delay(lab_id, codes))
+    for lab_id, codes in new.items():
+        transaction.on_commit(
+            lambda lab_id=lab_id, codes=codes: send_coverage_gap_notice.delay(lab_id, codes)
+        )
     return new

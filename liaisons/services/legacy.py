@@ -26,7 +26,7 @@ from directory.services import person_create
 from ..constants import MIGRATION_DEADLINE, QualificationState
 from ..models import LiaisonQualification
 from ..permissions import is_training_centre
-from .applications import coverage_refresh
+from .applications import labs_coverage_refresh
 
 #: Between two fields in the "fields" column: 、 or a comma (half or full width), or ; .
 FIELD_SEPARATORS = re.compile(r"[、,，;；]+")
@@ -319,7 +319,6 @@ def legacy_liaisons_import(
         qualification.fields.set(entry["fields"])
         affected_labs[lab.pk] = lab
     # L-06: before the deadline a legacy liaison covers their lab's fields.
-    for lab in affected_labs.values():
-        coverage_refresh(lab=lab)
+    labs_coverage_refresh(lab_ids=affected_labs)
     report.imported = len(writes)
     return report
