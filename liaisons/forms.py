@@ -198,6 +198,32 @@ class ActionForm(forms.Form):
             self.fields["comment"].error_messages["required"] = _("A reason is required (L-07).")
 
 
+class HireChosenForm(forms.Form):
+    """The decision queue's "hire the chosen": applicants passed to the training centre, in
+    the user's scope, hired in one decision (L-07)."""
+
+    applications = forms.ModelMultipleChoiceField(
+        queryset=LiaisonApplication.objects.none(),
+        error_messages={
+            "required": _("Choose at least one application to hire."),
+            # Missing and out of scope alike; one may have been decided a moment ago.
+            "invalid_choice": _(
+                "Some of the chosen applications are no longer waiting for a decision; reload "
+                "the page."
+            ),
+            "invalid_pk_value": _("“%(pk)s” is not an application number."),
+        },
+    )
+    comment = forms.CharField(
+        label=_("Comment"), widget=forms.Textarea(attrs={"rows": 2}), required=False
+    )
+
+    def __init__(self, *args, applications, **kwargs):
+        """``applications``: those the user may choose from."""
+        super().__init__(*args, **kwargs)
+        self.fields["applications"].queryset = applications
+
+
 # --- the application list's filters ---------------------------------------------------------
 
 

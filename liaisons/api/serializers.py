@@ -331,6 +331,15 @@ class CommentSerializer(serializers.Serializer):
     )
 
 
+class HireChosenSerializer(CommentSerializer):
+    applications = serializers.ListField(
+        child=serializers.IntegerField(min_value=1),
+        allow_empty=False,
+        max_length=500,
+        help_text="Ids of applications passed to the training centre, hired in one decision.",
+    )
+
+
 class ReasonSerializer(serializers.Serializer):
     reason = serializers.CharField(
         required=False,

@@ -15,6 +15,7 @@ from directory.models import TestingLab
 from directory.selectors import lab_list
 
 from .. import selectors, services
+from ..constants import ApplicationState
 from ..models import AssessmentEntry, LiaisonApplication, LiaisonQualification
 from .filters import ApplicationFilter, QualificationFilter, RosterFilter
 from .serializers import (
@@ -28,6 +29,7 @@ from .serializers import (
     CoverageSerializer,
     DepartureRequestSerializer,
     DepartureSerializer,
+    HireChosenSerializer,
     MaterialSerializer,
     MaterialUploadSerializer,
     QualificationSerializer,
@@ -205,6 +207,51 @@ class ApplicationViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, views
     @action(detail=True, methods=["post"])
     def hire(self, request, pk=None, **kwargs):
         return self._transition(services.liaison_application_hire, CommentSerializer)
+
+    @extend_schema(
+        operation_id="liaisons_applications_hire_chosen",
+        summary="Hire several applicants in one decision (training centre)",
+        description="All or none: if one cannot be hired, nobody is, and the answer (400) lists "
+        "every problem of every applicant, naming them. Each hire does what a single one does "
+        "(P-02, L-06, L-09, L-11). Applications not passed to the training centre, or outside "
+        "the caller's scope, are refused alike.",
+        request=HireChosenSerializer,
+        responses={
+            200: QualificationSerializer(many=True),
+            400: REFUSED,
+            403: FORBIDDEN,
+        },
+    )
+    @action(detail=False, methods=["post"], url_path="hire", filterset_class=None)
+    def hire_chosen(self, request, **kwargs):
+        data = _input(HireChosenSerializer, request)
+        ids = set(data["applications"])
+        chosen = list(
+            selectors.application_list(user=request.user).filter(
+                pk__in=ids, state=ApplicationState.PASSED
+            )
+        )
+        if len(chosen) != len(ids):
+            missing = sorted(ids - {application.pk for application in chosen})
+            raise exceptions.ValidationError(
+                {
+                    "applications": [
+                        _("Not waiting for a decision, or not found: %(ids)s")
+                        % {"ids": ", ".join(map(str, missing))}
+                    ]
+                }
+            )
+        qualifications = call_service(
+            services.liaison_applications_hire,
+            applications=chosen,
+            actor=request.user,
+            comment=data["comment"],
+        )
+        return Response(
+            QualificationSerializer(
+                qualifications, many=True, context=self.get_serializer_context()
+            ).data
+        )
 
     @extend_schema(summary="Reject (training centre)", **STEP_WITH_REASON)
     @action(detail=True, methods=["post"])

@@ -97,3 +97,55 @@ def test_two_hires_of_one_application_at_once_create_one_qualification(certifica
     )
     assert sum(isinstance(r, ValidationError) for r in results) == 1
     assert LiaisonQualification.objects.filter(application_id=pk).count() == 1
+
+
+def test_two_decisions_over_the_same_applicants_at_once_hire_each_once(certification_fields, world):
+    # rule L-07, rule P-02: overlapping decisions of two training admins, and a single hire of
+    # another applicant beside them: each applicant hired once, every number drawn once
+    from directory.models import Person
+    from directory.tests.factories import PersonFactory
+    from liaisons.tests.factories import LiaisonApplicationFactory
+
+    def passed(lab):
+        application = LiaisonApplicationFactory(lab=lab, person=PersonFactory(lab=lab), passed=True)
+        TrainingEnrolmentFactory(person=application.person, passed=True)
+        return application.pk
+
+    shared = [passed(world.lab_a), passed(world.lab_b)]
+    only_first, only_second, alone = passed(world.lab_a), passed(world.lab_b), passed(world.lab_a)
+    second_admin = UserFactory(username="training_2", role=Role.TRAINING_ADMIN)
+
+    def decide(pks, actor):
+        return lambda: services.liaison_applications_hire(
+            applications=[_fresh(pk) for pk in pks], actor=actor
+        )
+
+    results = _run_together(
+        [
+            decide([*shared, only_first], world.training_admin),
+            decide([only_second, *shared], second_admin),
+            decide([alone], second_admin),
+        ]
+    )
+    errors = [r for r in results if isinstance(r, ValidationError)]
+    assert len(errors) == 1
+    assert {e.code for e in errors[0].error_list} == {"stale_state"}
+    assert results[2] and not isinstance(results[2], ValidationError)
+    hired = set(
+        LiaisonApplication.objects.filter(state=ApplicationState.HIRED).values_list("pk", flat=True)
+    )
+    winner = (
+        [*shared, only_first]
+        if isinstance(results[1], ValidationError)
+        else [
+            only_second,
+            *shared,
+        ]
+    )
+    assert hired == {*winner, alone}
+    for pk in hired:
+        assert LiaisonQualification.objects.filter(application_id=pk).count() == 1
+    numbers = list(
+        Person.objects.exclude(employment_number=None).values_list("employment_number", flat=True)
+    )
+    assert len(numbers) == len(set(numbers)) == len(hired)

@@ -19,7 +19,7 @@ from django.urls import NoReverseMatch, path, reverse
 from django.utils import timezone
 from django.utils.functional import Promise
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, ngettext
 from django.views import View
 from django.views.generic import DetailView
 from django_filters.views import FilterView
@@ -39,6 +39,7 @@ from ..forms import (
     ApplicationStartForm,
     ApplicationUpdateForm,
     AssessmentEntryForm,
+    HireChosenForm,
     MaterialUploadForm,
     add_service_error,
 )
@@ -131,6 +132,10 @@ class ApplicationListView(LoginRequiredMixin, FilterView):
             Role.TRAINING_ADMIN: _("Applications to decide"),
         }
         context["title"] = titles.get(user.role, _("Liaison applications"))
+        # The decision queue: the training centre hires the chosen applicants in one decision.
+        context["can_hire_chosen"] = permissions.is_training_centre(user)
+        if context["can_hire_chosen"]:
+            context["query"] = self.request.GET.urlencode()
         context["can_start"] = bool(
             user.role == Role.LAB_STAFF
             and user.lab_id
@@ -488,6 +493,43 @@ class ApplicationActionView(LoginRequiredMixin, View):
         return redirect(_detail_url(application))
 
 
+class HireChosenView(LoginRequiredMixin, View):
+    """The decision queue's "hire the chosen" (L-07): several applicants in one decision, all
+    or none; every problem of every applicant comes back as a message."""
+
+    def post(self, request):
+        passed = selectors.application_list(user=request.user).filter(state=ApplicationState.PASSED)
+        form = HireChosenForm(request.POST, applications=passed)
+        # Back to the queue as the user filtered it (only ever a query string of that page).
+        query = request.POST.get("query", "")
+        back = reverse("liaisons:application_list") + (f"?{query}" if query else "")
+        if not form.is_valid():
+            for errors in form.errors.values():
+                for error in errors:
+                    messages.error(request, error)
+            return redirect(back)
+        try:
+            hired = services.liaison_applications_hire(
+                applications=form.cleaned_data["applications"],
+                actor=request.user,
+                comment=form.cleaned_data["comment"],
+            )
+        except ValidationError as error:
+            for message in error.messages:
+                messages.error(request, message)
+        else:
+            messages.success(
+                request,
+                ngettext(
+                    "%(count)d applicant was hired as a certification liaison officer.",
+                    "%(count)d applicants were hired as certification liaison officers.",
+                    len(hired),
+                )
+                % {"count": len(hired)},
+            )
+        return redirect(back)
+
+
 class MaterialDownloadView(LoginRequiredMixin, View):
     """A material's file, to those who may see its application (L-02, P-04).
 
@@ -516,6 +558,7 @@ class MaterialDownloadView(LoginRequiredMixin, View):
 urlpatterns = [
     path("applications/", ApplicationListView.as_view(), name="application_list"),
     path("applications/new/", ApplicationStartView.as_view(), name="application_new"),
+    path("applications/hire/", HireChosenView.as_view(), name="application_hire_chosen"),
     path("applications/<int:pk>/", ApplicationDetailView.as_view(), name="application_detail"),
     path("applications/<int:pk>/edit/", ApplicationUpdateView.as_view(), name="application_edit"),
     path(
