@@ -4,6 +4,7 @@ from django.contrib.auth.models import AbstractUser
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 from guardian.models import GroupObjectPermissionBase, UserObjectPermissionBase
 from simple_history.models import HistoricalRecords
 
@@ -131,7 +132,8 @@ class Person(models.Model):
     id_number = models.CharField(
         _("ID number"), max_length=18, unique=True, validators=[validate_id_number]
     )
-    name = models.CharField(_("name"), max_length=50)
+    # A person's name is 姓名; an organisation's is 名称.
+    name = models.CharField(pgettext_lazy("person", "name"), max_length=50)
     birth_date = models.DateField(_("birth date"), editable=False)
     sex = models.CharField(_("sex"), max_length=1, choices=Sex.choices, editable=False)
     # Tier (b), important data (P-03): locked once first submitted.

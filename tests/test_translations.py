@@ -200,3 +200,14 @@ def test_the_compiled_catalogue_is_the_one_django_uses(entries):
                 if translation.gettext(e.msgid) != e.msgstr[0]:
                     stale.append(e.label)
     assert not stale, f"{len(stale)} differ from the compiled .mo (make messages): {stale[:10]}"
+
+
+def test_a_persons_name_is_xingming_and_an_organisations_mingcheng():
+    # A person's 姓名 and an organisation's 名称 are one English word, told apart by context.
+    from django.utils import translation
+
+    from directory.models import Person, TestingLab
+
+    with translation.override("zh-hans"):
+        assert str(Person._meta.get_field("name").verbose_name) == "姓名"
+        assert str(TestingLab._meta.get_field("name").verbose_name) == "名称"
