@@ -458,12 +458,12 @@ def _hire_problems(
     return problems
 
 
-@transaction.atomic
 def liaison_application_hire(
     *, application: LiaisonApplication, actor: User, comment: str = ""
 ) -> LiaisonQualification:
     """The training centre hires: employment number (P-02), the qualification with its fields,
-    the roster and the lab's coverage (L-06). Only after entry training is passed (L-09)."""
+    the roster and the lab's coverage (L-06). Only after entry training is passed (L-09).
+    A decision of one: ``liaison_applications_hire`` is atomic."""
     (qualification,) = liaison_applications_hire(
         applications=[application], actor=actor, comment=comment
     )
