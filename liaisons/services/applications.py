@@ -58,6 +58,13 @@ def _notify(application: LiaisonApplication, event: str) -> None:
     transaction.on_commit(lambda: send_application_notice.delay(pk, event))
 
 
+def _schedule_documents(application: LiaisonApplication) -> None:
+    """Print the application's forms after commit (liaisons.services.documents)."""
+    from .documents import schedule_documents
+
+    schedule_documents(application)
+
+
 def _lock(application: LiaisonApplication) -> LiaisonApplication:
     """The application's row, locked for the rest of the transaction, as it is now."""
     return (
@@ -269,6 +276,7 @@ def liaison_application_update(
     application.save()
     if fields is not None:
         _set_fields(application, fields)
+    _schedule_documents(application)
     return application
 
 
@@ -294,6 +302,7 @@ def assessment_entry_update(
     entry.full_clean()
     entry._history_user = actor
     entry.save()
+    _schedule_documents(application)
     return entry
 
 
@@ -346,6 +355,7 @@ def liaison_application_submit(
         person.important_data_locked_at = now
         person._history_user = actor
         person.save(update_fields=["important_data_locked_at"])
+    _schedule_documents(application)
     _notify(application, "submitted")
     return application
 
@@ -496,6 +506,7 @@ def liaison_application_hire(
         person._history_user = actor
         person.save(update_fields=["lab"])
     coverage_refresh(lab=application.lab)
+    _schedule_documents(application)
     _notify(application, "hired")
     return qualification
 
