@@ -39,6 +39,8 @@ def static_path_for(url: str) -> Path:
     if parts.scheme != "file" or parts.netloc not in ("", "localhost"):
         raise ForbiddenResource(f"only the portal's static files may be fetched, not {url!r}")
     path = unquote(parts.path)
+    if ".." in Path(path).parts:
+        raise ForbiddenResource(f"no climbing out of the static files: {url!r}")
     static_prefix = "/" + settings.STATIC_URL.strip("/") + "/"
     if path.startswith(static_prefix):
         found = finders.find(path[len(static_prefix) :])
