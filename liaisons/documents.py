@@ -9,6 +9,7 @@ the document's fingerprint, so a stored PDF is printed again only when its HTML 
 from __future__ import annotations
 
 import datetime
+import functools
 import hashlib
 from dataclasses import dataclass
 
@@ -21,7 +22,12 @@ from cqcportal.pdf import html_to_pdf
 from directory.constants import CertificationFieldCode
 from directory.idnumbers import mask_id_number
 
-from .constants import DOCUMENTS_WITH_ID_NUMBER, AssessmentItemKind, DocumentKind
+from .constants import (
+    DOCUMENTS_WITH_ID_NUMBER,
+    AssessmentItemKind,
+    DocumentKind,
+    QualificationState,
+)
 from .models import LiaisonApplication, LiaisonQualification
 
 #: The language of every printed form.
@@ -78,8 +84,10 @@ def _all_fields(chosen: set[str]) -> list[dict]:
     ]
 
 
-def _application_context(application: LiaisonApplication) -> dict:
-    codes = set(application.fields.values_list("code", flat=True))
+def _application_context(application: LiaisonApplication, codes=None) -> dict:
+    if codes is None:
+        codes = application.fields.values_list("code", flat=True)
+    codes = set(codes)
     return {
         "application": application,
         "person": application.person,
@@ -91,10 +99,10 @@ def _application_context(application: LiaisonApplication) -> dict:
     }
 
 
-def _recommendation_context(application, *, full_id_number: bool) -> dict:
+def _recommendation_context(application, *, full_id_number: bool, codes=None) -> dict:
     person = application.person
     return {
-        **_application_context(application),
+        **_application_context(application, codes),
         "id_number": person.id_number if full_id_number else mask_id_number(person.id_number),
         "birth_date": chinese_date(person.birth_date),
         "work_started_on": chinese_date(application.work_started_on),
@@ -154,12 +162,24 @@ def _hire_notice_context(qualification: LiaisonQualification) -> dict:
     }
 
 
+def in_form_language(function):
+    """Build and render a document in Chinese, whatever language the reader's request is in
+    (labels of choices are turned into text while the context is built)."""
+
+    @functools.wraps(function)
+    def wrapper(*args, **kwargs):
+        with translation.override(FORM_LANGUAGE):
+            return function(*args, **kwargs)
+
+    return wrapper
+
+
 def _render(template: str, context: dict) -> Rendered:
-    with translation.override(FORM_LANGUAGE):
-        html = render_to_string(f"liaisons/documents/{template}.html", context)
+    html = render_to_string(f"liaisons/documents/{template}.html", context)
     return Rendered(html=html, fingerprint=hashlib.sha256(html.encode()).hexdigest())
 
 
+@in_form_language
 def application_document(
     application: LiaisonApplication, kind: str, *, full_id_number: bool = False
 ) -> Rendered:
@@ -180,6 +200,19 @@ def application_document(
     return _render(kind, {**context, "form_code": FORM_CODES[kind]})
 
 
+@in_form_language
+def recommendation_form(
+    application: LiaisonApplication, *, codes, full_id_number: bool = False
+) -> Rendered:
+    """The recommendation form of an application held in memory, with the field codes
+    given (``bench/pdf.py`` prints it without a database)."""
+    context = _recommendation_context(application, full_id_number=full_id_number, codes=codes)
+    return _render(
+        DocumentKind.RECOMMENDATION,
+        {**context, "form_code": FORM_CODES[DocumentKind.RECOMMENDATION]},
+    )
+
+
 def hired_qualification(application: LiaisonApplication) -> LiaisonQualification:
     """The qualification the application's hire created (raises if it was not hired)."""
     return LiaisonQualification.objects.select_related("person", "lab__branch").get(
@@ -191,14 +224,33 @@ def carries_id_number(kind: str) -> bool:
     return kind in DOCUMENTS_WITH_ID_NUMBER
 
 
-def roster_document(rows: list[dict], *, filters: list[tuple[str, str]], total: int) -> bytes:
+def roster_rows(entries) -> list[dict]:
+    """The printed roster's rows: the public columns only, never the ID number (L-11)."""
+    from .exports import roster_queryset
+
+    states = dict(QualificationState.choices)
+    return [
+        {
+            "name": entry.person.name,
+            "employment_number": entry.person.employment_number,
+            "lab": entry.lab.name,
+            "fields": _field_labels(field.code for field in entry.fields.all()),
+            "state_label": str(states[entry.state]),
+        }
+        for entry in roster_queryset(entries[:ROSTER_PDF_MAX_ROWS])
+    ]
+
+
+@in_form_language
+def roster_document(entries, *, filters: list[tuple], total: int) -> bytes:
     """The roster as filtered on screen (L-11): name, employment number, lab, fields, state;
     never the ID number. At most ``ROSTER_PDF_MAX_ROWS`` rows; the heading says so."""
+    rows = roster_rows(entries)
     rendered = _render(
         "roster",
         {
             "rows": rows,
-            "filters": filters,
+            "filters": [(str(label), str(value)) for label, value in filters],
             "total": total,
             "truncated": total > len(rows),
             "printed_on": chinese_date(timezone.localdate()),

@@ -14,6 +14,7 @@ import tempfile
 from pathlib import Path
 
 import pytest
+from django.conf import settings
 from django.core.files.storage import default_storage
 from django.urls import reverse
 
@@ -270,6 +271,7 @@ def test_the_full_id_number_only_for_those_who_may_see_it(client, world, hired):
     the lab's staff see it masked. Neither number is in the file name."""
     # rule P-04
     number = hired.person.id_number
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"  # the forms stay Chinese
     seen = {}
     for user in (world.training_admin, world.branch_n_reviewer, world.lab_a_staff):
         client.force_login(user)
@@ -279,6 +281,7 @@ def test_the_full_id_number_only_for_those_who_may_see_it(client, world, hired):
         seen[user.username] = pdf_text(response.content)
     assert number in seen["training"] and number in seen["branch_n"]
     assert number not in seen["lab_a"] and mask_id_number(number) in seen["lab_a"]
+    assert "本科" in seen["lab_a"] and "Bachelor" not in seen["lab_a"]
 
 
 def test_a_missing_file_is_printed_on_the_spot_at_download(client, world, hired):

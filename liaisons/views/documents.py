@@ -14,13 +14,11 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views import View
 
-from directory.constants import CertificationFieldCode
 from directory.permissions import can_view_full_id_number
 from directory.selectors import get_in_scope_or_404
 
 from .. import documents, permissions, selectors
-from ..constants import DocumentKind, QualificationState
-from ..exports import roster_queryset
+from ..constants import DocumentKind
 from ..forms_qualifications import RosterFilter
 from ..models import LiaisonApplication, LiaisonQualification
 from ..services.documents import document_ensure, document_kinds
@@ -74,21 +72,6 @@ class HireNoticeView(LoginRequiredMixin, View):
         return _serve(application, DocumentKind.HIRE_NOTICE, request.user)
 
 
-def roster_pdf_rows(entries) -> list[dict]:
-    """The printed roster's rows: the public columns only, never the ID number (L-11)."""
-    states = dict(QualificationState.choices)
-    return [
-        {
-            "name": entry.person.name,
-            "employment_number": entry.person.employment_number,
-            "lab": entry.lab.name,
-            "fields": [str(CertificationFieldCode(f.code).label) for f in entry.fields.all()],
-            "state_label": str(states[entry.state]),
-        }
-        for entry in roster_queryset(entries)
-    ]
-
-
 class RosterPdfView(LoginRequiredMixin, UserPassesTestMixin, View):
     """L-11: the roster as filtered on screen, printed; for those who may export it."""
 
@@ -100,15 +83,15 @@ class RosterPdfView(LoginRequiredMixin, UserPassesTestMixin, View):
         filterset = RosterFilter(request.GET, queryset=entries, request=request)
         entries = filterset.qs if filterset.is_valid() else entries.none()
         total = entries.count()
-        rows = roster_pdf_rows(entries[: documents.ROSTER_PDF_MAX_ROWS])
         filters = []
         if filterset.is_bound and filterset.is_valid():
             for name, value in filterset.form.cleaned_data.items():
                 if value not in (None, ""):
                     field = filterset.form.fields[name]
                     shown = dict(getattr(field, "choices", ())).get(value, value)
-                    filters.append((str(field.label), str(shown)))
-        pdf = documents.roster_document(rows, filters=filters, total=total)
+                    # Lazy labels: the document turns them into Chinese text.
+                    filters.append((field.label, shown))
+        pdf = documents.roster_document(entries, filters=filters, total=total)
         day = timezone.localdate().strftime("%Y%m%d")
         return _pdf_response(pdf, f"roster-{day}.pdf")
 
