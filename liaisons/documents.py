@@ -12,6 +12,7 @@ import datetime
 import functools
 import hashlib
 from dataclasses import dataclass
+from pathlib import Path
 
 from django.conf import settings
 from django.template.loader import render_to_string
@@ -29,6 +30,9 @@ from .constants import (
     QualificationState,
 )
 from .models import LiaisonApplication, LiaisonQualification
+
+#: The stylesheet of every printed form (linked by ``liaisons/documents/base.html``).
+STYLESHEET = "css/forms.css"
 
 #: The language of every printed form.
 FORM_LANGUAGE = "zh-hans"
@@ -174,9 +178,19 @@ def in_form_language(function):
     return wrapper
 
 
+@functools.cache
+def _stylesheet_digest() -> bytes:
+    """The forms' stylesheet, hashed once per process (a deploy restarts the processes): a
+    changed stylesheet prints every form again, as a changed template does."""
+    from django.contrib.staticfiles import finders
+
+    return hashlib.sha256(Path(finders.find(STYLESHEET)).read_bytes()).digest()
+
+
 def _render(template: str, context: dict) -> Rendered:
     html = render_to_string(f"liaisons/documents/{template}.html", context)
-    return Rendered(html=html, fingerprint=hashlib.sha256(html.encode()).hexdigest())
+    fingerprint = hashlib.sha256(_stylesheet_digest() + html.encode()).hexdigest()
+    return Rendered(html=html, fingerprint=fingerprint)
 
 
 @in_form_language

@@ -440,3 +440,25 @@ def test_the_fetcher_serves_the_forms_stylesheet_and_a_document_never_reaches_ou
         '<img src="file:///etc/hostname"></body></html>'
     )
     assert data.startswith(b"%PDF") and "测试" in pdf_text(data)
+
+
+def test_the_demo_prints_the_forms_of_every_submitted_application_once(
+    monkeypatch, django_capture_on_commit_callbacks
+):
+    """The demo attaches the forms to every application that left the lab (and the hire
+    notices of those hired): one dispatch per application, after its data are complete."""
+    from django.core.management import call_command
+
+    from liaisons.constants import ApplicationState
+    from liaisons.models import LiaisonApplication
+
+    dispatched = []
+    monkeypatch.setattr(generate_application_documents, "delay", dispatched.append)
+    with django_capture_on_commit_callbacks(execute=True):
+        call_command("seed_demo", verbosity=0)
+    expected = set(
+        LiaisonApplication.objects.exclude(state=ApplicationState.DRAFT).values_list(
+            "pk", flat=True
+        )
+    )
+    assert expected and sorted(dispatched) == sorted(expected)
