@@ -9,6 +9,7 @@ the stylesheets name families, never files (docs/decisions.md, "Printable forms"
 from __future__ import annotations
 
 import mimetypes
+import threading
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
@@ -71,15 +72,55 @@ def _fetcher():
     return StaticOnlyFetcher(allowed_protocols=("file",), allow_redirects=False)
 
 
-def html_to_pdf(html: str) -> bytes:
-    """The PDF of an HTML string whose resources are the portal's static files."""
+#: Per thread: WeasyPrint's font configuration and the parsed print stylesheets. Building
+#: them costs ~20 ms a document (bench/README.md, "Printable forms"); a process prints one
+#: document at a time per thread (gunicorn sync workers, Celery prefork), so each thread keeps
+#: its own and reuses it.
+_local = threading.local()
+
+
+def _font_config():
+    from weasyprint.text.fonts import FontConfiguration
+
+    if getattr(_local, "font_config", None) is None:
+        _local.font_config = FontConfiguration()
+        _local.stylesheets = {}
+    return _local.font_config
+
+
+def _stylesheet(name: str):
+    """A static stylesheet parsed once per thread (again if the file changed)."""
+    import weasyprint
+
+    font_config = _font_config()
+    path = finders.find(name)
+    if not path:
+        raise ForbiddenResource(f"no static file {name!r}")
+    key = (path, Path(path).stat().st_mtime_ns)
+    if key not in _local.stylesheets:
+        _local.stylesheets = {k: v for k, v in _local.stylesheets.items() if k[0] != path}
+        _local.stylesheets[key] = weasyprint.CSS(
+            filename=path, url_fetcher=_fetcher(), font_config=font_config
+        )
+    return _local.stylesheets[key]
+
+
+def html_to_pdf(html: str, stylesheets: tuple[str, ...] = ()) -> bytes:
+    """The PDF of an HTML string whose resources are the portal's static files.
+
+    ``stylesheets`` names static stylesheets applied as if linked after the document's own
+    (parsed once per thread instead of once per document).
+    """
     import weasyprint
 
     document = weasyprint.HTML(string=html, base_url="file:///", url_fetcher=_fetcher())
-    return document.write_pdf()
+    return document.write_pdf(
+        font_config=_font_config(),
+        stylesheets=[_stylesheet(name) for name in stylesheets],
+    )
 
 
-def render_to_pdf(template_name: str, context: dict) -> bytes:
+def render_to_pdf(template_name: str, context: dict, stylesheets: tuple[str, ...] = ()) -> bytes:
     """Render a Django template and print it to PDF (A4 and page furniture come from the
-    template's own ``@page`` rules)."""
-    return html_to_pdf(render_to_string(template_name, context))
+    template's own ``@page`` rules or from ``stylesheets``)."""
+    return html_to_pdf(render_to_string(template_name, context), stylesheets)

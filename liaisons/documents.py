@@ -31,7 +31,7 @@ from .constants import (
 )
 from .models import LiaisonApplication, LiaisonQualification
 
-#: The stylesheet of every printed form (linked by ``liaisons/documents/base.html``).
+#: The stylesheet of every printed form, applied by ``cqcportal.pdf`` (parsed once).
 STYLESHEET = "css/forms.css"
 
 #: The language of every printed form.
@@ -63,7 +63,7 @@ class Rendered:
     fingerprint: str
 
     def pdf(self) -> bytes:
-        return html_to_pdf(self.html)
+        return html_to_pdf(self.html, stylesheets=(STYLESHEET,))
 
 
 def chinese_date(day: datetime.date | datetime.datetime | None) -> str:
