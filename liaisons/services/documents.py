@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.core.files.base import ContentFile
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from .. import documents
@@ -54,13 +54,26 @@ def document_ensure(
     if stored is not None and stored.fingerprint == rendered.fingerprint and _exists(stored):
         return stored
     pdf = rendered.pdf()
+    try:
+        return _store(application, kind, full_id_number, rendered.fingerprint, pdf)
+    except IntegrityError:
+        # Two first prints at once: the other one stored its row first; it shows the same.
+        return LiaisonDocument.objects.get(
+            application=application, kind=kind, full_id_number=full_id_number
+        )
+
+
+def _store(
+    application: LiaisonApplication, kind: str, full_id_number: bool, fingerprint: str, pdf: bytes
+) -> LiaisonDocument:
+    """Write the printed form in place of the stored one, under the row's lock."""
     with transaction.atomic():
         stored = (
             LiaisonDocument.objects.select_for_update()
             .filter(application=application, kind=kind, full_id_number=full_id_number)
             .first()
         )
-        if stored is not None and stored.fingerprint == rendered.fingerprint and _exists(stored):
+        if stored is not None and stored.fingerprint == fingerprint and _exists(stored):
             return stored  # printed by someone else a moment ago
         old_name = stored.file.name if stored is not None else ""
         if stored is None:
@@ -69,13 +82,18 @@ def document_ensure(
             )
         if kind == DocumentKind.HIRE_NOTICE:
             stored.qualification = LiaisonQualification.objects.get(application=application)
-        stored.fingerprint = rendered.fingerprint
+        stored.fingerprint = fingerprint
         stored.size = len(pdf)
         stored.generated_at = timezone.now()
         stored.file.save("form.pdf", ContentFile(pdf), save=False)
-        stored.save()
+        new_name = stored.file.name
+        storage = stored.file.storage
+        try:  # a row that cannot be written leaves no file behind
+            stored.save()
+        except IntegrityError:
+            storage.delete(new_name)
+            raise
         if old_name:
-            storage = stored.file.storage
             # The old print is derived data: removed once the new one is in place.
             transaction.on_commit(lambda: storage.delete(old_name))
     return stored

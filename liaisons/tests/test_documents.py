@@ -462,3 +462,39 @@ def test_the_demo_prints_the_forms_of_every_submitted_application_once(
         )
     )
     assert expected and sorted(dispatched) == sorted(expected)
+
+
+def test_two_first_prints_at_once_store_one_row_and_no_stray_file(hired, monkeypatch):
+    """The second of two simultaneous first prints finds the first one's row (unique per
+    application, kind and variant) and leaves no file of its own behind."""
+    from liaisons.services import documents as service
+
+    first = document_ensure(application=hired, kind=K.DECLARATION)
+    LiaisonDocument.objects.filter(pk=first.pk).update(fingerprint="stale")
+    real_store, stored_names = service._store, []
+
+    def racing_store(application, kind, full_id_number, fingerprint, pdf):
+        # The other print commits its row between our lookup and our insert.
+        LiaisonDocument.objects.filter(pk=first.pk).delete()
+        other = real_store(application, kind, full_id_number, fingerprint, pdf)
+        stored_names.append(other.file.name)
+        monkeypatch.setattr(LiaisonDocument.objects, "select_for_update", lambda: _NoRows())
+        return real_store(application, kind, full_id_number, fingerprint, pdf)
+
+    monkeypatch.setattr(service, "_store", racing_store)
+    document = document_ensure(application=hired, kind=K.DECLARATION)
+    assert LiaisonDocument.objects.filter(application=hired, kind=K.DECLARATION).count() == 1
+    assert document.file.name == stored_names[0]
+    _dirs, files = default_storage.listdir(f"liaisons/documents/{hired.pk}")
+    # The first print's file (its row was dropped by hand above) and the winner's: no third.
+    assert set(files) == {Path(first.file.name).name, Path(document.file.name).name}
+
+
+class _NoRows:
+    """A queryset stand-in that finds nothing, as a lookup before the other's commit did."""
+
+    def filter(self, **kwargs):
+        return self
+
+    def first(self):
+        return None
