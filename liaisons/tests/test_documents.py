@@ -481,13 +481,14 @@ def test_two_first_prints_at_once_store_one_row_and_no_stray_file(hired, monkeyp
         monkeypatch.setattr(LiaisonDocument.objects, "select_for_update", lambda: _NoRows())
         return real_store(application, kind, full_id_number, fingerprint, pdf)
 
+    folder = f"liaisons/documents/{hired.pk}"
+    before = set(default_storage.listdir(folder)[1])
     monkeypatch.setattr(service, "_store", racing_store)
     document = document_ensure(application=hired, kind=K.DECLARATION)
     assert LiaisonDocument.objects.filter(application=hired, kind=K.DECLARATION).count() == 1
     assert document.file.name == stored_names[0]
-    _dirs, files = default_storage.listdir(f"liaisons/documents/{hired.pk}")
-    # The first print's file (its row was dropped by hand above) and the winner's: no third.
-    assert set(files) == {Path(first.file.name).name, Path(document.file.name).name}
+    # One new file, the winner's: the loser deleted its own.
+    assert set(default_storage.listdir(folder)[1]) - before == {Path(document.file.name).name}
 
 
 class _NoRows:
