@@ -499,3 +499,19 @@ class _NoRows:
 
     def first(self):
         return None
+
+
+@pytest.mark.skipif(shutil.which("zbarimg") is None, reason="needs zbar-tools to read QR codes")
+def test_the_printed_qr_code_reads_back_as_the_roster_entry(hired):
+    """L-11: the QR code of the printed notice, scanned at 150 dpi, opens the roster entry."""
+    data = _pdf(hired, K.HIRE_NOTICE)
+    with tempfile.TemporaryDirectory() as tmp:
+        Path(tmp, "notice.pdf").write_bytes(data)
+        subprocess.run(
+            ["pdftoppm", "-png", "-r", "150", "-singlefile", f"{tmp}/notice.pdf", f"{tmp}/p"],
+            check=True,
+        )
+        scanned = subprocess.run(
+            ["zbarimg", "-q", "--raw", f"{tmp}/p.png"], capture_output=True, text=True
+        ).stdout.strip()
+    assert scanned == documents.roster_entry_url(hired.person.employment_number)
