@@ -10,7 +10,8 @@ Fills a dedicated PostgreSQL database with 10 branch centres, 500 labs and first
 The same is done for the liaison pages of issue 3 (``bench/liaison_pages.py``: a branch
 reviewer's review queue and the public roster) at 10,000 and 100,000 liaison applications,
 and hires through ``liaison_application_hire`` are timed (``bench/hires.py``, target >= 200
-a second). ``--only`` picks parts.
+a second). The printable recommendation form is timed against a bare HTML page of the same
+text (``bench/pdf.py``, part ``pdf``; it needs no database). ``--only`` picks parts.
 
 It prints the figures and exits 0 whatever they are: it is a measurement, not a test.
 
@@ -257,7 +258,7 @@ def machine() -> str:
 # --- Main ------------------------------------------------------------------------------------
 
 
-PARTS = ("people", "queue", "roster", "hires")
+PARTS = ("people", "queue", "roster", "hires", "pdf")
 
 
 def main() -> int:
@@ -281,12 +282,18 @@ def main() -> int:
     parser.add_argument(
         "--profile-hires", action="store_true", help="cProfile the timed hires and print it"
     )
+    parser.add_argument("--renders", type=int, default=50, help="timed PDF renders (issue 4)")
+    parser.add_argument(
+        "--fonts", action="store_true", help="also print the form in each candidate CJK font"
+    )
     args = parser.parse_args()
     if args.small >= args.large or args.small < data.BRANCHES * PAGE_SIZE:
         parser.error("need 500 <= --small < --large")
     parts = {part.strip() for part in args.only.split(",") if part.strip()}
     if parts - set(PARTS):
         parser.error(f"unknown parts: {', '.join(sorted(parts - set(PARTS)))}")
+    if parts == {"pdf"}:
+        return run_pdf_only(args)
 
     url = database_url()
     os.environ["DATABASE_URL"] = url
@@ -361,9 +368,35 @@ def main() -> int:
         hired = hires.run(args.hires, lab_ids, lab_user, trainer, profile=args.profile_hires)
         report.append(lambda: hires.report(hired))
 
+    if "pdf" in parts:
+        from bench import pdf
+
+        printed = pdf.run(args.renders, fonts=args.fonts)
+        report.append(lambda: pdf.report(printed))
+
     print(f"\nMachine: {machine()}")
     for part in report:
         part()
+    return 0
+
+
+def run_pdf_only(args) -> int:
+    """The ``pdf`` part alone: no database, no data (the form is printed from memory)."""
+    os.environ["DJANGO_SETTINGS_MODULE"] = "cqcportal.settings.test"
+    os.environ["DATABASE_URL"] = "sqlite://:memory:"
+    import django
+
+    django.setup()
+    from bench import pdf
+
+    printed = pdf.run(args.renders, fonts=args.fonts)
+    load = ", ".join(f"{x:.2f}" for x in os.getloadavg())
+    print(
+        f"Machine: {os.cpu_count()} CPUs, load average {load}; Python "
+        f"{platform.python_version()}, Django {django.get_version()}, "
+        f"WeasyPrint {pdf.weasyprint_version()}"
+    )
+    pdf.report(printed)
     return 0
 
 

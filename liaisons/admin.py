@@ -14,6 +14,7 @@ from .models import (
     Evaluation,
     EvaluationDecision,
     LiaisonApplication,
+    LiaisonDocument,
     LiaisonQualification,
     TrainingEnrolment,
     TrainingSession,
@@ -58,6 +59,26 @@ class ApplicationMaterialAdmin(NoDeleteMixin, SimpleHistoryAdmin):
     list_filter = ("kind", "content_type")
     search_fields = ("application__person__name",)
     raw_id_fields = ("application", "uploaded_by")
+
+
+@admin.register(LiaisonDocument)
+class LiaisonDocumentAdmin(admin.ModelAdmin):
+    """The printed forms are derived from the records: read-only here (printed again by
+    ``liaisons.services.documents`` whenever their data change)."""
+
+    list_display = ("application", "kind", "full_id_number", "size", "generated_at")
+    list_filter = ("kind", "full_id_number")
+    search_fields = ("application__person__name",)
+    raw_id_fields = ("application", "qualification")
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
 
 
 @admin.register(AssessmentEntry)

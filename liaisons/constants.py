@@ -132,3 +132,25 @@ class DepartureOutcome(models.TextChoices):
 
     SUSPEND = "suspend", _("Suspend the qualification")
     CANCEL = "cancel", _("Cancel the qualification")
+
+
+class DocumentKind(models.TextChoices):
+    """The printable forms of an application (L-02..L-04) and the hire notice (L-11)."""
+
+    RECOMMENDATION = "recommendation", _("Recommendation form (CQC/10 管理 01.03)")
+    ASSESSMENT = "assessment", _("Training assessment record (CQC/10 管理 01.02(09))")
+    DECLARATION = (
+        "declaration",
+        _("Impartiality and confidentiality declaration (CQC/09 管理 01.01)"),
+    )
+    HIRE_NOTICE = "hire_notice", _("Hire notice")
+
+
+#: The printable forms of every application; the hire notice only once hired.
+APPLICATION_DOCUMENTS = (
+    DocumentKind.RECOMMENDATION,
+    DocumentKind.ASSESSMENT,
+    DocumentKind.DECLARATION,
+)
+#: Documents that carry the ID number: stored twice, in full and masked (P-04).
+DOCUMENTS_WITH_ID_NUMBER = frozenset({DocumentKind.RECOMMENDATION})

@@ -7,6 +7,7 @@ import datetime
 
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import transaction
+from django.test.utils import override_settings
 from django.utils import timezone
 
 from directory.constants import PoliticalStatus, Role
@@ -15,8 +16,9 @@ from directory.idnumbers import build_id_number
 from directory.models import Person, TestingLab, User
 
 from . import services
-from .constants import MaterialKind, TrainingMode, TrainingResult
+from .constants import ApplicationState, MaterialKind, TrainingMode, TrainingResult
 from .models import LiaisonApplication, LiaisonQualification, TrainingEnrolment, TrainingSession
+from .services.documents import schedule_documents
 
 #: A one-page PDF standing in for scanned paper materials.
 DEMO_PDF = (
@@ -138,6 +140,16 @@ def _training_pass(person: Person, session: TrainingSession, training: User) -> 
 def seed_liaisons() -> None:
     if LiaisonApplication.objects.exists():
         return
+    # Each step would print the forms again (a form a step changes is printed anew): print
+    # them once, after commit, for every application the lab has submitted (and the hire
+    # notices of those hired).
+    with override_settings(LIAISON_DOCUMENTS_ON_COMMIT=False):
+        _seed_liaisons()
+    for application in LiaisonApplication.objects.exclude(state=ApplicationState.DRAFT):
+        schedule_documents(application)
+
+
+def _seed_liaisons() -> None:
     users = {
         u.username: u
         for u in User.objects.filter(

@@ -138,13 +138,16 @@ def coverage_gaps(*, lab: TestingLab) -> list[CertificationField]:
 def labs_coverage_gaps(*, lab_ids: Iterable[int]) -> dict[int, list[str]]:
     """``coverage_gaps`` of several labs in one query: lab id → the codes of its gaps (L-06),
     in the order of the ten fields; a lab without gaps is left out."""
+    lab_ids = list(lab_ids)
     scope = TestingLab.business_scope.through
+    # lab_id IN (...) inside too: PostgreSQL would otherwise hash every counting
+    # qualification of the country for the anti-join (66 ms instead of 25 for 50 labs).
     covering = counting_qualifications().filter(
-        lab=OuterRef("testinglab_id"), fields=OuterRef("certificationfield_id")
+        lab_id__in=lab_ids, lab=OuterRef("testinglab_id"), fields=OuterRef("certificationfield_id")
     )
     gaps: dict[int, list[str]] = {}
     for lab_id, code in (
-        scope.objects.filter(testinglab_id__in=list(lab_ids))
+        scope.objects.filter(testinglab_id__in=lab_ids)
         .annotate(covered=Exists(covering))
         .filter(covered=False)
         .order_by("testinglab_id", "certificationfield__position")

@@ -63,3 +63,21 @@ def send_change_request_notice(change_request_id: int, event: str) -> int:
     if change_request is None:
         return 0
     return change_request_notice_send(change_request, event)
+
+
+@shared_task(autoretry_for=(ConnectionError, TimeoutError), retry_backoff=True, max_retries=5)
+def generate_application_documents(application_id: int) -> int:
+    """Print the application's forms (and hire notice) that are missing or out of date;
+    returns how many are stored. Running it again prints nothing new (idempotent)."""
+    from .services.documents import application_documents_generate
+
+    return len(application_documents_generate(application_id=application_id))
+
+
+@shared_task(autoretry_for=(ConnectionError, TimeoutError), retry_backoff=True, max_retries=5)
+def generate_documents_of_applications(application_ids: list[int]) -> int:
+    """``generate_application_documents`` for the applications of one decision. A retry after
+    a failure part-way prints only what is still missing or out of date."""
+    from .services.documents import application_documents_generate
+
+    return sum(len(application_documents_generate(application_id=pk)) for pk in application_ids)

@@ -229,6 +229,8 @@ def test_objects_outside_the_scope_answer_404(client, world, namespace, pattern,
         kwargs = {id_name: obj.pk}
         if "format" in kwarg_names:
             kwargs["format"] = "json"
+        if "kind" in kwarg_names:  # a printable form of an application
+            kwargs["kind"] = "recommendation"
         return reverse(f"{namespace}{pattern.name}", kwargs=kwargs)
 
     for viewer, foreign, own in OUT_OF_SCOPE[model](world):

@@ -245,9 +245,17 @@ LOGGING = {
     "root": {"handlers": ["console"], "level": env("DJANGO_LOG_LEVEL", default="INFO")},
     "loggers": {
         "django.server": {"handlers": ["console"], "level": "INFO", "propagate": False},
+        # WeasyPrint logs every step of every print at INFO.
+        "weasyprint": {"level": "WARNING"},
+        "fontTools": {"level": "WARNING"},
     },
 }
 
 PORTAL_NAME = _("CQC certification personnel portal")
 # Where e-mails with links point; the request's host is not trusted for that.
 PORTAL_BASE_URL = env("DJANGO_PORTAL_BASE_URL", default="http://127.0.0.1:8000")
+
+# Printable forms (liaisons): printed by a task after commit when an application is
+# submitted, changed or hired. The test settings switch it off (tests that look at PDFs
+# switch it on), so the rest of the suite does not print.
+LIAISON_DOCUMENTS_ON_COMMIT = env.bool("DJANGO_LIAISON_DOCUMENTS_ON_COMMIT", default=True)

@@ -15,3 +15,6 @@ STORAGES = {
 }
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     DATABASES["default"]["TEST"] = {"NAME": ""}  # in memory
+# Printing a form takes ~0.2 s: only the tests about forms print them (liaisons/tests/
+# test_documents.py switches this on).
+LIAISON_DOCUMENTS_ON_COMMIT = False

@@ -3,6 +3,7 @@
 from .applications import ApplicationMaterial, AssessmentEntry, LiaisonApplication
 from .changes import ChangeRequest
 from .coverage import CoverageGap
+from .documents import LiaisonDocument
 from .evaluations import Evaluation, EvaluationDecision
 from .qualifications import Departure, LiaisonQualification
 from .training import TrainingEnrolment, TrainingSession
@@ -16,6 +17,7 @@ __all__ = [
     "Evaluation",
     "EvaluationDecision",
     "LiaisonApplication",
+    "LiaisonDocument",
     "LiaisonQualification",
     "TrainingEnrolment",
     "TrainingSession",

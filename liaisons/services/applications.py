@@ -68,6 +68,13 @@ def _notify_all(applications: Iterable[LiaisonApplication], event: str) -> None:
     transaction.on_commit(lambda: send_application_notices.delay(pks, event))
 
 
+def _schedule_documents(*applications: LiaisonApplication) -> None:
+    """Print the applications' forms after commit (liaisons.services.documents)."""
+    from .documents import schedule_documents
+
+    schedule_documents(*applications)
+
+
 def _lock(application: LiaisonApplication) -> LiaisonApplication:
     """The application's row, locked for the rest of the transaction, as it is now."""
     return (
@@ -283,6 +290,7 @@ def liaison_application_update(
     application.save()
     if fields is not None:
         _set_fields(application, fields)
+    _schedule_documents(application)
     return application
 
 
@@ -308,6 +316,7 @@ def assessment_entry_update(
     entry.full_clean()
     entry._history_user = actor
     entry.save()
+    _schedule_documents(application)
     return entry
 
 
@@ -360,6 +369,7 @@ def liaison_application_submit(
         person.important_data_locked_at = now
         person._history_user = actor
         person.save(update_fields=["important_data_locked_at"])
+    _schedule_documents(application)
     _notify(application, "submitted")
     return application
 
@@ -578,15 +588,18 @@ def liaison_applications_hire(
         ]
     )
     qualification_of = {q.application_id: q.pk for q in qualifications}
+    held = list(
+        LiaisonApplication.fields.through.objects.filter(liaisonapplication_id__in=ids).values_list(
+            "liaisonapplication_id", "certificationfield_id"
+        )
+    )
     Through = LiaisonQualification.fields.through
     Through.objects.bulk_create(
         [
             Through(
                 liaisonqualification_id=qualification_of[application_id], certificationfield_id=code
             )
-            for application_id, code in LiaisonApplication.fields.through.objects.filter(
-                liaisonapplication_id__in=ids
-            ).values_list("liaisonapplication_id", "certificationfield_id")
+            for application_id, code in held
         ]
     )
     # Written after the fields: the record of a new qualification holds them.
@@ -594,7 +607,20 @@ def liaison_applications_hire(
         qualifications, model=LiaisonQualification, user=actor, date=now, update=False
     )
 
-    labs_coverage_refresh(lab_ids={application.lab_id for application in locked})
+    # Coverage (L-06): a new qualification covers its fields, so a hire only closes gaps. A
+    # migrated legacy qualification stops counting, though, and may leave a field its
+    # successor does not hold: those labs are looked at whole.
+    lab_of_application = {application.pk: application.lab_id for application in locked}
+    coverage_gaps_close(
+        covered={(lab_of_application[application_id], code) for application_id, code in held},
+        at=now,
+    )
+    labs_coverage_refresh(
+        lab_ids={
+            application.lab_id for application in locked if application.legacy_qualification_id
+        }
+    )
+    _schedule_documents(*locked)  # the hire notices
     _notify_all(locked, "hired")
     return qualifications
 
@@ -705,6 +731,22 @@ def coverage_refresh(*, lab: TestingLab) -> list[str]:
     return labs_coverage_refresh(lab_ids=[lab.pk]).get(lab.pk, [])
 
 
+def coverage_gaps_close(*, covered: set[tuple[int, str]], at: datetime.datetime) -> int:
+    """Close the open gaps of these (lab id, field code) pairs, now covered (L-06); returns
+    how many were closed."""
+    if not covered:
+        return 0
+    candidates = CoverageGap.objects.filter(
+        closed_at=None,
+        lab_id__in={lab_id for lab_id, _code in covered},
+        field_id__in={code for _lab_id, code in covered},
+    ).values_list("pk", "lab_id", "field_id")
+    closing = [pk for pk, lab_id, code in candidates if (lab_id, code) in covered]
+    if closing:
+        CoverageGap.objects.filter(pk__in=closing).update(closed_at=at)
+    return len(closing)
+
+
 def labs_coverage_refresh(*, lab_ids: Iterable[int]) -> dict[int, list[str]]:
     """``coverage_refresh`` of several labs, a set at a time: one query for their gaps, one
     for their open rows, one update, one insert; one e-mail per lab with new gaps."""
@@ -712,6 +754,8 @@ def labs_coverage_refresh(*, lab_ids: Iterable[int]) -> dict[int, list[str]]:
     from ..tasks import send_coverage_gap_notice
 
     lab_ids = list(lab_ids)
+    if not lab_ids:
+        return {}
     now = timezone.now()
     gaps = labs_coverage_gaps(lab_ids=lab_ids)
     open_rows = {

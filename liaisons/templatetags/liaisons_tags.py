@@ -61,3 +61,12 @@ def works_with_liaisons(user) -> bool:
         user.is_authenticated
         and (user.is_superuser or user.role in permissions.LIAISON_STAFF_ROLES)
     )
+
+
+@register.simple_tag
+def printable_forms(application) -> list[dict]:
+    """``{% printable_forms application as forms %}``: the download links of the
+    application's printable forms (L-02..L-04) and, once hired, its hire notice."""
+    from ..views.documents import document_links
+
+    return document_links(application)

@@ -268,3 +268,54 @@ def test_api_refuses_unknown_undecidable_and_unauthorised_choices(api_client, wo
     response = api_client.post(url, {"applications": [ready.pk]}, format="json")
     assert response.status_code == 403
     assert _state(ready) == ApplicationState.PASSED
+
+
+def test_a_decision_queues_the_hire_notices_of_all_its_applicants_as_one_task(
+    world, monkeypatch, settings, django_capture_on_commit_callbacks
+):
+    # rule L-11: every hire gets its printable notice; one message for the decision
+    from liaisons import tasks
+
+    settings.LIAISON_DOCUMENTS_ON_COMMIT = True
+    dispatched = []
+    monkeypatch.setattr(tasks.generate_documents_of_applications, "delay", dispatched.append)
+    monkeypatch.setattr(tasks.send_application_notices, "delay", lambda *args: None)
+    chosen = [_passed(world.lab_a), _passed(world.lab_b)]
+    with django_capture_on_commit_callbacks(execute=True):
+        services.liaison_applications_hire(applications=chosen, actor=world.training_admin)
+    assert dispatched == [[a.pk for a in sorted(chosen, key=lambda a: a.pk)]]
+
+
+def test_a_migration_that_drops_a_field_opens_its_gap(world, monkeypatch):
+    # rule L-13, rule L-06: before the deadline the legacy liaison covers CCC and RoHS; the
+    # migration application names CCC only, so RoHS is uncovered once the legacy one stops
+    # counting
+    import datetime
+
+    from django.utils import timezone
+
+    before_deadline = datetime.datetime(2011, 8, 1, 9, 0, tzinfo=datetime.UTC)
+    monkeypatch.setattr(timezone, "now", lambda: before_deadline)
+    legacy = LiaisonQualificationFactory(
+        lab=world.lab_a, person=world.person_a, legacy=True, fields=["CCC", "ROHS"]
+    )
+    services.coverage_refresh(lab=world.lab_a)
+    assert not CoverageGap.objects.filter(lab=world.lab_a, closed_at=None).exists()
+    migration = LiaisonApplicationFactory(
+        lab=world.lab_a,
+        person=world.person_a,
+        passed=True,
+        is_migration=True,
+        legacy_qualification=legacy,
+        work_started_on=datetime.date(2005, 7, 1),
+        fields=["CCC"],
+    )
+    TrainingEnrolmentFactory(person=world.person_a, passed=True)
+    services.liaison_applications_hire(applications=[migration], actor=world.training_admin)
+    legacy.refresh_from_db()
+    assert legacy.migrated_at == before_deadline
+    assert list(
+        CoverageGap.objects.filter(lab=world.lab_a, closed_at=None).values_list(
+            "field_id", flat=True
+        )
+    ) == ["ROHS"]
