@@ -120,7 +120,9 @@ def persons_passed_entry_training(*, person_ids: Iterable[int]) -> set[int]:
     return set(
         TrainingEnrolment.objects.filter(
             person_id__in=list(person_ids), result=TrainingResult.PASSED
-        ).values_list("person_id", flat=True)
+        )
+        .order_by()  # the model's order would join the person for the name
+        .values_list("person_id", flat=True)
     )
 
 
