@@ -63,6 +63,15 @@ def test_production_settings_pass_check_deploy_without_warnings():
     assert "no issues" in output
 
 
+def test_a_secret_key_starting_with_a_dollar_is_taken_as_it_is():
+    # Django's get_random_secret_key() can start with "$"; django-environ would read it as
+    # the name of another variable and refuse to start.
+    env = production_env()
+    env["DJANGO_SECRET_KEY"] = "$" + strong_secret_key()[1:]
+    result = manage("check", "--deploy", "--fail-level", "WARNING", env=env)
+    assert result.returncode == 0, result.stdout + result.stderr
+
+
 def test_production_settings_refuse_to_start_without_secret_key():
     env = production_env()
     del env["DJANGO_SECRET_KEY"]

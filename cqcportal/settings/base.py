@@ -5,6 +5,7 @@ to the console. ``DATABASE_URL``, ``REDIS_URL`` and the ``DJANGO_``-prefixed var
 to PostgreSQL (psycopg 3 with Django's connection pool) and Redis (Celery broker and cache).
 """
 
+import os
 from pathlib import Path
 
 import environ
@@ -13,7 +14,10 @@ from django.utils.translation import gettext_lazy as _
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
 env = environ.Env()
 
-SECRET_KEY = env("DJANGO_SECRET_KEY", default="insecure-embedded-default-do-not-use-in-production")
+# Not through env(): a key may start with "$", which django-environ reads as a reference.
+SECRET_KEY = os.environ.get(
+    "DJANGO_SECRET_KEY", "insecure-embedded-default-do-not-use-in-production"
+)
 DEBUG = env.bool("DJANGO_DEBUG", default=False)
 ALLOWED_HOSTS = env.list("DJANGO_ALLOWED_HOSTS", default=["127.0.0.1", "localhost", "testserver"])
 

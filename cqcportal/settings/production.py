@@ -3,11 +3,20 @@
 Passes ``manage.py check --deploy --fail-level WARNING`` with no warning.
 """
 
+import os
+
+from django.core.exceptions import ImproperlyConfigured
+
 from .base import *  # noqa: F403
 from .base import database_config, env
 
 DEBUG = False
-SECRET_KEY = env("DJANGO_SECRET_KEY")
+# Read as it is: django-environ takes a value starting with "$" for the name of another
+# variable, and Django's own get_random_secret_key() makes such keys.
+try:
+    SECRET_KEY = os.environ["DJANGO_SECRET_KEY"]
+except KeyError as missing:
+    raise ImproperlyConfigured("Set the DJANGO_SECRET_KEY environment variable") from missing
 ALLOWED_HOSTS = env.list("DJANGO_ALLOWED_HOSTS")
 DATABASES = {"default": database_config(env("DATABASE_URL"))}
 
