@@ -10,7 +10,12 @@ from directory import services
 from directory.models import EmploymentNumberCounter, Person
 from directory.tests.factories import PersonFactory, TestingLabFactory
 
-pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
+# serialized_rollback like the browser tests: a flush without it re-creates the content types
+# under new keys, and the next test restoring the serialized ones then collides with them.
+pytestmark = [
+    pytest.mark.postgres,
+    pytest.mark.django_db(transaction=True, serialized_rollback=True),
+]
 
 
 def _run_together(calls):

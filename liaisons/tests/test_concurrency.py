@@ -16,7 +16,12 @@ from liaisons.constants import ApplicationState
 from liaisons.models import LiaisonApplication, LiaisonQualification
 from liaisons.tests.factories import TrainingEnrolmentFactory, ready_application
 
-pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
+# serialized_rollback like the browser tests: a flush without it re-creates the content types
+# under new keys, and the next test restoring the serialized ones then collides with them.
+pytestmark = [
+    pytest.mark.postgres,
+    pytest.mark.django_db(transaction=True, serialized_rollback=True),
+]
 
 
 def _run_together(calls):
