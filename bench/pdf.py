@@ -6,6 +6,11 @@ HTML page that holds the same text (the form's text with its tags stripped, one 
 same font) printed by WeasyPrint in the same run. Reported: the median time and size of each,
 and the ratio of the medians. Targets: ratio <= 1.5, form median < 300 ms, form < 300 KB.
 
+Then the form and its two twins are timed phase by phase (parse the HTML; style and lay out;
+draw and write the PDF): what the target leaves for the form's style and layout, once its parse
+and drawing are paid, against what the same text costs to lay out in one paragraph and in as
+many paragraphs as the form has text boxes (bench/README.md, "Printable forms").
+
 ``--fonts`` also prints the form once per candidate CJK font (the choice in
 docs/decisions.md, "Printable forms").
 """
@@ -32,6 +37,8 @@ class Result:
     pages: int
     text_boxes: int
     fonts: dict[str, tuple[float, float]]
+    #: name -> median ms of (parse, style + layout, draw + PDF), for each of the three.
+    phases: dict[str, tuple[float, float, float]]
 
     @property
     def ratio(self) -> float:
@@ -40,6 +47,13 @@ class Result:
     @property
     def boxes_ratio(self) -> float:
         return self.ms["form"] / self.ms["boxes"]
+
+    @property
+    def layout_budget(self) -> float:
+        """The ms the ratio target leaves for the form's style and layout, its parse and its
+        drawing (the same text, cells and borders) paid, in the phases' own run."""
+        form, bare = self.phases["form"], self.phases["bare"]
+        return TARGET_RATIO * sum(bare) - form[0] - form[2]
 
 
 def demo_application():
@@ -106,6 +120,25 @@ def _timed(function) -> tuple[float, bytes]:
     return (time.perf_counter() - started) * 1000, data
 
 
+def _phases(html: str, stylesheets: tuple[str, ...] = ()) -> tuple[float, float, float]:
+    """``cqcportal.pdf.html_to_pdf`` cut into its three phases (the same fetcher, font
+    configuration and parsed stylesheets), each timed in ms."""
+    import weasyprint
+
+    from cqcportal.pdf import _fetcher, _font_config, _stylesheet
+
+    started = time.perf_counter()
+    document = weasyprint.HTML(string=html, base_url="file:///", url_fetcher=_fetcher())
+    parsed = time.perf_counter()
+    laid_out = document.render(
+        font_config=_font_config(), stylesheets=[_stylesheet(name) for name in stylesheets]
+    )
+    rendered = time.perf_counter()
+    laid_out.write_pdf()
+    written = time.perf_counter()
+    return tuple(1000 * t for t in (parsed - started, rendered - parsed, written - rendered))
+
+
 def run(renders: int = 50, warmup: int = 3, fonts: bool = False) -> Result:
     """Interleaved renders of the form and its two bare twins, through the same helper
     (``cqcportal.pdf.html_to_pdf``: the same fetcher, the same font configuration)."""
@@ -129,6 +162,15 @@ def run(renders: int = 50, warmup: int = 3, fonts: bool = False) -> Result:
     for i in range(renders):
         for name in names if i % 2 == 0 else names[::-1]:
             samples[name].append(_timed(steps[name]))
+    phase_steps = {
+        "form": lambda: _phases(form.html, (STYLESHEET,)),
+        "bare": lambda: _phases(bare),
+        "boxes": lambda: _phases(boxes),
+    }
+    phase_samples: dict[str, list[tuple[float, float, float]]] = {n: [] for n in phase_steps}
+    for i in range(max(10, renders // 2)):
+        for name in names if i % 2 == 0 else names[::-1]:
+            phase_samples[name].append(phase_steps[name]())
     by_font = {}
     if fonts:
         for font in FONTS:
@@ -148,6 +190,10 @@ def run(renders: int = 50, warmup: int = 3, fonts: bool = False) -> Result:
         pages=_count_pages(form.pdf()),
         text_boxes=len(text_pieces(form.html)),
         fonts=by_font,
+        phases={
+            name: tuple(statistics.median(sample[i] for sample in runs) for i in range(3))
+            for name, runs in phase_samples.items()
+        },
     )
 
 
@@ -211,5 +257,13 @@ def report(result: Result) -> None:
         "(what the table, borders and page furniture cost over WeasyPrint's per-box cost)"
     )
     print(f"pages of the form: {result.pages}")
+    print(f"{'phases, median ms':>44} {'parse':>7} {'style+layout':>13} {'draw+PDF':>9}")
+    for name, label in labels.items():
+        parse, layout, draw = result.phases[name]
+        print(f"{label:>44} {parse:>7.1f} {layout:>13.1f} {draw:>9.1f}")
+    print(
+        f"style+layout the ratio target leaves the form, its parse and drawing paid: "
+        f"{result.layout_budget:.1f} ms"
+    )
     for font, (ms, kb) in result.fonts.items():
         print(f"font {font}: {ms:.0f} ms, {kb:.1f} KB (median of 11)")
