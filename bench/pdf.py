@@ -11,6 +11,10 @@ draw and write the PDF): what the target leaves for the form's style and layout,
 and drawing are paid, against what the same text costs to lay out in one paragraph and in as
 many paragraphs as the form has text boxes (bench/README.md, "Printable forms").
 
+``--floor`` also prints the form's text cut into K plain paragraphs (K = 1, 14, 28, 42, 56),
+interleaved with the form: what the ratio of a page of K separately laid-out pieces of text
+is, with no table, border or stylesheet.
+
 ``--fonts`` also prints the form once per candidate CJK font (the choice in
 docs/decisions.md, "Printable forms").
 """
@@ -18,6 +22,7 @@ docs/decisions.md, "Printable forms").
 from __future__ import annotations
 
 import datetime
+import functools
 import re
 import statistics
 import time
@@ -39,6 +44,8 @@ class Result:
     fonts: dict[str, tuple[float, float]]
     #: name -> median ms of (parse, style + layout, draw + PDF), for each of the three.
     phases: dict[str, tuple[float, float, float]]
+    #: K -> median ms of the form's text in K plain paragraphs (``--floor``); 1 is "bare".
+    floor: dict[int, float]
 
     @property
     def ratio(self) -> float:
@@ -114,6 +121,18 @@ def boxes_html(form_html: str, font: str = FONTS[0]) -> str:
     return _page("".join(f"<p>{piece}</p>" for piece in text_pieces(form_html)), font)
 
 
+FLOOR_PARAGRAPHS = (1, 14, 28, 42, 56)
+
+
+def paragraphs_html(form_html: str, count: int, font: str = FONTS[0]) -> str:
+    """The form's text in ``count`` plain paragraphs, its pieces shared out in order."""
+    pieces = text_pieces(form_html)
+    groups: list[list[str]] = [[] for _ in range(count)]
+    for i, piece in enumerate(pieces):
+        groups[i * count // len(pieces)].append(piece)
+    return _page("".join(f"<p>{' '.join(group)}</p>" for group in groups), font)
+
+
 def _timed(function) -> tuple[float, bytes]:
     started = time.perf_counter()
     data = function()
@@ -139,7 +158,7 @@ def _phases(html: str, stylesheets: tuple[str, ...] = ()) -> tuple[float, float,
     return tuple(1000 * t for t in (parsed - started, rendered - parsed, written - rendered))
 
 
-def run(renders: int = 50, warmup: int = 3, fonts: bool = False) -> Result:
+def run(renders: int = 50, warmup: int = 3, fonts: bool = False, floor: bool = False) -> Result:
     """Interleaved renders of the form and its two bare twins, through the same helper
     (``cqcportal.pdf.html_to_pdf``: the same fetcher, the same font configuration)."""
     from cqcportal.pdf import html_to_pdf
@@ -171,6 +190,17 @@ def run(renders: int = 50, warmup: int = 3, fonts: bool = False) -> Result:
     for i in range(max(10, renders // 2)):
         for name in names if i % 2 == 0 else names[::-1]:
             phase_samples[name].append(phase_steps[name]())
+    by_count = {}
+    if floor:
+        pages = {count: paragraphs_html(form.html, count) for count in FLOOR_PARAGRAPHS}
+        floor_steps = {count: functools.partial(html_to_pdf, page) for count, page in pages.items()}
+        floor_steps[0] = steps["form"]
+        order = list(floor_steps)
+        floor_samples: dict[int, list[float]] = {count: [] for count in order}
+        for i in range(max(10, renders * 3 // 5)):
+            for count in order if i % 2 == 0 else order[::-1]:
+                floor_samples[count].append(_timed(floor_steps[count])[0])
+        by_count = {count: statistics.median(ms) for count, ms in floor_samples.items()}
     by_font = {}
     if fonts:
         for font in FONTS:
@@ -190,6 +220,7 @@ def run(renders: int = 50, warmup: int = 3, fonts: bool = False) -> Result:
         pages=_count_pages(form.pdf()),
         text_boxes=len(text_pieces(form.html)),
         fonts=by_font,
+        floor=by_count,
         phases={
             name: tuple(statistics.median(sample[i] for sample in runs) for i in range(3))
             for name, runs in phase_samples.items()
@@ -265,5 +296,12 @@ def report(result: Result) -> None:
         f"style+layout the ratio target leaves the form, its parse and drawing paid: "
         f"{result.layout_budget:.1f} ms"
     )
+    if result.floor:
+        one = result.floor[1]
+        print(
+            "the form's text in K plain paragraphs, ratio to K = 1: "
+            + ", ".join(f"{k}: {ms / one:.2f}" for k, ms in result.floor.items() if k)
+            + f"; the form: {result.floor[0] / one:.2f}"
+        )
     for font, (ms, kb) in result.fonts.items():
         print(f"font {font}: {ms:.0f} ms, {kb:.1f} KB (median of 11)")
