@@ -6,6 +6,15 @@ HTML page that holds the same text (the form's text with its tags stripped, one 
 same font) printed by WeasyPrint in the same run. Reported: the median time and size of each,
 and the ratio of the medians. Targets: ratio <= 1.5, form median < 300 ms, form < 300 KB.
 
+Then the form and its two twins are timed phase by phase (parse the HTML; style and lay out;
+draw and write the PDF): what the target leaves for the form's style and layout, once its parse
+and drawing are paid, against what the same text costs to lay out in one paragraph and in as
+many paragraphs as the form has text boxes (bench/README.md, "Printable forms").
+
+``--floor`` also prints the form's text cut into K plain paragraphs (K = 1, 14, 28, 42, 56),
+interleaved with the form: what the ratio of a page of K separately laid-out pieces of text
+is, with no table, border or stylesheet.
+
 ``--fonts`` also prints the form once per candidate CJK font (the choice in
 docs/decisions.md, "Printable forms").
 """
@@ -13,6 +22,7 @@ docs/decisions.md, "Printable forms").
 from __future__ import annotations
 
 import datetime
+import functools
 import re
 import statistics
 import time
@@ -32,6 +42,10 @@ class Result:
     pages: int
     text_boxes: int
     fonts: dict[str, tuple[float, float]]
+    #: name -> median ms of (parse, style + layout, draw + PDF), for each of the three.
+    phases: dict[str, tuple[float, float, float]]
+    #: K -> median ms of the form's text in K plain paragraphs (``--floor``); 1 is "bare".
+    floor: dict[int, float]
 
     @property
     def ratio(self) -> float:
@@ -40,6 +54,13 @@ class Result:
     @property
     def boxes_ratio(self) -> float:
         return self.ms["form"] / self.ms["boxes"]
+
+    @property
+    def layout_budget(self) -> float:
+        """The ms the ratio target leaves for the form's style and layout, its parse and its
+        drawing (the same text, cells and borders) paid, in the phases' own run."""
+        form, bare = self.phases["form"], self.phases["bare"]
+        return TARGET_RATIO * sum(bare) - form[0] - form[2]
 
 
 def demo_application():
@@ -100,13 +121,44 @@ def boxes_html(form_html: str, font: str = FONTS[0]) -> str:
     return _page("".join(f"<p>{piece}</p>" for piece in text_pieces(form_html)), font)
 
 
+FLOOR_PARAGRAPHS = (1, 14, 28, 42, 56)
+
+
+def paragraphs_html(form_html: str, count: int, font: str = FONTS[0]) -> str:
+    """The form's text in ``count`` plain paragraphs, its pieces shared out in order."""
+    pieces = text_pieces(form_html)
+    groups: list[list[str]] = [[] for _ in range(count)]
+    for i, piece in enumerate(pieces):
+        groups[i * count // len(pieces)].append(piece)
+    return _page("".join(f"<p>{' '.join(group)}</p>" for group in groups), font)
+
+
 def _timed(function) -> tuple[float, bytes]:
     started = time.perf_counter()
     data = function()
     return (time.perf_counter() - started) * 1000, data
 
 
-def run(renders: int = 50, warmup: int = 3, fonts: bool = False) -> Result:
+def _phases(html: str, stylesheets: tuple[str, ...] = ()) -> tuple[float, float, float]:
+    """``cqcportal.pdf.html_to_pdf`` cut into its three phases (the same fetcher, font
+    configuration and parsed stylesheets), each timed in ms."""
+    import weasyprint
+
+    from cqcportal.pdf import _fetcher, _font_config, _stylesheet
+
+    started = time.perf_counter()
+    document = weasyprint.HTML(string=html, base_url="file:///", url_fetcher=_fetcher())
+    parsed = time.perf_counter()
+    laid_out = document.render(
+        font_config=_font_config(), stylesheets=[_stylesheet(name) for name in stylesheets]
+    )
+    rendered = time.perf_counter()
+    laid_out.write_pdf()
+    written = time.perf_counter()
+    return tuple(1000 * t for t in (parsed - started, rendered - parsed, written - rendered))
+
+
+def run(renders: int = 50, warmup: int = 3, fonts: bool = False, floor: bool = False) -> Result:
     """Interleaved renders of the form and its two bare twins, through the same helper
     (``cqcportal.pdf.html_to_pdf``: the same fetcher, the same font configuration)."""
     from cqcportal.pdf import html_to_pdf
@@ -129,6 +181,26 @@ def run(renders: int = 50, warmup: int = 3, fonts: bool = False) -> Result:
     for i in range(renders):
         for name in names if i % 2 == 0 else names[::-1]:
             samples[name].append(_timed(steps[name]))
+    phase_steps = {
+        "form": lambda: _phases(form.html, (STYLESHEET,)),
+        "bare": lambda: _phases(bare),
+        "boxes": lambda: _phases(boxes),
+    }
+    phase_samples: dict[str, list[tuple[float, float, float]]] = {n: [] for n in phase_steps}
+    for i in range(max(10, renders // 2)):
+        for name in names if i % 2 == 0 else names[::-1]:
+            phase_samples[name].append(phase_steps[name]())
+    by_count = {}
+    if floor:
+        pages = {count: paragraphs_html(form.html, count) for count in FLOOR_PARAGRAPHS}
+        floor_steps = {count: functools.partial(html_to_pdf, page) for count, page in pages.items()}
+        floor_steps[0] = steps["form"]
+        order = list(floor_steps)
+        floor_samples: dict[int, list[float]] = {count: [] for count in order}
+        for i in range(max(10, renders * 3 // 5)):
+            for count in order if i % 2 == 0 else order[::-1]:
+                floor_samples[count].append(_timed(floor_steps[count])[0])
+        by_count = {count: statistics.median(ms) for count, ms in floor_samples.items()}
     by_font = {}
     if fonts:
         for font in FONTS:
@@ -148,6 +220,11 @@ def run(renders: int = 50, warmup: int = 3, fonts: bool = False) -> Result:
         pages=_count_pages(form.pdf()),
         text_boxes=len(text_pieces(form.html)),
         fonts=by_font,
+        floor=by_count,
+        phases={
+            name: tuple(statistics.median(sample[i] for sample in runs) for i in range(3))
+            for name, runs in phase_samples.items()
+        },
     )
 
 
@@ -211,5 +288,20 @@ def report(result: Result) -> None:
         "(what the table, borders and page furniture cost over WeasyPrint's per-box cost)"
     )
     print(f"pages of the form: {result.pages}")
+    print(f"{'phases, median ms':>44} {'parse':>7} {'style+layout':>13} {'draw+PDF':>9}")
+    for name, label in labels.items():
+        parse, layout, draw = result.phases[name]
+        print(f"{label:>44} {parse:>7.1f} {layout:>13.1f} {draw:>9.1f}")
+    print(
+        f"style+layout the ratio target leaves the form, its parse and drawing paid: "
+        f"{result.layout_budget:.1f} ms"
+    )
+    if result.floor:
+        one = result.floor[1]
+        print(
+            "the form's text in K plain paragraphs, ratio to K = 1: "
+            + ", ".join(f"{k}: {ms / one:.2f}" for k, ms in result.floor.items() if k)
+            + f"; the form: {result.floor[0] / one:.2f}"
+        )
     for font, (ms, kb) in result.fonts.items():
         print(f"font {font}: {ms:.0f} ms, {kb:.1f} KB (median of 11)")

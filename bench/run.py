@@ -286,6 +286,11 @@ def main() -> int:
     parser.add_argument(
         "--fonts", action="store_true", help="also print the form in each candidate CJK font"
     )
+    parser.add_argument(
+        "--floor",
+        action="store_true",
+        help="also print the form's text cut into 1, 14, 28, 42 and 56 plain paragraphs",
+    )
     args = parser.parse_args()
     if args.small >= args.large or args.small < data.BRANCHES * PAGE_SIZE:
         parser.error("need 500 <= --small < --large")
@@ -371,7 +376,7 @@ def main() -> int:
     if "pdf" in parts:
         from bench import pdf
 
-        printed = pdf.run(args.renders, fonts=args.fonts)
+        printed = pdf.run(args.renders, fonts=args.fonts, floor=args.floor)
         report.append(lambda: pdf.report(printed))
 
     print(f"\nMachine: {machine()}")
@@ -389,7 +394,7 @@ def run_pdf_only(args) -> int:
     django.setup()
     from bench import pdf
 
-    printed = pdf.run(args.renders, fonts=args.fonts)
+    printed = pdf.run(args.renders, fonts=args.fonts, floor=args.floor)
     load = ", ".join(f"{x:.2f}" for x in os.getloadavg())
     print(
         f"Machine: {os.cpu_count()} CPUs, load average {load}; Python "
