@@ -197,6 +197,9 @@ def test_the_decision_queue_hires_the_chosen_and_says_how_many(client, world):
     queue = reverse("liaisons:application_list")
     page = client.get(queue)
     assert f'name="applications" value="{left.pk}"' in page.content.decode()
+    assert 'form="hire-chosen">' in page.content.decode()
+    # A page with nobody to hire offers no hire button.
+    assert 'form="hire-chosen">' not in client.get(queue, {"state": "hired"}).content.decode()
     with translation.override("en"):
         response = client.post(
             reverse("liaisons:application_hire_chosen"),

@@ -136,6 +136,9 @@ class ApplicationListView(LoginRequiredMixin, FilterView):
         context["can_hire_chosen"] = permissions.is_training_centre(user)
         if context["can_hire_chosen"]:
             context["query"] = self.request.GET.urlencode()
+            context["any_to_hire"] = any(
+                row["state"] == ApplicationState.PASSED for row in context["applications"]
+            )
         context["can_start"] = bool(
             user.role == Role.LAB_STAFF
             and user.lab_id
