@@ -247,10 +247,15 @@ class ApplicationViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, views
             actor=request.user,
             comment=data["comment"],
         )
+        # Read back with their fields in one query, not one per qualification.
+        hired = (
+            selectors.qualification_list(user=request.user)
+            .filter(pk__in=[q.pk for q in qualifications])
+            .prefetch_related("fields")
+            .order_by("application_id")
+        )
         return Response(
-            QualificationSerializer(
-                qualifications, many=True, context=self.get_serializer_context()
-            ).data
+            QualificationSerializer(hired, many=True, context=self.get_serializer_context()).data
         )
 
     @extend_schema(summary="Reject (training centre)", **STEP_WITH_REASON)
