@@ -150,7 +150,7 @@ def _application_card(user, *, title, states, empty_text, priority) -> Card:
         title=title,
         items=[
             (
-                f"{a.person.name} · {a.lab.name} · {a.get_state_display()}",
+                f"{a.applicant_name} · {a.lab.name} · {a.get_state_display()}",
                 reverse("liaisons:application_detail", args=[a.pk]),
             )
             for a in first

@@ -94,7 +94,8 @@ def _application_context(application: LiaisonApplication, codes=None) -> dict:
     codes = set(codes)
     return {
         "application": application,
-        "person": application.person,
+        # The applicant as the application states them, never the person's record (issue 9).
+        "person": application.applicant,
         "lab": application.lab,
         "branch": application.lab.branch,
         "fields": _field_labels(codes),
@@ -104,7 +105,7 @@ def _application_context(application: LiaisonApplication, codes=None) -> dict:
 
 
 def _recommendation_context(application, *, full_id_number: bool, codes=None) -> dict:
-    person = application.person
+    person = application.applicant
     return {
         **_application_context(application, codes),
         "id_number": person.id_number if full_id_number else mask_id_number(person.id_number),

@@ -134,8 +134,9 @@ class ApplicationUpdateForm(_ApplicationDataForm):
     )
 
     def __init__(self, *args, application: LiaisonApplication, **kwargs):
-        person = application.person
-        initial = {name: getattr(person, name) for name in ("name", *PERSON_FIELDS)}
+        initial = {
+            name: getattr(application, f"applicant_{name}") for name in ("name", *PERSON_FIELDS)
+        }
         initial.update(
             fields=[f.code for f in application.fields.all()],
             work_started_on=application.work_started_on,
@@ -146,8 +147,9 @@ class ApplicationUpdateForm(_ApplicationDataForm):
         )
         kwargs.setdefault("initial", initial)
         super().__init__(*args, lab=application.lab, extra_fields=initial["fields"], **kwargs)
-        if person.important_data_locked_at is not None:
-            # Shown, not editable: a change goes through the branch centre (P-03).
+        if application.submitted_at is not None:
+            # Shown, not editable once first submitted: a change goes through the branch
+            # centre (P-03).
             for name in ("name", "political_status", "education", "major"):
                 self.fields[name].disabled = True
                 self.fields[name].help_text = _(
@@ -279,7 +281,7 @@ class ApplicationFilter(django_filters.FilterSet):
 
     def search(self, queryset, name, value):
         value = value.strip()
-        return queryset.filter(person__name__startswith=value) if value else queryset
+        return queryset.filter(applicant_name__startswith=value) if value else queryset
 
     def in_states(self, queryset, name, value):
         # One ``state IN (...)``: MultipleChoiceFilter's own OR of one condition per state,

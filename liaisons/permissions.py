@@ -54,6 +54,24 @@ def can_evaluate(user, qualification) -> bool:
     return False
 
 
+def can_view_applicant_id_number(user, application) -> bool:
+    """The applicant's full ID number (P-04): the person themself, the branch centre that
+    checks it against the ID-card copy, the training centre that decides, a superuser."""
+    if not _active(user):
+        return False
+    if user.is_superuser or is_training_centre(user) or can_review(user, application):
+        return True
+    return application.person.user_id is not None and application.person.user_id == user.pk
+
+
+def can_compare_with_record(user, application) -> bool:
+    """Who sees where the application's data differs from the person's record (P-03): those
+    who check and decide; never the lab, which must not learn what the record holds."""
+    return _active(user) and (
+        user.is_superuser or is_training_centre(user) or can_review(user, application)
+    )
+
+
 def actions_for(user, application) -> list[str]:
     """The transitions ``user`` may take on ``application`` now, by service name."""
     state = application.state

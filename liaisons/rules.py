@@ -34,8 +34,10 @@ def experience_problems(work_started_on, *, today: datetime.date) -> list[Valida
 
 
 def recommendation_problems(application) -> list[ValidationError]:
-    """L-03: every entry of the recommendation form filled; ID number and e-mail valid."""
-    person = application.person
+    """L-03: every entry of the recommendation form filled; ID number and e-mail valid.
+
+    The entries are the applicant's data as the application states them (``Applicant``)."""
+    person = application.applicant
     required = [
         (person.name, _("the applicant's name")),
         (person.political_status, _("the political status")),
@@ -128,7 +130,7 @@ def application_problems(application, *, today: datetime.date) -> list[Validatio
     """Every missing or wrong item of an application, in rule order."""
     field_codes = set(application.fields.values_list("code", flat=True))
     problems = [
-        *education_problems(application.person),
+        *education_problems(application.applicant),
         *experience_problems(application.work_started_on, today=today),
         *material_problems(application),
         *recommendation_problems(application),

@@ -11,12 +11,14 @@ from directory.selectors import evaluated_labs
 
 from .constants import (
     MIGRATION_DEADLINE,
+    OPEN_STATE_VALUES,
     ApplicationState,
     QualificationState,
     TrainingResult,
     deadline_end,
 )
 from .models import (
+    APPLICANT_FIELDS,
     ApplicationMaterial,
     ChangeRequest,
     LiaisonApplication,
@@ -162,3 +164,45 @@ def labs_coverage_gaps(*, lab_ids: Iterable[int]) -> dict[int, list[str]]:
 def labs_with_gaps(*, labs: QuerySet[TestingLab]) -> QuerySet[TestingLab]:
     """Those of ``labs`` with at least one open coverage gap (L-06)."""
     return labs.filter(coverage_gaps__closed_at__isnull=True).distinct()
+
+
+def applicant_record_differences(*, user, application: LiaisonApplication) -> list[dict]:
+    """Where the application states the applicant otherwise than the person's record holds
+    (P-03), for those who check and decide; nothing for anyone else, the lab included."""
+    from . import permissions
+
+    if not permissions.can_compare_with_record(user, application):
+        return []
+    person = application.person
+    differences = []
+    for field in APPLICANT_FIELDS:
+        stated = getattr(application, f"applicant_{field}")
+        recorded = getattr(person, field)
+        if stated != recorded:
+            model_field = Person._meta.get_field(field)
+            display = dict(model_field.flatchoices) if model_field.choices else {}
+            differences.append(
+                {
+                    "label": model_field.verbose_name,
+                    "stated": display.get(stated, stated),
+                    "recorded": display.get(recorded, recorded),
+                }
+            )
+    return differences
+
+
+def other_open_applications(*, user, application: LiaisonApplication) -> QuerySet:
+    """The person's applications in progress at other labs, for those who check and decide:
+    a person represents one lab at a time (issue 9)."""
+    from . import permissions
+
+    if not permissions.can_compare_with_record(user, application):
+        return LiaisonApplication.objects.none()
+    return (
+        LiaisonApplication.objects.filter(
+            person_id=application.person_id, state__in=list(OPEN_STATE_VALUES)
+        )
+        .exclude(pk=application.pk)
+        .select_related("lab")
+        .order_by("created_at", "id")
+    )

@@ -51,27 +51,47 @@ class ApplicantSerializer(serializers.ModelSerializer):
         return mask_id_number(person.id_number)
 
 
-class ApplicantDetailSerializer(ApplicantSerializer):
+class ApplicationApplicantSerializer(serializers.Serializer):
+    """The applicant as the application states them, in lists: what the lab typed, never the
+    person's record (issue 9); the ID number masked there (P-04)."""
+
+    name = serializers.CharField(source="applicant_name", read_only=True)
+    id_number = serializers.SerializerMethodField(help_text=ID_NUMBER_HELP)
+    employment_number = serializers.SerializerMethodField(
+        help_text="The employment number (P-02), once this application hired the person."
+    )
+
+    def get_id_number(self, application: LiaisonApplication) -> str:
+        request = self.context.get("request")
+        if (
+            self.context.get("full_id_numbers")
+            and request is not None
+            and permissions.can_view_applicant_id_number(request.user, application)
+        ):
+            return application.person.id_number
+        return mask_id_number(application.person.id_number)
+
+    def get_employment_number(self, application: LiaisonApplication) -> str | None:
+        return application.applicant.employment_number
+
+
+class ApplicationApplicantDetailSerializer(ApplicationApplicantSerializer):
     """The applicant's data as the recommendation form holds it (L-03, P-03)."""
 
-    class Meta(ApplicantSerializer.Meta):
-        fields = [
-            *ApplicantSerializer.Meta.fields,
-            "political_status",
-            "education",
-            "major",
-            "phone",
-            "email",
-            "work_unit",
-            "address",
-        ]
+    political_status = serializers.CharField(source="applicant_political_status", read_only=True)
+    education = serializers.CharField(source="applicant_education", read_only=True)
+    major = serializers.CharField(source="applicant_major", read_only=True)
+    phone = serializers.CharField(source="applicant_phone", read_only=True)
+    email = serializers.CharField(source="applicant_email", read_only=True)
+    work_unit = serializers.CharField(source="applicant_work_unit", read_only=True)
+    address = serializers.CharField(source="applicant_address", read_only=True)
 
 
 class ApplicationSerializer(serializers.ModelSerializer):
     """An application in a list."""
 
     lab_name = serializers.CharField(source="lab.name", read_only=True)
-    applicant = ApplicantSerializer(source="person", read_only=True)
+    applicant = ApplicationApplicantSerializer(source="*", read_only=True)
     fields = _field_codes(help_text="Codes of the certification fields applied for (L-05).")
     state_display = serializers.CharField(source="get_state_display", read_only=True)
 
@@ -96,7 +116,7 @@ class ApplicationSerializer(serializers.ModelSerializer):
 class ApplicationDetailSerializer(ApplicationSerializer):
     """An application with the recommendation form's entries and what the caller may do."""
 
-    applicant = ApplicantDetailSerializer(source="person", read_only=True)
+    applicant = ApplicationApplicantDetailSerializer(source="*", read_only=True)
     qualification = serializers.SerializerMethodField(
         help_text="The qualification created by the hire, once hired."
     )

@@ -1,6 +1,12 @@
 """Models of the liaison capability, one module per part of the liaison's life."""
 
-from .applications import ApplicationMaterial, AssessmentEntry, LiaisonApplication
+from .applications import (
+    APPLICANT_FIELDS,
+    Applicant,
+    ApplicationMaterial,
+    AssessmentEntry,
+    LiaisonApplication,
+)
 from .changes import ChangeRequest
 from .coverage import CoverageGap
 from .documents import LiaisonDocument
@@ -9,6 +15,8 @@ from .qualifications import Departure, LiaisonQualification
 from .training import TrainingEnrolment, TrainingSession
 
 __all__ = [
+    "APPLICANT_FIELDS",
+    "Applicant",
     "ApplicationMaterial",
     "AssessmentEntry",
     "ChangeRequest",

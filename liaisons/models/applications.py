@@ -6,13 +6,80 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 from django_fsm import FSMField, FSMModelMixin, transition
 from django_fsm_log.decorators import fsm_log_by, fsm_log_description
 from simple_history.models import HistoricalRecords
 
+from directory.constants import Education, PoliticalStatus, Sex
+from directory.idnumbers import birth_date_of, mask_id_number, sex_of
+
 from ..constants import OPEN_STATE_VALUES, ApplicationState, AssessmentItemKind, MaterialKind
 
 S = ApplicationState
+
+#: The applicant's data as the lab typed it for the recommendation form (L-03), by the name of
+#: the person's field it mirrors (P-03 tiers a and b).
+APPLICANT_FIELDS = (
+    "name",
+    "political_status",
+    "education",
+    "major",
+    "phone",
+    "email",
+    "work_unit",
+    "address",
+)
+
+
+class Applicant:
+    """The applicant as the application states them: what the lab typed, never the person's
+    record (issue 9: a lab sees of a person no more than its recommendation form needs, and
+    cannot tell from the answers whether an ID number is on record).
+
+    Reads like a ``Person`` where the recommendation form needs one (templates, rules).
+    """
+
+    def __init__(self, application: "LiaisonApplication"):
+        self._application = application
+        for name in APPLICANT_FIELDS:
+            setattr(self, name, getattr(application, f"applicant_{name}"))
+
+    @property
+    def id_number(self) -> str:
+        # The number the lab typed: the person is found by it (P-01).
+        return self._application.person.id_number
+
+    @property
+    def masked_id_number(self) -> str:
+        return mask_id_number(self.id_number)
+
+    @property
+    def birth_date(self):
+        return birth_date_of(self.id_number)
+
+    @property
+    def sex(self) -> str:
+        return sex_of(self.id_number)
+
+    @property
+    def employment_number(self) -> str | None:
+        """Known to the lab once this application hired the person (P-02)."""
+        if self._application.state == S.HIRED:
+            return self._application.person.employment_number
+        return None
+
+    def get_sex_display(self) -> str:
+        return str(Sex(self.sex).label)
+
+    def get_education_display(self) -> str:
+        return str(Education(self.education).label) if self.education else ""
+
+    def get_political_status_display(self) -> str:
+        return str(PoliticalStatus(self.political_status).label) if self.political_status else ""
+
+    def __str__(self) -> str:
+        return self.name
 
 
 class LiaisonApplication(FSMModelMixin, models.Model):
@@ -34,6 +101,21 @@ class LiaisonApplication(FSMModelMixin, models.Model):
         related_name="liaison_applications",
         verbose_name=_("applicant"),
     )
+    # The applicant's data as the lab states it on the recommendation form (L-03). The person's
+    # record is written from it only while the lab keeps that record (a new applicant of its
+    # own, before the first submission): see ``liaisons.services.applications``.
+    applicant_name = models.CharField(pgettext_lazy("person", "name"), max_length=50)
+    applicant_political_status = models.CharField(
+        _("political status"), max_length=20, choices=PoliticalStatus.choices, blank=True
+    )
+    applicant_education = models.CharField(
+        _("education"), max_length=20, choices=Education.choices, blank=True
+    )
+    applicant_major = models.CharField(_("major"), max_length=100, blank=True)
+    applicant_phone = models.CharField(_("phone"), max_length=30, blank=True)
+    applicant_email = models.EmailField(_("e-mail"), blank=True)
+    applicant_work_unit = models.CharField(_("work unit"), max_length=200, blank=True)
+    applicant_address = models.CharField(_("address"), max_length=200, blank=True)
     fields = models.ManyToManyField(
         "directory.CertificationField",
         related_name="+",
@@ -87,16 +169,22 @@ class LiaisonApplication(FSMModelMixin, models.Model):
             ),
         ]
         constraints = [
-            # One person, one open application at a time.
+            # One open application per person and lab. Not per person alone: a lab must not
+            # learn from a refusal that another lab applies for someone (issue 9); the branch
+            # and the training centre see both applications and decide.
             models.UniqueConstraint(
-                fields=["person"],
+                fields=["person", "lab"],
                 condition=Q(state__in=list(OPEN_STATE_VALUES)),
-                name="liaison_application_one_open_per_person",
+                name="liaison_application_one_open_per_person_lab",
             )
         ]
 
     def __str__(self) -> str:
-        return f"{self.person} · {self.lab}"
+        return f"{self.applicant_name} · {self.lab}"
+
+    @property
+    def applicant(self) -> Applicant:
+        return Applicant(self)
 
     @property
     def is_editable(self) -> bool:

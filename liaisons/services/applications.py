@@ -10,7 +10,7 @@ from collections.abc import Iterable
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.uploadedfile import UploadedFile
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django_fsm import can_proceed
@@ -19,7 +19,6 @@ from cqcportal.history import history_bulk_create
 from directory.models import CertificationField, Person, TestingLab, User
 from directory.services import (
     IMPORTANT_FIELDS,
-    SELF_MAINTAINED_FIELDS,
     employment_numbers_draw,
     person_account_ensure,
     person_create,
@@ -36,6 +35,7 @@ from ..constants import (
     QualificationState,
 )
 from ..models import (
+    APPLICANT_FIELDS,
     ApplicationMaterial,
     AssessmentEntry,
     CoverageGap,
@@ -170,17 +170,41 @@ def _sync_assessment_entries(application: LiaisonApplication, codes: set[str]) -
             entry.save(update_fields=["position"])
 
 
-def _apply_person_data(person: Person, data: dict, *, actor: User) -> None:
-    """The applicant's data as the lab fills it in: tier (a) always, tier (b) until it is
-    locked at the first submission (P-03)."""
+def lab_keeps_record(person: Person, lab: TestingLab) -> bool:
+    """Whether the lab's typing may still write the person's record (P-03).
+
+    Only for an applicant of the lab's own whom nobody has vouched for yet: the lab's person,
+    with no portal account (tier a is then the person's own), not staff of a certification
+    body, important data not yet locked by a first submission. Anyone else's record is never
+    changed by an application: the application states the data, the branch centre checks it
+    against the materials, and a change of the record goes through a change request (issue 9).
+    """
+    return (
+        person.lab_id == lab.pk
+        and person.user_id is None
+        and person.body_id is None
+        and person.important_data_locked_at is None
+    )
+
+
+def _applicant_data(name: str | None, person_data: dict | None) -> dict:
+    data = dict(person_data or {})
+    if name is not None:
+        data["name"] = name
+    unknown = set(data) - set(APPLICANT_FIELDS)
+    if unknown:
+        raise TypeError(f"unknown person fields {sorted(unknown)}")
+    return {field: (value or "").strip() for field, value in data.items()}
+
+
+def _state_applicant(application: LiaisonApplication, data: dict) -> list[str]:
+    """Write the applicant's data onto the application; the important data (P-03 tier b)
+    stays as first submitted. Returns the names of the fields that changed."""
     changed = []
     for field, value in data.items():
-        if field not in SELF_MAINTAINED_FIELDS and field not in IMPORTANT_FIELDS:
-            raise TypeError(f"unknown person field {field}")
-        value = (value or "").strip()
-        if getattr(person, field) == value:
+        if getattr(application, f"applicant_{field}") == value:
             continue
-        if field in IMPORTANT_FIELDS and person.important_data_locked_at is not None:
+        if field in IMPORTANT_FIELDS and application.submitted_at is not None:
             raise ValidationError(
                 {
                     field: ValidationError(
@@ -192,12 +216,59 @@ def _apply_person_data(person: Person, data: dict, *, actor: User) -> None:
                     )
                 }
             )
-        setattr(person, field, value)
+        setattr(application, f"applicant_{field}", value)
         changed.append(field)
-    if changed:
-        person.full_clean(exclude=["id_number"])
-        person._history_user = actor
-        person.save(update_fields=changed)
+    return changed
+
+
+def _record_from_application(application: LiaisonApplication, *, actor: User) -> None:
+    """The lab's own new applicant: their record follows what the lab types (P-03)."""
+    person = application.person
+    if not lab_keeps_record(person, application.lab):
+        return
+    changed = [
+        field
+        for field in APPLICANT_FIELDS
+        if getattr(person, field) != getattr(application, f"applicant_{field}")
+    ]
+    if not changed:
+        return
+    for field in changed:
+        setattr(person, field, getattr(application, f"applicant_{field}"))
+    person.full_clean(exclude=["id_number"])
+    person._history_user = actor
+    person.save(update_fields=changed)
+
+
+def _person_for_number(number: str, *, name: str, lab: TestingLab, actor: User) -> Person:
+    """The person of an ID number, recorded for the lab if the portal does not know them yet.
+
+    Two starts for one new person at the same moment: the second waits on the unique ID
+    number, then finds the first one's record (P-01).
+    """
+    person = Person.objects.filter(id_number=number).first()
+    if person is not None:
+        return person
+    try:
+        with transaction.atomic():
+            return person_create(id_number=number, name=name, actor=actor, lab=lab)
+    except IntegrityError:
+        return Person.objects.get(id_number=number)
+    except ValidationError as error:
+        if getattr(error, "code", None) == "person_exists" or "id_number" in getattr(
+            error, "error_dict", {}
+        ):
+            person = Person.objects.filter(id_number=number).first()
+            if person is not None:
+                return person
+        raise
+
+
+def _already_open() -> ValidationError:
+    return ValidationError(
+        _("Your lab already has an application in progress for this ID number; continue that one."),
+        code="application_open",
+    )
 
 
 @transaction.atomic
@@ -212,7 +283,13 @@ def liaison_application_start(
     legacy_qualification: LiaisonQualification | None = None,
     **recommendation,
 ) -> LiaisonApplication:
-    """Lab staff start an application for a person, known or new (L-07, P-01)."""
+    """Lab staff start an application for a person, known or new (L-07, P-01).
+
+    The answer is the same whether the portal knows the ID number or not: the application
+    holds the data as the lab typed it, and a person the lab does not keep is not changed
+    (``lab_keeps_record``; issue 9). Blank entries for one of the lab's own people are taken
+    from their record.
+    """
     _require(permissions.can_prepare_for_lab(actor, lab))
     unknown = set(recommendation) - set(RECOMMENDATION_FIELDS)
     if unknown:
@@ -220,30 +297,20 @@ def liaison_application_start(
     from directory.idnumbers import validate_id_number
 
     number = validate_id_number(id_number)
-    person = Person.objects.filter(id_number=number).first()
-    if person is None:
-        person = person_create(id_number=number, name=name, actor=actor, lab=lab)
-    elif person.name != name.strip() and person.important_data_locked_at is not None:
-        raise ValidationError(
-            {
-                "name": _(
-                    "The name on record for this ID number differs; a change of name goes "
-                    "through the branch centre (P-03)."
-                )
-            },
-            code="name_mismatch",
-        )
+    data = _applicant_data(name, person_data)
+    if not data["name"]:
+        raise ValidationError({"name": _("This field is required.")}, code="required")
+    person = _person_for_number(number, name=data["name"], lab=lab, actor=actor)
     if legacy_qualification is not None and (
         legacy_qualification.person_id != person.pk
         or legacy_qualification.lab_id != lab.pk
         or not legacy_qualification.needs_migration
     ):
         raise ValidationError(_("This qualification does not need migration (L-13)."))
-    if LiaisonApplication.objects.filter(person=person, state__in=OPEN_STATE_VALUES).exists():
-        raise ValidationError(
-            _("This person already has an application in progress."), code="application_open"
-        )
-    _apply_person_data(person, {"name": name, **(person_data or {})}, actor=actor)
+    if LiaisonApplication.objects.filter(
+        person=person, lab=lab, state__in=OPEN_STATE_VALUES
+    ).exists():
+        raise _already_open()
     application = LiaisonApplication(
         lab=lab,
         person=person,
@@ -252,9 +319,20 @@ def liaison_application_start(
         legacy_qualification=legacy_qualification,
         **recommendation,
     )
-    application.full_clean(exclude=["fields", "state"])
+    if person.lab_id == lab.pk:
+        # One of the lab's own people: what it leaves blank is what their record says.
+        for field in APPLICANT_FIELDS:
+            setattr(application, f"applicant_{field}", getattr(person, field))
+    _state_applicant(application, {k: v for k, v in data.items() if v or k == "name"})
+    application.full_clean(exclude=["fields", "state", "person"])
     application._history_user = actor
-    application.save()
+    try:
+        with transaction.atomic():
+            application.save()
+    except IntegrityError:
+        # Another start for this person at this lab committed a moment ago.
+        raise _already_open() from None
+    _record_from_application(application, actor=actor)
     _set_fields(application, fields)
     return application
 
@@ -280,14 +358,15 @@ def liaison_application_update(
     if unknown:
         raise TypeError(f"unknown application fields {sorted(unknown)}")
     if person_data:
-        _apply_person_data(application.person, person_data, actor=actor)
+        _state_applicant(application, _applicant_data(None, person_data))
     for field, value in recommendation.items():
         setattr(application, field, value.strip() if isinstance(value, str) else value)
     if declaration_accepted is not None:
         application.declaration_accepted = declaration_accepted
-    application.full_clean(exclude=["fields", "state"])
+    application.full_clean(exclude=["fields", "state", "person"])
     application._history_user = actor
     application.save()
+    _record_from_application(application, actor=actor)
     if fields is not None:
         _set_fields(application, fields)
     _schedule_documents(application)
@@ -365,7 +444,7 @@ def liaison_application_submit(
     application._history_user = actor
     application.save()
     person = application.person
-    if person.important_data_locked_at is None:
+    if lab_keeps_record(person, application.lab):
         person.important_data_locked_at = now
         person._history_user = actor
         person.save(update_fields=["important_data_locked_at"])
@@ -460,7 +539,7 @@ def _hire_problems(
     """What stands in the way of hiring this applicant: state, L-01 and L-09."""
     if not can_proceed(application.hire):
         return [_stale_state(application, _("hired"))]
-    problems = rules.education_problems(application.person) + rules.experience_problems(
+    problems = rules.education_problems(application.applicant) + rules.experience_problems(
         application.work_started_on, today=today
     )
     if application.person_id not in trained:
@@ -510,6 +589,24 @@ def liaison_applications_hire(
     trained = persons_passed_entry_training(person_ids=[a.person_id for a in locked])
     today = _today()
     problems = []
+    # Two labs may apply for one person (issue 9); one decision hires them for one lab only.
+    seen: dict[int, LiaisonApplication] = {}
+    for application in locked:
+        first = seen.setdefault(application.person_id, application)
+        if first is not application:
+            problems.append(
+                _about(
+                    application,
+                    ValidationError(
+                        _(
+                            "%(name)s is also applied for by %(lab)s in this decision; a "
+                            "person represents one lab at a time."
+                        )
+                        % {"name": application.applicant_name, "lab": first.lab.name},
+                        code="same_person_twice",
+                    ),
+                )
+            )
     for application in locked:
         own = _hire_problems(application, trained=trained, today=today)
         if len(locked) > 1:
@@ -531,7 +628,7 @@ def liaison_applications_hire(
     history_bulk_create(locked, model=LiaisonApplication, user=actor, date=now, update=True)
 
     # The people: an employment number for those who have none (P-02), and the lab they now
-    # represent. One open application per person: every application is another person's.
+    # represent. The decision holds each person once (checked above).
     people = [application.person for application in locked]
     numbers = iter(employment_numbers_draw(count=sum(not p.employment_number for p in people)))
     changed, fields = [], set()
@@ -630,7 +727,7 @@ def _about(application: LiaisonApplication, problem: ValidationError) -> Validat
     return ValidationError(
         _("%(applicant)s (application %(number)s): %(problem)s")
         % {
-            "applicant": application.person.name,
+            "applicant": application.applicant_name,
             "number": application.pk,
             "problem": problem.message,
         },

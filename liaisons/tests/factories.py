@@ -55,6 +55,15 @@ class LiaisonApplicationFactory(DjangoModelFactory):
     lab = factory.SubFactory(TestingLabFactory)
     person = factory.SubFactory(PersonFactory, lab=factory.SelfAttribute("..lab"))
     created_by = factory.SubFactory(UserFactory, lab_staff=True, lab=factory.SelfAttribute("..lab"))
+    # The applicant as the application states them: what the person's record holds.
+    applicant_name = factory.SelfAttribute("person.name")
+    applicant_political_status = factory.SelfAttribute("person.political_status")
+    applicant_education = factory.SelfAttribute("person.education")
+    applicant_major = factory.SelfAttribute("person.major")
+    applicant_phone = factory.SelfAttribute("person.phone")
+    applicant_email = factory.SelfAttribute("person.email")
+    applicant_work_unit = factory.SelfAttribute("person.work_unit")
+    applicant_address = factory.SelfAttribute("person.address")
     state = ApplicationState.DRAFT
     work_started_on = datetime.date(2015, 7, 1)
     work_history = "2015-至今 检测工程师"

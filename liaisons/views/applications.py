@@ -27,7 +27,6 @@ from django_filters.views import FilterView
 from cqcportal.timeline import timeline_for
 from directory.constants import CertificationFieldCode, Role
 from directory.idnumbers import mask_id_number
-from directory.permissions import can_view_full_id_number
 from directory.selectors import get_in_scope_or_404
 
 from .. import permissions, selectors, services
@@ -66,7 +65,7 @@ def application_rows(applications) -> list[dict]:
     the fields in the order of the ten, state, submission date and age in days."""
     rows = list(
         applications.values(
-            "id", "person__name", "person__id_number", "lab__name", "state", "submitted_at"
+            "id", "applicant_name", "person__id_number", "lab__name", "state", "submitted_at"
         )
     )
     labels: dict[int, list] = {}
@@ -443,8 +442,14 @@ class ApplicationDetailView(LoginRequiredMixin, DetailView):
         application, user = self.object, self.request.user
         materials = {m.kind: m for m in application.materials.all()}
         context.update(
-            person=application.person,
-            show_full_id_number=can_view_full_id_number(user, application.person),
+            person=application.applicant,
+            show_full_id_number=permissions.can_view_applicant_id_number(user, application),
+            record_differences=selectors.applicant_record_differences(
+                user=user, application=application
+            ),
+            other_applications=list(
+                selectors.other_open_applications(user=user, application=application)
+            ),
             fields=list(application.fields.all()),
             entries=application.assessment_entries.select_related("field").order_by("position"),
             materials=[(kind, materials.get(kind)) for kind in MaterialKind],

@@ -14,7 +14,6 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views import View
 
-from directory.permissions import can_view_full_id_number
 from directory.selectors import get_in_scope_or_404
 
 from .. import documents, permissions, selectors
@@ -33,7 +32,9 @@ def _pdf_response(content: bytes, filename: str) -> HttpResponse:
 
 
 def _serve(application: LiaisonApplication, kind: str, user) -> HttpResponse:
-    full = documents.carries_id_number(kind) and can_view_full_id_number(user, application.person)
+    full = documents.carries_id_number(kind) and permissions.can_view_applicant_id_number(
+        user, application
+    )
     stored = document_ensure(application=application, kind=kind, full_id_number=full)
     with stored.file.open("rb") as file:
         content = file.read()
