@@ -154,3 +154,33 @@ def test_two_decisions_over_the_same_applicants_at_once_hire_each_once(certifica
         Person.objects.exclude(employment_number=None).values_list("employment_number", flat=True)
     )
     assert len(numbers) == len(set(numbers)) == len(hired)
+
+
+def test_three_starts_for_one_new_person_give_one_application_and_two_clear_refusals(
+    certification_fields, world
+):
+    # rule P-01, L-07, issue 9 item 5: was one 201 and two 500s (the unique ID number and the
+    # one open application per person and lab, each violated by the losers).
+    from rest_framework.test import APIClient
+
+    from directory.models import Person
+    from directory.tests.factories import PersonFactory
+
+    number = PersonFactory.build().id_number
+    payload = {"id_number": number, "name": "并发", "fields": ["CCC"]}
+
+    def start():
+        api = APIClient()
+        api.credentials(HTTP_ACCEPT_LANGUAGE="en")
+        api.force_authenticate(world.lab_a_staff)
+        response = api.post("/api/liaisons/applications/", payload, format="json")
+        return response.status_code, response.json()
+
+    results = _run_together([start, start, start])
+
+    assert sorted(status for status, _body in results) == [201, 400, 400]
+    for status, body in results:
+        if status == 400:
+            assert "already has an application in progress" in str(body)
+    assert Person.objects.filter(id_number=number).count() == 1
+    assert LiaisonApplication.objects.filter(person__id_number=number).count() == 1
