@@ -252,6 +252,10 @@ LOGGING = {
     },
     "root": {"handlers": ["console"], "level": env("DJANGO_LOG_LEVEL", default="INFO")},
     "loggers": {
+        # Django's own defaults give the "django" logger a console handler and mail_admins,
+        # neither of which masks: a 500's traceback would print or mail the ID number in
+        # clear (P-04). Here it has none of its own and its records reach the root's console.
+        "django": {"handlers": [], "level": "INFO", "propagate": True},
         "django.server": {"handlers": ["console"], "level": "INFO", "propagate": False},
         # WeasyPrint logs every step of every print at INFO.
         "weasyprint": {"level": "WARNING"},
