@@ -8,7 +8,6 @@ from rest_framework.decorators import action
 from rest_framework.response import Response
 
 from .. import selectors, services
-from ..idnumbers import looks_like_id_number
 from ..models import BranchCentre, CertificationBody, Person, TestingLab
 from ..permissions import can_edit_self_maintained, may_search_by_id_number
 from .serializers import (
@@ -21,26 +20,7 @@ from .serializers import (
 )
 
 
-class NoIdNumbersInQueryMixin:
-    """A query string is part of a URL, which browsers, proxies and logs keep: a request that
-    carries an ID number in one is refused, without repeating it (P-04). Searching by ID
-    number is a POST with the number in the body (``/api/people/search/``)."""
-
-    def initial(self, request, *args, **kwargs):
-        super().initial(request, *args, **kwargs)
-        for key, values in request.query_params.lists():
-            if any(looks_like_id_number(value) for value in [key, *values]):
-                raise exceptions.ValidationError(
-                    {
-                        "detail": _(
-                            "An ID number is never sent in an address; search by ID number "
-                            "with POST /api/people/search/."
-                        )
-                    }
-                )
-
-
-class ScopedViewSet(NoIdNumbersInQueryMixin, viewsets.ReadOnlyModelViewSet):
+class ScopedViewSet(viewsets.ReadOnlyModelViewSet):
     """Objects outside the caller's scope are absent: 404, like missing ones."""
 
     selector = None

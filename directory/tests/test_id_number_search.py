@@ -206,3 +206,60 @@ def test_the_api_searches_by_id_number_in_the_body_only(world):
     api.force_authenticate(world.lab_a_staff)
     response = api.post("/api/people/search/", {"id_number": number}, format="json")
     assert response.status_code == 403
+
+
+# --- the public roster (L-11) --------------------------------------------------------------
+
+ROSTER = reverse("liaisons:roster")
+
+
+@pytest.fixture
+def roster(world):
+    world.person_a.employment_number = "10000001"
+    world.person_a.save()
+    world.person_b.employment_number = "10000002"
+    world.person_b.save()
+    LiaisonQualificationFactory(lab=world.lab_a, person=world.person_a)
+    LiaisonQualificationFactory(lab=world.lab_b, person=world.person_b)
+    return world
+
+
+def test_the_roster_is_no_oracle_for_id_numbers(client, roster):
+    # rule L-11, rule P-04, issue 9: an ID number typed into the roster's name box is neither
+    # searched nor echoed, and the form posts so it never reaches the address
+    number = roster.person_a.id_number
+    html = client.get(ROSTER).content.decode()
+    assert 'method="post"' in html
+    for spelling in (number, _spaced(number), number[:17]):
+        response = client.post(ROSTER, {"name": spelling, "lab": "实验室"})
+        assert response.status_code == 302
+        _no_number_in(response["Location"], number)
+        assert "lab=" in response["Location"]
+        page = client.get(response["Location"])
+        html = page.content.decode()
+        _no_number_in(html, number)
+        assert "not searched by ID number" in html
+        # Exactly what the search without the number shows: both liaisons, nothing singled out.
+        assert {row["name"] for row in page.context["entries"]} == {"甲", "乙"}
+    # A name still searches as before.
+    location = client.post(ROSTER, {"name": "甲"})["Location"]
+    assert [row["name"] for row in client.get(location).context["entries"]] == ["甲"]
+
+
+def test_an_id_number_in_the_roster_address_is_dropped(client, roster):
+    # rule L-11, rule P-04, issue 9
+    number = roster.person_a.id_number
+    response = client.get(ROSTER, {"name": number})
+    assert response.status_code == 302
+    _no_number_in(response["Location"], number)
+    html = client.get(response["Location"]).content.decode()
+    _no_number_in(html, number)
+
+
+def test_the_roster_api_refuses_an_id_number_in_its_query(roster):
+    # rule L-11, rule P-04, issue 9: the public API neither searches it nor repeats it
+    number = roster.person_a.id_number
+    response = APIClient().get("/api/liaisons/roster/", {"q": number})
+    assert response.status_code == 400
+    _no_number_in(response.content.decode(), number)
+    assert APIClient().get("/api/liaisons/roster/", {"q": "甲"}).status_code == 200
