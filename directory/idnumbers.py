@@ -6,6 +6,8 @@ messages a person can act on, and derives birth date and sex from a valid number
 
 import datetime
 import re
+import unicodedata
+from urllib.parse import unquote_plus
 
 from django.core.exceptions import ValidationError
 from django.utils import timezone
@@ -16,7 +18,29 @@ from stdnum.cn import ric, uscc
 
 from .constants import Sex
 
-ID_NUMBER_PATTERN = re.compile(r"(?<![0-9A-Za-z])(\d{6})(\d{8})(\d{3}[0-9Xx])(?![0-9A-Za-z])")
+# Every spelling of an ID number that may reach a log line or a URL (P-04): ASCII or
+# full-width digits, raw or percent-encoded; spaces, dashes, ``+`` or ``%20`` between them;
+# a trailing X in either case; the 18 characters or only their 17-digit prefix. A longer run
+# of digits is some other number and stays as it is.
+# A percent sign, or one encoded once more (a URL quoted twice).
+_P = "%(?:25)?"
+_DIGIT = rf"(?:[0-9\uff10-\uff19]|{_P}3[0-9]|{_P}EF{_P}BC{_P}9[0-9])"
+_CHECK = (
+    rf"(?:[0-9Xx\uff10-\uff19\uff38\uff58]|{_P}3[0-9]|{_P}58|{_P}78"
+    rf"|{_P}EF{_P}BC{_P}9[0-9]|{_P}EF{_P}BC{_P}B8|{_P}EF{_P}BD{_P}98)"
+)
+_SEPARATOR = (
+    rf"(?:[ \t\-\u2010-\u2014\u3000\uff0d+]|{_P}20|{_P}2D"
+    rf"|{_P}E3{_P}80{_P}80|{_P}EF{_P}BC{_P}8D|{_P}E2{_P}80{_P}9[0-4])"
+)
+_NOT_A_DIGIT_BEFORE = r"(?:(?<![0-9\uff10-\uff19])|(?<=%[0-9A-Fa-f]{2}))"
+_NOT_A_DIGIT_AFTER = rf"(?![0-9\uff10-\uff19]|{_P}3[0-9]|{_P}EF{_P}BC{_P}9[0-9])"
+ID_NUMBER_ANY_SPELLING = re.compile(
+    rf"{_NOT_A_DIGIT_BEFORE}{_DIGIT}(?:{_SEPARATOR}{{0,2}}{_DIGIT}){{16}}"
+    rf"(?:{_SEPARATOR}{{0,2}}{_CHECK})?{_NOT_A_DIGIT_AFTER}",
+    re.IGNORECASE,
+)
+_SEPARATORS = re.compile(r"[\s\-\u2010-\u2014+]")
 
 
 def normalize_id_number(value: str) -> str:
@@ -98,9 +122,37 @@ def mask_id_number(id_number: str) -> str:
     return id_number[:6] + "*" * (len(id_number) - 10) + id_number[-4:]
 
 
+def canonical_spelling(value: str) -> str:
+    """``１１０１０５ 1990-0307 105x`` or ``110105%201990...`` -> ``11010519900307105X``: one
+    spelling to compare or mask, whatever the keyboard or the URL encoder made of it."""
+    text = value or ""
+    for _round in range(3):  # a URL quoted twice or more
+        if "%" not in text:
+            break
+        text = unquote_plus(text)
+    text = unicodedata.normalize("NFKC", text)
+    return _SEPARATORS.sub("", text).upper()
+
+
 def mask_id_numbers_in(text: str) -> str:
-    """Mask every ID number that stands in ``text`` (for log lines)."""
-    return ID_NUMBER_PATTERN.sub(lambda m: mask_id_number(m.group(0).upper()), text)
+    """Mask every ID number that stands in ``text``, in any spelling (log lines, P-04)."""
+    if not text:
+        return text
+    return ID_NUMBER_ANY_SPELLING.sub(
+        lambda m: mask_id_number(canonical_spelling(m.group(0))), text
+    )
+
+
+def looks_like_id_number(value: str) -> bool:
+    """Whether a search term holds an ID number (or most of one): such a term is never put in
+    a URL and is searched, if at all, only by those who may see ID numbers (P-04).
+
+    Fifteen digits in a row is enough: the first-generation number has 15, and a name or an
+    employment number (8 digits) never comes close.
+    """
+    return bool(re.search(r"[0-9]{15}", canonical_spelling(value))) or bool(
+        ID_NUMBER_ANY_SPELLING.search(value or "")
+    )
 
 
 def validate_uscc(value: str) -> str:

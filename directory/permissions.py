@@ -1,7 +1,14 @@
 """Who may do what to which directory object, in one place."""
 
+from django.db.models import Q
+
 from .constants import BODY_ROLES, Role
 from .models import Person, User
+
+#: Roles that see some people's full ID numbers, and so may look a person up by one (P-04).
+ID_NUMBER_SEARCH_ROLES = frozenset(
+    {Role.TRAINING_ADMIN, Role.BRANCH_REVIEWER, Role.BODY_ADMIN, Role.REGULATOR_INSPECTOR}
+)
 
 
 def can_view_full_id_number(user: User, person: Person) -> bool:
@@ -24,6 +31,36 @@ def can_view_full_id_number(user: User, person: Person) -> bool:
     if user.role == Role.REGULATOR_INSPECTOR:
         return person.body_id is not None
     return False
+
+
+def full_id_number_visible(user: User, prefix: str = "") -> Q:
+    """``can_view_full_id_number`` as a query: the people whose full number ``user`` may see.
+
+    ``prefix`` leads from the queried model to the person (``"person__"`` for applications).
+    """
+    if not user.is_authenticated or not user.is_active:
+        return Q(pk__in=[])
+    if user.is_superuser:
+        return Q()
+    own = Q(**{f"{prefix}user_id": user.pk})
+    if user.role == Role.TRAINING_ADMIN:
+        return own | Q(**{f"{prefix}lab__isnull": False})
+    if user.role == Role.BRANCH_REVIEWER:
+        return own | Q(**{f"{prefix}lab__branch_id": user.branch_id, f"{prefix}lab__isnull": False})
+    if user.role == Role.BODY_ADMIN:
+        return own | Q(**{f"{prefix}body_id": user.body_id, f"{prefix}body__isnull": False})
+    if user.role == Role.REGULATOR_INSPECTOR:
+        return own | Q(**{f"{prefix}body__isnull": False})
+    return own
+
+
+def may_search_by_id_number(user: User) -> bool:
+    """Whether ``user`` may look people up by ID number: only roles that see full numbers."""
+    return (
+        user.is_authenticated
+        and user.is_active
+        and (user.is_superuser or user.role in ID_NUMBER_SEARCH_ROLES)
+    )
 
 
 def can_edit_self_maintained(user: User, person: Person) -> bool:

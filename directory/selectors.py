@@ -9,7 +9,9 @@ from django.http import Http404
 from guardian.shortcuts import get_objects_for_user
 
 from .constants import BODY_ROLES, CQC_WIDE_ROLES, Role
+from .idnumbers import canonical_spelling
 from .models import BranchCentre, CertificationBody, Department, Person, TestingLab, User
+from .permissions import full_id_number_visible, may_search_by_id_number
 
 
 def _sees_everything(user: User) -> bool:
@@ -96,6 +98,16 @@ def person_list(*, user: User) -> QuerySet[Person]:
     if user.role == Role.REGULATOR_INSPECTOR:
         return people.filter(body__isnull=False)
     return people.filter(user=user)
+
+
+def person_id_number_search(*, user: User, id_number: str) -> QuerySet[Person]:
+    """People of ``user``'s scope holding ``id_number`` (in any spelling) whose full number
+    ``user`` may see: searching by number must not tell anyone more than the person's page
+    would (P-04). Nobody for the roles that never see full numbers."""
+    if not may_search_by_id_number(user):
+        return Person.objects.none()
+    number = canonical_spelling(id_number)
+    return person_list(user=user).filter(id_number=number).filter(full_id_number_visible(user))
 
 
 def own_person(*, user: User) -> Person | None:

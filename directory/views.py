@@ -7,6 +7,7 @@ from django.db import connection
 from django.http import Http404, JsonResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views import View
 from django.views.generic import DetailView, ListView, TemplateView
 from django_filters.views import FilterView
@@ -18,6 +19,7 @@ from .dashboard import cards_for
 from .filters import PersonFilter
 from .forms import SelfMaintainedDataForm
 from .idnumbers import mask_id_number
+from .idsearch import IdNumberSearchMixin
 from .models import BranchCentre, CertificationBody, Person, TestingLab
 from .permissions import can_edit_self_maintained, can_view_full_id_number
 
@@ -47,8 +49,12 @@ class DashboardView(LoginRequiredMixin, TemplateView):
         return context
 
 
-class PersonListView(LoginRequiredMixin, FilterView):
+class PersonListView(IdNumberSearchMixin, LoginRequiredMixin, FilterView):
+    """Everyone in the user's scope, ID numbers masked whoever looks (P-04); those who may
+    see full numbers may search by one without it reaching the URL (``directory.idsearch``)."""
+
     filterset_class = PersonFilter
+    id_search_label = gettext_lazy("Name, employment number or ID number")
     template_name = "directory/person_list.html"
     paginate_by = 50
     context_object_name = "people"

@@ -9,6 +9,7 @@ from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
 from directory.constants import CertificationFieldCode
+from directory.idsearch import strip_id_numbers
 from directory.selectors import lab_list
 from directory.widgets import PlainSelect
 
@@ -95,6 +96,16 @@ class RosterFilter(django_filters.FilterSet):
     class Meta:
         model = LiaisonQualification
         fields = ["name", "employment_number", "lab", "field", "state"]
+
+    #: Text boxes in which an ID number is never searched (L-11, P-04).
+    TEXT_FILTERS = ("name", "employment_number", "lab")
+
+    def __init__(self, data=None, *args, **kwargs):
+        # The roster must not tell anyone whether an ID number belongs to a hired liaison:
+        # one typed into a box is dropped here, for the page and its exports alike.
+        if data is not None:
+            data, _stripped = strip_id_numbers(data, self.TEXT_FILTERS)
+        super().__init__(data, *args, **kwargs)
 
 
 class DepartureForm(forms.Form):

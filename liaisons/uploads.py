@@ -1,6 +1,8 @@
 """Checking uploaded materials by their content, not their name (L-02)."""
 
 import hashlib
+import re
+import unicodedata
 from dataclasses import dataclass
 
 from django.core.exceptions import ValidationError
@@ -8,7 +10,13 @@ from django.core.files.uploadedfile import UploadedFile
 from django.template.defaultfilters import filesizeformat
 from django.utils.translation import gettext as _
 
+from directory.idnumbers import mask_id_number, mask_id_numbers_in
+
 from .constants import MAX_UPLOAD_BYTES
+
+# A first-generation ID number has 15 digits; 15 or 16 in a row in a file name are taken for
+# one (or for most of one) too; 17 or 18 in any spelling are ``mask_id_numbers_in``'s.
+_SHORT_ID_RUN = re.compile(r"(?<![0-9])[0-9]{15,16}(?![0-9])")
 
 _SIGNATURES = (
     (b"%PDF-", "application/pdf"),
@@ -50,6 +58,18 @@ def _verify_pdf(upload: UploadedFile, size: int) -> None:
     upload.seek(max(0, size - 1024))
     if b"%%EOF" not in upload.read():
         raise ValidationError(_("The PDF file is damaged or incomplete."), code="upload_damaged")
+
+
+def material_display_name(name: str | None) -> str:
+    """The uploaded file's name as it is kept and shown: any ID number in it masked (P-04).
+
+    People name the scan of an ID card after the number on it (``110105199003071052_身份证.pdf``);
+    the name is masked before it is stored, so neither the table nor its history holds it.
+    """
+    text = unicodedata.normalize("NFKC", name or "")
+    text = mask_id_numbers_in(text)
+    text = _SHORT_ID_RUN.sub(lambda m: mask_id_number(m.group(0)), text)
+    return text[-200:]
 
 
 def check_upload(upload: UploadedFile) -> CheckedUpload:

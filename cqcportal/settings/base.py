@@ -216,7 +216,11 @@ REST_FRAMEWORK = {
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
     "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.PageNumberPagination",
     "PAGE_SIZE": 50,
-    "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
+    # The first refuses a query string holding an ID number (P-04).
+    "DEFAULT_FILTER_BACKENDS": [
+        "directory.api.filters.NoIdNumbersInQuery",
+        "django_filters.rest_framework.DjangoFilterBackend",
+    ],
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
 }
 SPECTACULAR_SETTINGS = {
@@ -252,6 +256,10 @@ LOGGING = {
     },
     "root": {"handlers": ["console"], "level": env("DJANGO_LOG_LEVEL", default="INFO")},
     "loggers": {
+        # Django's own defaults give the "django" logger a console handler and mail_admins,
+        # neither of which masks: a 500's traceback would print or mail the ID number in
+        # clear (P-04). Here it has none of its own and its records reach the root's console.
+        "django": {"handlers": [], "level": "INFO", "propagate": True},
         "django.server": {"handlers": ["console"], "level": "INFO", "propagate": False},
         # WeasyPrint logs every step of every print at INFO.
         "weasyprint": {"level": "WARNING"},

@@ -51,9 +51,17 @@ class PersonSerializer(serializers.ModelSerializer):
 
     def get_id_number(self, person: Person) -> str:
         request = self.context.get("request")
+        if self.context.get("mask_id_numbers"):
+            return person.masked_id_number
         if request is not None and can_view_full_id_number(request.user, person):
             return person.id_number
         return person.masked_id_number
+
+
+class PersonIdNumberSearchSerializer(serializers.Serializer):
+    """In the body of a POST: never in a URL (P-04)."""
+
+    id_number = serializers.CharField(max_length=40)
 
 
 class PersonSelfMaintainedSerializer(serializers.Serializer):

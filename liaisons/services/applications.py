@@ -43,7 +43,7 @@ from ..models import (
     LiaisonApplication,
     LiaisonQualification,
 )
-from ..uploads import check_upload
+from ..uploads import check_upload, material_display_name
 
 #: What the recommendation form holds beyond the person's own data (L-01, L-03).
 RECOMMENDATION_FIELDS = ("work_started_on", "work_history", "recommendation", "lab_signatory")
@@ -416,7 +416,7 @@ def material_upload(
     material.content_type = checked.content_type
     material.size = checked.size
     material.sha256 = checked.sha256
-    material.original_name = (upload.name or "")[-200:]
+    material.original_name = material_display_name(upload.name)
     material.uploaded_by = actor
     material.file.save("upload", upload, save=False)
     material._history_user = actor

@@ -383,7 +383,10 @@ def test_the_roster_is_public_and_searchable_without_id_numbers(world):
     assert names() == sorted([world.person_a.name, world.person_b.name])
     assert names(q=world.person_a.name) == [world.person_a.name]
     assert names(q="26000002") == [world.person_b.name]
-    assert names(q=world.person_a.id_number) == []  # never searchable by ID number
+    # Never searchable by ID number; in a query string one is refused (P-04, issue 9).
+    refused = public.get(ROSTER, {"q": world.person_a.id_number})
+    assert refused.status_code == 400
+    assert world.person_a.id_number not in refused.content.decode()
     assert names(lab=world.lab_a.pk) == [world.person_a.name]
     assert names(field="ROHS") == [world.person_a.name]
     assert names(state="suspended") == [world.person_b.name]

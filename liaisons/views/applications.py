@@ -27,6 +27,7 @@ from django_filters.views import FilterView
 from cqcportal.timeline import timeline_for
 from directory.constants import CertificationFieldCode, Role
 from directory.idnumbers import mask_id_number
+from directory.idsearch import IdNumberSearchMixin
 from directory.selectors import get_in_scope_or_404
 
 from .. import permissions, selectors, services
@@ -87,11 +88,14 @@ def application_rows(applications) -> list[dict]:
     return rows
 
 
-class ApplicationListView(LoginRequiredMixin, FilterView):
+class ApplicationListView(IdNumberSearchMixin, LoginRequiredMixin, FilterView):
     """Lab staff: their lab's applications; branch reviewers: the review queue of their labs;
-    the training centre: the decision queue (L-07)."""
+    the training centre: the decision queue (L-07). The search form posts, so an applicant's
+    ID number typed into it never reaches the URL (P-04, ``directory.idsearch``)."""
 
     filterset_class = ApplicationFilter
+    id_search_person = "person_id"
+    id_search_label = gettext_lazy("Applicant's name or ID number")
     template_name = "liaisons/applications/list.html"
     paginate_by = 50
     context_object_name = "applications"

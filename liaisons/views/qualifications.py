@@ -6,8 +6,10 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.shortcuts import redirect
 from django.urls import path
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django_filters.views import FilterView
 
+from directory.idsearch import IdNumberSearchMixin
 from directory.permissions import can_view_full_id_number
 from directory.selectors import get_in_scope_or_404, person_list
 from directory.views import ScopedDetailView
@@ -18,8 +20,13 @@ from ..forms_qualifications import DepartureForm, QualificationFilter
 from ..models import LiaisonQualification
 
 
-class QualificationListView(LoginRequiredMixin, FilterView):
+class QualificationListView(IdNumberSearchMixin, LoginRequiredMixin, FilterView):
+    """The hired liaisons of the user's scope; the search form posts, so an ID number typed
+    into it never reaches the URL (P-04, ``directory.idsearch``)."""
+
     filterset_class = QualificationFilter
+    id_search_person = "person_id"
+    id_search_label = gettext_lazy("Name, employment number or ID number")
     template_name = "liaisons/qualifications/qualification_list.html"
     paginate_by = 50
     context_object_name = "qualifications"

@@ -6,23 +6,32 @@ the lab, the fields and the state: never the ID number, not even masked (L-11, P
 
 from urllib.parse import quote
 
+from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin, UserPassesTestMixin
-from django.http import Http404, HttpResponse
+from django.http import Http404, HttpResponse, HttpResponseRedirect, QueryDict
 from django.urls import path, reverse
 from django.utils import timezone
+from django.utils.decorators import method_decorator
 from django.utils.html import format_html
 from django.utils.safestring import mark_safe
+from django.utils.translation import gettext_lazy
 from django.views import View
+from django.views.decorators.csrf import csrf_exempt
 from django.views.generic import TemplateView
 from django_filters.views import FilterView
 
 from directory.constants import CertificationFieldCode
+from directory.idsearch import strip_id_numbers
 
 from .. import permissions, selectors
 from ..constants import QualificationState
 from ..exports import FORMATS, export_roster, format_available
 from ..forms_qualifications import RosterFilter
 from ..models import LiaisonQualification
+
+ROSTER_REFUSED = gettext_lazy(
+    "The roster is not searched by ID number. Search by name or employment number."
+)
 
 #: The only columns of a roster row that ever leave the database for the public.
 _ROW_COLUMNS = ("id", "person__name", "person__employment_number", "lab__name", "state")
@@ -69,13 +78,44 @@ def roster_rows(entries) -> list[dict]:
     return page
 
 
+def _without_id_numbers(request, data):
+    """The filters of ``data`` with any ID number dropped (L-11, P-04), and a word to the
+    user if one was: the roster is never searched by ID number, so it cannot tell anyone
+    whether a number belongs to a hired liaison."""
+    data, stripped = strip_id_numbers(data, RosterFilter.TEXT_FILTERS)
+    if stripped:
+        messages.info(request, ROSTER_REFUSED)
+    return data, stripped
+
+
+@method_decorator(csrf_exempt, name="dispatch")
 class RosterView(FilterView):
-    """L-11: the published roster, searchable by anyone; 50 rows a page."""
+    """L-11: the published roster, searchable by anyone; 50 rows a page.
+
+    The search form posts and is sent straight back to the same page with its filters in the
+    query string, minus any ID number typed into it: a search stays a link that can be shared,
+    and a number never reaches the address bar, the history or the server's log. The POST
+    changes nothing, so it needs no CSRF token, and the page stays the same for everyone.
+    """
 
     filterset_class = RosterFilter
     template_name = "liaisons/roster/roster.html"
     paginate_by = 50
     context_object_name = "entries"
+
+    def post(self, request, *args, **kwargs):
+        params = QueryDict(mutable=True)
+        for key, values in request.POST.lists():
+            if key in RosterFilter.base_filters:
+                params.setlist(key, [value[:200] for value in values if value])
+        params, _stripped = _without_id_numbers(request, params)
+        return _back_to_roster(request, params)
+
+    def get(self, request, *args, **kwargs):
+        params, stripped = _without_id_numbers(request, request.GET)
+        if stripped:
+            return _back_to_roster(request, params)
+        return super().get(request, *args, **kwargs)
 
     def get_queryset(self):
         return selectors.roster_entries()
@@ -91,6 +131,11 @@ class RosterView(FilterView):
         if permissions.can_export_roster(self.request.user):
             context["export_formats"] = [fmt for fmt in FORMATS if format_available(fmt)]
         return context
+
+
+def _back_to_roster(request, params) -> HttpResponseRedirect:
+    query = params.urlencode()
+    return HttpResponseRedirect(f"{request.path}?{query}" if query else request.path)
 
 
 class RosterEntryView(TemplateView):
