@@ -217,7 +217,10 @@ REST_FRAMEWORK = {
     "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.PageNumberPagination",
     "PAGE_SIZE": 50,
     "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
-    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    # Every operation documents its refusals (400, 403, 404, 415) as well (issue 9).
+    "DEFAULT_SCHEMA_CLASS": "cqcportal.api_errors.ErrorResponsesAutoSchema",
+    # Requests Django refuses as suspicious (too many fields) answer JSON, not an HTML page.
+    "EXCEPTION_HANDLER": "cqcportal.api_errors.api_exception_handler",
 }
 SPECTACULAR_SETTINGS = {
     "TITLE": "cqcportal API",
