@@ -216,6 +216,10 @@ REST_FRAMEWORK = {
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
     "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.PageNumberPagination",
     "PAGE_SIZE": 50,
+    # JSON bodies only: nested objects and lists have no form encoding, so a form-encoded body
+    # was refused with misleading "required" errors; file uploads set their own parsers.
+    "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
+    "TEST_REQUEST_DEFAULT_FORMAT": "json",
     "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
     # Every operation documents its refusals (400, 403, 404, 415) as well (issue 9).
     "DEFAULT_SCHEMA_CLASS": "cqcportal.api_errors.ErrorResponsesAutoSchema",
