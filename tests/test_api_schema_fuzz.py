@@ -1,9 +1,13 @@
 """The OpenAPI schema says what the API really answers: every operation is fuzzed by schemathesis
 against the schema the app serves, with every check on, as several roles (issue 9).
 
-Each role is one test: the world and its data are made once, every operation runs its bounded
-examples inside that test's transaction, and the rollback at its end leaves nothing behind, the
-unsafe methods (POST, PATCH) included. The seed is fixed, so a run is repeatable."""
+One test per role and operation: the world and objects in every state are made, the operation
+runs its bounded examples (explicit, coverage and fuzzing phases) inside the test's
+transaction, and the rollback at its end leaves nothing behind, the unsafe methods (POST,
+PATCH) included. The seed is fixed and generation deterministic, so a run is repeatable.
+
+The schema is read through the app, as a client reads it, and requests go to the WSGI
+application in-process (no server, the same database connection as the test)."""
 
 import pytest
 import schemathesis
@@ -23,7 +27,7 @@ from liaisons.tests.factories import (
 )
 
 #: Examples per operation and phase: enough to reach each documented answer of an operation,
-#: few enough that four roles take well under a minute on two cores.
+#: few enough that the five roles take about a minute of CPU.
 MAX_EXAMPLES = 5
 
 CONFIG = SchemathesisConfig.from_dict(
@@ -68,7 +72,8 @@ schema = schemathesis.openapi.from_wsgi(
 )
 
 
-def _data(world):
+@pytest.fixture(autouse=True)
+def _objects(world):
     """Objects in every state the operations act on, so fuzzed ids reach real ones too."""
     ready_application(lab=world.lab_a, actor=world.lab_a_staff)
     LiaisonApplicationFactory(lab=world.lab_a, submitted=True)
@@ -126,8 +131,6 @@ def _fuzz_as(role):
     )
     def test(case, world):
         # issue 9: no 5xx; every status, content type, body and header as documented
-        if not world.__dict__.get("_fuzz_data"):
-            world._fuzz_data = _data(world) or True
         _CALLER["token"] = _token(role, world)
         case.call_and_validate(headers={"Accept-Language": "en"})
 
