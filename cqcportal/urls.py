@@ -59,3 +59,9 @@ urlpatterns = [
     path("api/docs/", SpectacularSwaggerView.as_view(url_name="schema"), name="api_docs"),
     path("healthz", healthz, name="healthz"),
 ]
+
+# Error pages: JSON under /api/, Django's pages elsewhere (issue 9).
+handler400 = "cqcportal.api_errors.bad_request"
+handler403 = "cqcportal.api_errors.permission_denied"
+handler404 = "cqcportal.api_errors.page_not_found"
+handler500 = "cqcportal.api_errors.server_error"

@@ -216,12 +216,19 @@ REST_FRAMEWORK = {
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
     "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.PageNumberPagination",
     "PAGE_SIZE": 50,
+    # JSON bodies only: nested objects and lists have no form encoding, so a form-encoded body
+    # was refused with misleading "required" errors; file uploads set their own parsers.
+    "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
+    "TEST_REQUEST_DEFAULT_FORMAT": "json",
     # The first refuses a query string holding an ID number (P-04).
     "DEFAULT_FILTER_BACKENDS": [
         "directory.api.filters.NoIdNumbersInQuery",
         "django_filters.rest_framework.DjangoFilterBackend",
     ],
-    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    # Every operation documents its refusals (400, 403, 404, 415) as well (issue 9).
+    "DEFAULT_SCHEMA_CLASS": "cqcportal.api_errors.ErrorResponsesAutoSchema",
+    # Requests Django refuses as suspicious (too many fields) answer JSON, not an HTML page.
+    "EXCEPTION_HANDLER": "cqcportal.api_errors.api_exception_handler",
 }
 SPECTACULAR_SETTINGS = {
     "TITLE": "cqcportal API",
