@@ -63,6 +63,17 @@ class PersonIdNumberSearchSerializer(serializers.Serializer):
 
     id_number = serializers.CharField(max_length=40)
 
+    def validate_id_number(self, value: str) -> str:
+        # Only a well-formed number is searched; anything else is refused, not "nobody".
+        from django.core.exceptions import ValidationError as DjangoValidationError
+
+        from ..idnumbers import validate_id_number
+
+        try:
+            return validate_id_number(value)
+        except DjangoValidationError as error:
+            raise serializers.ValidationError(error.messages) from error
+
 
 class PersonSelfMaintainedSerializer(serializers.Serializer):
     phone = serializers.CharField(max_length=30, allow_blank=True, required=False)
