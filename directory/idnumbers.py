@@ -6,6 +6,7 @@ messages a person can act on, and derives birth date and sex from a valid number
 
 import datetime
 import re
+import unicodedata
 
 from django.core.exceptions import ValidationError
 from django.utils import timezone
@@ -17,11 +18,17 @@ from stdnum.cn import ric, uscc
 from .constants import Sex
 
 ID_NUMBER_PATTERN = re.compile(r"(?<![0-9A-Za-z])(\d{6})(\d{8})(\d{3}[0-9Xx])(?![0-9A-Za-z])")
+# ASCII only: str.isdigit() and \d also take Arabic-Indic and other digits, which int() reads.
+ID_NUMBER_SHAPE = re.compile(r"[0-9]{17}[0-9X]")
+# Spaces, hyphens and the invisible format characters (zero-width, direction marks) that a
+# copy from a document or a chat carries along.
+_ID_NUMBER_NOISE = re.compile(r"[\s\-\u00ad\u200b-\u200f\u2028-\u202e\u2060-\u2064\ufeff]")
 
 
 def normalize_id_number(value: str) -> str:
-    """The canonical form: no spaces or hyphens, a trailing ``x`` made upper case."""
-    return re.sub(r"[\s-]", "", value or "").upper()
+    """The canonical form: full-width digits made ASCII (NFKC), no spaces, hyphens or invisible
+    characters, a trailing ``x`` made upper case."""
+    return _ID_NUMBER_NOISE.sub("", unicodedata.normalize("NFKC", value or "")).upper()
 
 
 def validate_id_number(value: str) -> str:
@@ -35,7 +42,7 @@ def validate_id_number(value: str) -> str:
             _("An ID number has 18 characters; this one has %(count)d.") % {"count": len(number)},
             code="id_number_length",
         )
-    if not number[:17].isdigit() or not (number[17].isdigit() or number[17] == "X"):
+    if not ID_NUMBER_SHAPE.fullmatch(number):
         raise ValidationError(
             _("An ID number is 17 digits followed by a digit or X."), code="id_number_format"
         )

@@ -163,6 +163,9 @@ AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
 AXES_USERNAME_FORM_FIELD = "username"
+# The lockout counts the account the sign-in backend looks up, whatever its spelling: the same
+# function for both, so a lower-case x or a space cannot buy fresh tries (issue 9).
+AXES_USERNAME_CALLABLE = "directory.backends.axes_username"
 AXES_VERBOSE = False  # its log lines would carry usernames, which are ID numbers (P-04)
 
 # django-guardian: direct-foreign-key permission models live in directory.models.
