@@ -97,3 +97,80 @@ def test_a_staff_username_with_surrounding_spaces_is_the_same_account(client, wo
     for _ in range(settings.AXES_FAILURE_LIMIT):
         _sign_in(client, f"  {username} ", "wrong")
     assert _sign_in(client, username).status_code == 429
+
+
+# --- Behind the reverse proxy (issue 9, item 8) -----------------------------------------------
+
+PROXY = "10.0.0.2"
+
+
+WRONG = "wrong"
+
+
+def _via_proxy(client, client_address, password=WRONG, forwarded_prefix=""):
+    """A sign-in as the proxy passes it on: it appends the address it saw to the header."""
+    return client.post(
+        reverse("login"),
+        {"username": NUMBER, "password": password},
+        REMOTE_ADDR=PROXY,
+        HTTP_X_FORWARDED_FOR=f"{forwarded_prefix}{client_address}",
+    )
+
+
+def test_two_clients_behind_one_proxy_are_locked_separately(client, person_user, settings):
+    settings.PORTAL_TRUSTED_PROXIES, settings.PORTAL_PROXY_COUNT = [PROXY], 1
+    for _ in range(settings.AXES_FAILURE_LIMIT):
+        _via_proxy(client, "203.0.113.5")
+    assert _via_proxy(client, "203.0.113.5", PASSWORD).status_code == 429
+    # Another client through the same proxy still signs in.
+    assert _via_proxy(client, "203.0.113.6", PASSWORD).status_code == 302
+    assert set(AccessAttempt.objects.values_list("ip_address", flat=True)) == {"203.0.113.5"}
+
+
+def test_a_client_behind_the_proxy_cannot_forge_its_way_out(client, person_user, settings):
+    settings.PORTAL_TRUSTED_PROXIES, settings.PORTAL_PROXY_COUNT = [PROXY], 1
+    for _ in range(settings.AXES_FAILURE_LIMIT):
+        _via_proxy(client, "203.0.113.5")
+    # The client writes its own entry; the proxy appends the real address after it.
+    forged = _via_proxy(client, "203.0.113.5", PASSWORD, forwarded_prefix="198.51.100.7, ")
+    assert forged.status_code == 429
+    assert not _signed_in(client)
+
+
+def test_a_client_not_behind_the_proxy_cannot_choose_its_address(client, person_user, settings):
+    settings.PORTAL_TRUSTED_PROXIES, settings.PORTAL_PROXY_COUNT = [PROXY], 1
+    direct = {"REMOTE_ADDR": "203.0.113.9"}
+    for _ in range(settings.AXES_FAILURE_LIMIT):
+        client.post(reverse("login"), {"username": NUMBER, "password": "wrong"}, **direct)
+    forged = client.post(
+        reverse("login"),
+        {"username": NUMBER, "password": PASSWORD},
+        HTTP_X_FORWARDED_FOR="198.51.100.8",
+        **direct,
+    )
+    assert forged.status_code == 429
+    assert set(AccessAttempt.objects.values_list("ip_address", flat=True)) == {"203.0.113.9"}
+
+
+@pytest.mark.parametrize(
+    ("remote", "forwarded", "count", "expected"),
+    [
+        ("10.0.0.2", "203.0.113.5", 1, "203.0.113.5"),
+        ("10.0.0.2", "198.51.100.7, 203.0.113.5", 1, "203.0.113.5"),
+        ("203.0.113.9", "198.51.100.8", 1, "203.0.113.9"),  # not our proxy
+        ("10.0.0.2", "", 1, "10.0.0.2"),  # the proxy itself (health checks)
+        ("10.0.0.2", "not-an-address", 1, "10.0.0.2"),
+        # A load balancer (10.0.0.3) in front of the proxy: two hops, both trusted.
+        ("10.0.0.2", "198.51.100.7, 203.0.113.5, 10.0.0.3", 2, "203.0.113.5"),
+        # Two hops allowed, but the second is no proxy of ours: it is the client.
+        ("10.0.0.2", "198.51.100.7, 203.0.113.5", 2, "203.0.113.5"),
+        ("10.0.0.2", "203.0.113.5", 0, "10.0.0.2"),  # no proxy configured
+    ],
+)
+def test_client_address(rf, settings, remote, forwarded, count, expected):
+    from cqcportal.client_ip import client_ip_address
+
+    settings.PORTAL_TRUSTED_PROXIES = ["10.0.0.2", "10.0.0.3/32"]
+    settings.PORTAL_PROXY_COUNT = count
+    request = rf.post("/", REMOTE_ADDR=remote, HTTP_X_FORWARDED_FOR=forwarded)
+    assert client_ip_address(request) == expected
