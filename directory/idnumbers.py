@@ -138,3 +138,11 @@ def build_id_number(region: str, birth_date: datetime.date, sequence: int) -> st
 def build_uscc(first17: str) -> str:
     """A valid unified social credit code from its first 17 characters (demo and test data)."""
     return first17 + uscc.calc_check_digit(first17)
+
+
+def mask_account_name(name: str) -> str:
+    """A username as the lockout's pages show it (P-04): an ID number masked, and so is anything
+    with six digits in a row, which may be one mistyped; staff usernames as they are."""
+    if name and re.search(r"[0-9]{6}", name):
+        return mask_id_number(name)
+    return name or ""

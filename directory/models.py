@@ -1,5 +1,6 @@
 """Who is who: organisations, people and portal users (P-01..P-04)."""
 
+from axes.models import AccessAttempt, AccessFailureLog, AccessLog
 from django.contrib.auth.models import AbstractUser
 from django.db import models
 from django.db.models import Q
@@ -18,7 +19,7 @@ from .constants import (
     Scope,
     Sex,
 )
-from .idnumbers import mask_id_number, validate_id_number, validate_uscc
+from .idnumbers import mask_account_name, mask_id_number, validate_id_number, validate_uscc
 
 
 class CertificationField(models.Model):
@@ -308,3 +309,46 @@ class PersonUserObjectPermission(UserObjectPermissionBase):
 
 class PersonGroupObjectPermission(GroupObjectPermissionBase):
     content_object = models.ForeignKey(Person, on_delete=models.CASCADE)
+
+
+# --- The sign-in lockout's records (django-axes), as the admin shows them ---------------------
+# Proxies of axes' models, so that every place the admin prints a record (lists, titles,
+# breadcrumbs, the delete confirmation, the admin's own action log) prints the username
+# masked: usernames are ID numbers (P-04, issue 9).
+
+
+class SignInLockout(AccessAttempt):
+    """Failed sign-ins of one account from one address: what locks it, and what is deleted to
+    unlock it."""
+
+    class Meta:
+        proxy = True
+        verbose_name = _("sign-in lockout")
+        verbose_name_plural = _("sign-in lockouts")
+
+    def __str__(self):
+        return f"{mask_account_name(self.username)} ({self.ip_address})"
+
+
+class SignInLogEntry(AccessLog):
+    """A successful sign-in (and its sign-out)."""
+
+    class Meta:
+        proxy = True
+        verbose_name = _("sign-in log entry")
+        verbose_name_plural = _("sign-in log")
+
+    def __str__(self):
+        return f"{mask_account_name(self.username)} @ {self.attempt_time:%Y-%m-%d %H:%M}"
+
+
+class SignInFailure(AccessFailureLog):
+    """One failed sign-in."""
+
+    class Meta:
+        proxy = True
+        verbose_name = _("failed sign-in")
+        verbose_name_plural = _("failed sign-ins")
+
+    def __str__(self):
+        return f"{mask_account_name(self.username)} @ {self.attempt_time:%Y-%m-%d %H:%M}"

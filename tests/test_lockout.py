@@ -174,3 +174,79 @@ def test_client_address(rf, settings, remote, forwarded, count, expected):
     settings.PORTAL_PROXY_COUNT = count
     request = rf.post("/", REMOTE_ADDR=remote, HTTP_X_FORWARDED_FOR=forwarded)
     assert client_ip_address(request) == expected
+
+
+# --- The lockout's admin pages (issue 9, item 3; rule P-04) -----------------------------------
+
+MASKED = "110105********006X"
+
+
+@pytest.fixture
+def superuser_client(client, world):
+    root = UserFactory(username="root", role=Role.TRAINING_ADMIN, is_superuser=True, is_staff=True)
+    other = type(client)()
+    other.force_login(root)
+    return other
+
+
+def _admin_pages(model_name, pk):
+    base = f"admin:directory_{model_name}"
+    return [
+        reverse(f"{base}_changelist"),
+        reverse(f"{base}_change", args=[pk]),
+        reverse(f"{base}_history", args=[pk]),
+    ]
+
+
+def test_the_lockout_admin_masks_the_id_number_everywhere(
+    client, person_user, superuser_client, settings
+):
+    settings.AXES_ENABLE_ACCESS_FAILURE_LOG = True
+    _lock(client)
+    from directory.models import SignInFailure, SignInLockout
+
+    lockout = SignInLockout.objects.get()
+    pages = _admin_pages("signinlockout", lockout.pk)
+    pages += [reverse("admin:directory_signinlockout_delete", args=[lockout.pk])]
+    pages += _admin_pages("signinfailure", SignInFailure.objects.first().pk)
+    for url in pages:
+        page = superuser_client.get(url)
+        assert page.status_code == 200, url
+        assert NUMBER not in page.content.decode(), url
+    listing = superuser_client.get(reverse("admin:directory_signinlockout_changelist"))
+    assert MASKED in listing.content.decode()
+
+
+def test_a_superuser_finds_a_locked_account_by_its_number_and_unlocks_it(
+    client, person_user, superuser_client
+):
+    _lock(client)
+    listing = reverse("admin:directory_signinlockout_changelist")
+    found = superuser_client.get(listing, {"q": "110105 19850307006x"})
+    assert list(found.context["cl"].result_list) == list(AccessAttempt.objects.all())
+    assert MASKED in found.content.decode()
+    # A fragment of the number finds nothing: the search is no way to guess numbers.
+    assert not list(superuser_client.get(listing, {"q": "1101051985"}).context["cl"].result_list)
+
+    lockout = found.context["cl"].result_list[0]
+    superuser_client.post(
+        reverse("admin:directory_signinlockout_delete", args=[lockout.pk]), {"post": "yes"}
+    )
+    assert not AccessAttempt.objects.exists()
+    assert _sign_in(client, NUMBER).status_code == 302
+    # The admin's own action log keeps the record's name masked too.
+    from django.contrib.admin.models import LogEntry
+
+    assert [entry.object_repr for entry in LogEntry.objects.all()] == [f"{MASKED} (127.0.0.1)"]
+
+
+def test_the_sign_in_log_masks_the_id_number(client, person_user, superuser_client):
+    assert _sign_in(client, NUMBER).status_code == 302
+    from directory.models import SignInLogEntry
+
+    entry = SignInLogEntry.objects.get(username=NUMBER)
+    for url in _admin_pages("signinlogentry", entry.pk):
+        page = superuser_client.get(url)
+        assert page.status_code == 200, url
+        assert NUMBER not in page.content.decode(), url
+        assert MASKED in page.content.decode(), url

@@ -172,6 +172,8 @@ AXES_USERNAME_CALLABLE = "directory.backends.axes_username"
 PORTAL_TRUSTED_PROXIES: list[str] = []
 PORTAL_PROXY_COUNT = 0
 AXES_CLIENT_IP_CALLABLE = "cqcportal.client_ip.client_ip_address"
+# Its admin pages print usernames (ID numbers) in clear; directory.admin has masked ones.
+AXES_ENABLE_ADMIN = False
 AXES_VERBOSE = False  # its log lines would carry usernames, which are ID numbers (P-04)
 
 # django-guardian: direct-foreign-key permission models live in directory.models.
