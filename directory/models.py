@@ -20,6 +20,7 @@ from .constants import (
     Sex,
 )
 from .idnumbers import mask_account_name, mask_id_number, validate_id_number, validate_uscc
+from .validators import validate_person_name
 
 
 class CertificationField(models.Model):
@@ -134,7 +135,9 @@ class Person(models.Model):
         _("ID number"), max_length=18, unique=True, validators=[validate_id_number]
     )
     # A person's name is 姓名; an organisation's is 名称.
-    name = models.CharField(pgettext_lazy("person", "name"), max_length=50)
+    name = models.CharField(
+        pgettext_lazy("person", "name"), max_length=50, validators=[validate_person_name]
+    )
     birth_date = models.DateField(_("birth date"), editable=False)
     sex = models.CharField(_("sex"), max_length=1, choices=Sex.choices, editable=False)
     # Tier (b), important data (P-03): locked once first submitted.

@@ -10,6 +10,8 @@ from django_fsm import FSMField, FSMModelMixin, transition
 from django_fsm_log.decorators import fsm_log_by, fsm_log_description
 from simple_history.models import HistoricalRecords
 
+from directory.validators import validate_past_date
+
 from ..constants import OPEN_STATE_VALUES, ApplicationState, AssessmentItemKind, MaterialKind
 
 S = ApplicationState
@@ -52,7 +54,9 @@ class LiaisonApplication(FSMModelMixin, models.Model):
         verbose_name=_("legacy qualification migrated"),
     )
     # The recommendation form's own entries (L-01, L-03).
-    work_started_on = models.DateField(_("working since"), null=True, blank=True)
+    work_started_on = models.DateField(
+        _("working since"), null=True, blank=True, validators=[validate_past_date]
+    )
     work_history = models.TextField(_("work history"), blank=True)
     recommendation = models.TextField(_("the lab's recommendation"), blank=True)
     lab_signatory = models.CharField(_("signed for the lab by"), max_length=50, blank=True)
@@ -214,7 +218,9 @@ class AssessmentEntry(models.Model):
     content = models.CharField(_("training content"), max_length=300)
     evaluation = models.CharField(_("evaluation"), max_length=300, blank=True)
     signatory = models.CharField(_("signed by"), max_length=50, blank=True)
-    trained_on = models.DateField(_("trained on"), null=True, blank=True)
+    trained_on = models.DateField(
+        _("trained on"), null=True, blank=True, validators=[validate_past_date]
+    )
     history = HistoricalRecords()
 
     class Meta:
