@@ -1,9 +1,11 @@
 """Django admin for every directory model, with search and filters; nothing is hard-deleted."""
 
+from axes.utils import reset as axes_reset
 from django.conf import settings
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 from guardian.admin import GuardedModelAdmin
 from simple_history.admin import SimpleHistoryAdmin
 
@@ -160,8 +162,9 @@ class MaskedSignInAdmin(admin.ModelAdmin):
 
 @admin.register(SignInLockout)
 class SignInLockoutAdmin(MaskedSignInAdmin):
-    """Deleting a record unlocks the account for that address."""
+    """The superuser unlocks an account (for that address) with the *Unlock* action."""
 
+    actions = ["unlock"]
     list_display = [*MaskedSignInAdmin.list_display, "failures_since_start", "is_locked"]
     fields = [*MaskedSignInAdmin.fields, "failures_since_start"]
     readonly_fields = fields
@@ -169,6 +172,24 @@ class SignInLockoutAdmin(MaskedSignInAdmin):
     @admin.display(description=_("locked"), boolean=True)
     def is_locked(self, record):
         return record.failures_since_start >= settings.AXES_FAILURE_LIMIT
+
+    def has_delete_permission(self, request, obj=None):
+        return False  # unlocking is the one way a record goes, through the action below
+
+    def has_unlock_permission(self, request):
+        return request.user.is_superuser
+
+    @admin.action(description=_("Unlock the chosen accounts"), permissions=["unlock"])
+    def unlock(self, request, queryset):
+        records = list(queryset)
+        # The admin's action log names them by their masked __str__ (P-04).
+        self.log_deletions(request, records)
+        for record in records:
+            axes_reset(ip=record.ip_address, username=record.username)
+        self.message_user(
+            request,
+            ngettext("%d account unlocked.", "%d accounts unlocked.", len(records)) % len(records),
+        )
 
 
 @admin.register(SignInLogEntry)

@@ -207,7 +207,6 @@ def test_the_lockout_admin_masks_the_id_number_everywhere(
 
     lockout = SignInLockout.objects.get()
     pages = _admin_pages("signinlockout", lockout.pk)
-    pages += [reverse("admin:directory_signinlockout_delete", args=[lockout.pk])]
     pages += _admin_pages("signinfailure", SignInFailure.objects.first().pk)
     for url in pages:
         page = superuser_client.get(url)
@@ -229,9 +228,7 @@ def test_a_superuser_finds_a_locked_account_by_its_number_and_unlocks_it(
     assert not list(superuser_client.get(listing, {"q": "1101051985"}).context["cl"].result_list)
 
     lockout = found.context["cl"].result_list[0]
-    superuser_client.post(
-        reverse("admin:directory_signinlockout_delete", args=[lockout.pk]), {"post": "yes"}
-    )
+    superuser_client.post(listing, {"action": "unlock", "_selected_action": [lockout.pk]})
     assert not AccessAttempt.objects.exists()
     assert _sign_in(client, NUMBER).status_code == 302
     # The admin's own action log keeps the record's name masked too.

@@ -49,7 +49,7 @@ def test_a_name_with_a_direction_override_inside_is_refused(world):
         directory_services.person_create(
             id_number=NUMBER, name="张\u202e伟", actor=None, lab=world.lab_a
         )
-    assert "invisible characters" in refused.value.message_dict["name"][0]
+    assert refused.value.error_dict["name"][0].code == "name_invisible_characters"
 
 
 @pytest.mark.parametrize("name", INVISIBLE_NAMES)
