@@ -1,11 +1,16 @@
 """Django admin for every directory model, with search and filters; nothing is hard-deleted."""
 
+from axes.utils import reset as axes_reset
+from django.conf import settings
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 from guardian.admin import GuardedModelAdmin
 from simple_history.admin import SimpleHistoryAdmin
 
+from .backends import sign_in_username
+from .idnumbers import mask_account_name
 from .models import (
     BranchCentre,
     CertificationBody,
@@ -13,6 +18,9 @@ from .models import (
     Department,
     EmploymentNumberCounter,
     Person,
+    SignInFailure,
+    SignInLockout,
+    SignInLogEntry,
     TestingLab,
     User,
 )
@@ -115,4 +123,90 @@ class EmploymentNumberCounterAdmin(NoDeleteMixin, admin.ModelAdmin):
         return False
 
     def has_change_permission(self, request, obj=None):
+        return False
+
+
+# --- The sign-in lockout (django-axes) with usernames masked (P-04, issue 9) ------------------
+
+
+class MaskedSignInAdmin(admin.ModelAdmin):
+    """Read-only lists of sign-ins whose usernames (ID numbers) are masked everywhere.
+
+    Search finds an account by its full name in any spelling (``sign_in_username``, as the
+    lockout counts it) without the list showing it; a fragment of an ID number finds nothing.
+    """
+
+    list_display = ["attempt_time", "masked_username", "ip_address", "path_info"]
+    list_filter = ["attempt_time", "path_info"]
+    search_fields = ["ip_address", "path_info"]
+    date_hierarchy = "attempt_time"
+    fields = ["masked_username", "ip_address", "user_agent", "path_info", "attempt_time"]
+    readonly_fields = fields
+
+    @admin.display(description=_("username"), ordering="username")
+    def masked_username(self, record):
+        return mask_account_name(record.username)
+
+    def get_search_results(self, request, queryset, search_term):
+        found, may_have_duplicates = super().get_search_results(request, queryset, search_term)
+        if search_term.strip():
+            found |= queryset.filter(username=sign_in_username(search_term))
+        return found, may_have_duplicates
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(SignInLockout)
+class SignInLockoutAdmin(MaskedSignInAdmin):
+    """The superuser unlocks an account (for that address) with the *Unlock* action."""
+
+    actions = ["unlock"]
+    list_display = [*MaskedSignInAdmin.list_display, "failures_since_start", "is_locked"]
+    fields = [*MaskedSignInAdmin.fields, "failures_since_start"]
+    readonly_fields = fields
+
+    @admin.display(description=_("locked"), boolean=True)
+    def is_locked(self, record):
+        return record.failures_since_start >= settings.AXES_FAILURE_LIMIT
+
+    def has_delete_permission(self, request, obj=None):
+        return False  # unlocking is the one way a record goes, through the action below
+
+    def has_unlock_permission(self, request):
+        return request.user.is_superuser
+
+    @admin.action(description=_("Unlock the chosen accounts"), permissions=["unlock"])
+    def unlock(self, request, queryset):
+        records = list(queryset)
+        # The admin's action log names them by their masked __str__ (P-04).
+        self.log_deletions(request, records)
+        for record in records:
+            axes_reset(ip=record.ip_address, username=record.username)
+        self.message_user(
+            request,
+            ngettext("%d account unlocked.", "%d accounts unlocked.", len(records)) % len(records),
+        )
+
+
+@admin.register(SignInLogEntry)
+class SignInLogEntryAdmin(MaskedSignInAdmin):
+    list_display = [*MaskedSignInAdmin.list_display, "logout_time"]
+    fields = [*MaskedSignInAdmin.fields, "logout_time"]
+    readonly_fields = fields
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(SignInFailure)
+class SignInFailureAdmin(MaskedSignInAdmin):
+    list_display = [*MaskedSignInAdmin.list_display, "locked_out"]
+    fields = [*MaskedSignInAdmin.fields, "locked_out"]
+    readonly_fields = fields
+
+    def has_delete_permission(self, request, obj=None):
         return False

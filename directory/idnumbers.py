@@ -40,12 +40,20 @@ ID_NUMBER_ANY_SPELLING = re.compile(
     rf"(?:{_SEPARATOR}{{0,2}}{_CHECK})?{_NOT_A_DIGIT_AFTER}",
     re.IGNORECASE,
 )
-_SEPARATORS = re.compile(r"[\s\-\u2010-\u2014+]")
+
+# ASCII only: str.isdigit() and \d also take Arabic-Indic and other digits, which int() reads.
+ID_NUMBER_SHAPE = re.compile(r"[0-9]{17}[0-9X]")
+# Spaces, hyphens and the invisible format characters (zero-width, direction marks) that a
+# copy from a document or a chat carries along.
+_ID_NUMBER_NOISE = re.compile(
+    r"[\s\-\u00ad\u200b-\u200f\u2010-\u2014\u2028-\u202e\u2060-\u2064\ufeff]"
+)
 
 
 def normalize_id_number(value: str) -> str:
-    """The canonical form: no spaces or hyphens, a trailing ``x`` made upper case."""
-    return re.sub(r"[\s-]", "", value or "").upper()
+    """The canonical form: full-width digits made ASCII (NFKC), no spaces, hyphens or invisible
+    characters, a trailing ``x`` made upper case."""
+    return _ID_NUMBER_NOISE.sub("", unicodedata.normalize("NFKC", value or "")).upper()
 
 
 def validate_id_number(value: str) -> str:
@@ -59,7 +67,7 @@ def validate_id_number(value: str) -> str:
             _("An ID number has 18 characters; this one has %(count)d.") % {"count": len(number)},
             code="id_number_length",
         )
-    if not number[:17].isdigit() or not (number[17].isdigit() or number[17] == "X"):
+    if not ID_NUMBER_SHAPE.fullmatch(number):
         raise ValidationError(
             _("An ID number is 17 digits followed by a digit or X."), code="id_number_format"
         )
@@ -130,8 +138,8 @@ def canonical_spelling(value: str) -> str:
         if "%" not in text:
             break
         text = unquote_plus(text)
-    text = unicodedata.normalize("NFKC", text)
-    return _SEPARATORS.sub("", text).upper()
+    # One normalisation with the sign-in and the validation; "+" is a space in a query.
+    return normalize_id_number(text.replace("+", ""))
 
 
 def mask_id_numbers_in(text: str) -> str:
@@ -183,3 +191,11 @@ def build_id_number(region: str, birth_date: datetime.date, sequence: int) -> st
 def build_uscc(first17: str) -> str:
     """A valid unified social credit code from its first 17 characters (demo and test data)."""
     return first17 + uscc.calc_check_digit(first17)
+
+
+def mask_account_name(name: str) -> str:
+    """A username as the lockout's pages show it (P-04): an ID number masked, and so is anything
+    with six digits in a row, which may be one mistyped; staff usernames as they are."""
+    if name and re.search(r"[0-9]{6}", name):
+        return mask_id_number(name)
+    return name or ""

@@ -1,5 +1,6 @@
 """Who is who: organisations, people and portal users (P-01..P-04)."""
 
+from axes.models import AccessAttempt, AccessFailureLog, AccessLog
 from django.contrib.auth.models import AbstractUser
 from django.db import models
 from django.db.models import Q
@@ -18,7 +19,8 @@ from .constants import (
     Scope,
     Sex,
 )
-from .idnumbers import mask_id_number, validate_id_number, validate_uscc
+from .idnumbers import mask_account_name, mask_id_number, validate_id_number, validate_uscc
+from .validators import validate_person_name
 
 
 class CertificationField(models.Model):
@@ -133,7 +135,9 @@ class Person(models.Model):
         _("ID number"), max_length=18, unique=True, validators=[validate_id_number]
     )
     # A person's name is 姓名; an organisation's is 名称.
-    name = models.CharField(pgettext_lazy("person", "name"), max_length=50)
+    name = models.CharField(
+        pgettext_lazy("person", "name"), max_length=50, validators=[validate_person_name]
+    )
     birth_date = models.DateField(_("birth date"), editable=False)
     sex = models.CharField(_("sex"), max_length=1, choices=Sex.choices, editable=False)
     # Tier (b), important data (P-03): locked once first submitted.
@@ -308,3 +312,46 @@ class PersonUserObjectPermission(UserObjectPermissionBase):
 
 class PersonGroupObjectPermission(GroupObjectPermissionBase):
     content_object = models.ForeignKey(Person, on_delete=models.CASCADE)
+
+
+# --- The sign-in lockout's records (django-axes), as the admin shows them ---------------------
+# Proxies of axes' models, so that every place the admin prints a record (lists, titles,
+# breadcrumbs, the delete confirmation, the admin's own action log) prints the username
+# masked: usernames are ID numbers (P-04, issue 9).
+
+
+class SignInLockout(AccessAttempt):
+    """Failed sign-ins of one account from one address: what locks it, and what is deleted to
+    unlock it."""
+
+    class Meta:
+        proxy = True
+        verbose_name = _("sign-in lockout")
+        verbose_name_plural = _("sign-in lockouts")
+
+    def __str__(self):
+        return f"{mask_account_name(self.username)} ({self.ip_address})"
+
+
+class SignInLogEntry(AccessLog):
+    """A successful sign-in (and its sign-out)."""
+
+    class Meta:
+        proxy = True
+        verbose_name = _("sign-in log entry")
+        verbose_name_plural = _("sign-in log")
+
+    def __str__(self):
+        return f"{mask_account_name(self.username)} @ {self.attempt_time:%Y-%m-%d %H:%M}"
+
+
+class SignInFailure(AccessFailureLog):
+    """One failed sign-in."""
+
+    class Meta:
+        proxy = True
+        verbose_name = _("failed sign-in")
+        verbose_name_plural = _("failed sign-ins")
+
+    def __str__(self):
+        return f"{mask_account_name(self.username)} @ {self.attempt_time:%Y-%m-%d %H:%M}"

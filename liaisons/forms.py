@@ -15,6 +15,7 @@ from django.utils.translation import gettext_lazy as _
 from directory.constants import CertificationFieldCode, Education, PoliticalStatus, Role
 from directory.idnumbers import validate_id_number
 from directory.selectors import lab_list
+from directory.validators import validate_past_date, validate_person_name
 from directory.widgets import PlainSelect
 
 from .constants import ApplicationState, MaterialKind
@@ -54,7 +55,7 @@ def add_service_error(form: forms.Form, error: ValidationError) -> None:
 class _ApplicationDataForm(forms.Form):
     """The recommendation form's entries (L-03) and the fields applied for (L-05)."""
 
-    name = forms.CharField(label=_("Full name"), max_length=50)
+    name = forms.CharField(label=_("Full name"), max_length=50, validators=[validate_person_name])
     political_status = forms.ChoiceField(
         label=_("Political status"),
         choices=[("", "—"), *PoliticalStatus.choices],
@@ -74,7 +75,9 @@ class _ApplicationDataForm(forms.Form):
         required=False,
         help_text=_("Only fields of the lab's CQC business scope can be applied for (L-05)."),
     )
-    work_started_on = forms.DateField(label=_("Working since"), required=False, widget=_DATE)
+    work_started_on = forms.DateField(
+        label=_("Working since"), required=False, widget=_DATE, validators=[validate_past_date]
+    )
     work_history = forms.CharField(label=_("Work history"), widget=forms.Textarea, required=False)
     recommendation = forms.CharField(
         label=_("The lab's recommendation"), widget=forms.Textarea, required=False
@@ -87,12 +90,6 @@ class _ApplicationDataForm(forms.Form):
         # A field applied for earlier stays visible even if the scope changed since;
         # the rules then say it is outside the scope (L-05).
         self.fields["fields"].choices = _field_choices([*scope, *extra_fields])
-
-    def clean_work_started_on(self):
-        value = self.cleaned_data["work_started_on"]
-        if value and value > timezone.localdate():
-            raise ValidationError(_("This date is in the future."))
-        return value
 
     def person_data(self) -> dict:
         return {name: self.cleaned_data[name] for name in PERSON_FIELDS}
@@ -165,13 +162,9 @@ class AssessmentEntryForm(forms.Form):
 
     evaluation = forms.CharField(label=_("Evaluation"), max_length=300, required=False)
     signatory = forms.CharField(label=_("Signed by"), max_length=50, required=False)
-    trained_on = forms.DateField(label=_("Trained on"), required=False, widget=_DATE)
-
-    def clean_trained_on(self):
-        value = self.cleaned_data["trained_on"]
-        if value and value > timezone.localdate():
-            raise ValidationError(_("This date is in the future."))
-        return value
+    trained_on = forms.DateField(
+        label=_("Trained on"), required=False, widget=_DATE, validators=[validate_past_date]
+    )
 
 
 class MaterialUploadForm(forms.Form):

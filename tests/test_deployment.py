@@ -32,6 +32,7 @@ def production_env(**overrides: str) -> dict[str, str]:
         DJANGO_SETTINGS_MODULE="cqcportal.settings.production",
         DJANGO_SECRET_KEY=strong_secret_key(),
         DJANGO_ALLOWED_HOSTS="portal.example.cn",
+        DJANGO_TRUSTED_PROXIES="10.0.0.2",
         DATABASE_URL="sqlite:////tmp/x.sqlite3",
     )
     env.update(overrides)
@@ -80,6 +81,31 @@ def test_production_settings_refuse_to_start_without_secret_key():
     assert "DJANGO_SECRET_KEY" in result.stderr
 
 
+def test_production_settings_take_the_proxy_from_the_environment():
+    # issue 9: the lockout sees each client's address, not the proxy's
+    env = production_env(DJANGO_TRUSTED_PROXIES="10.0.0.2, 172.18.0.0/16", DJANGO_PROXY_COUNT="2")
+    code = (
+        "from django.conf import settings as s; "
+        "print(s.PORTAL_TRUSTED_PROXIES, s.PORTAL_PROXY_COUNT, s.AXES_CLIENT_IP_CALLABLE)"
+    )
+    result = manage("shell", "-c", code, env=env)
+    assert result.returncode == 0, result.stderr
+    assert "['10.0.0.2', '172.18.0.0/16'] 2 cqcportal.client_ip.client_ip_address" in result.stdout
+
+
+def test_production_settings_refuse_to_start_without_the_proxy_named():
+    env = production_env()
+    del env["DJANGO_TRUSTED_PROXIES"]
+    result = manage("check", env=env)
+    assert result.returncode != 0
+    assert "DJANGO_TRUSTED_PROXIES" in result.stderr
+    # Said explicitly empty: no proxy, the connecting address is the client.
+    assert manage("check", env=production_env(DJANGO_TRUSTED_PROXIES="")).returncode == 0
+    typo = manage("check", env=production_env(DJANGO_TRUSTED_PROXIES="10.0.0.300"))
+    assert typo.returncode != 0
+    assert "DJANGO_TRUSTED_PROXIES" in typo.stderr
+
+
 def compose_command() -> list[str] | None:
     """``docker compose`` when the plugin works, else Debian's ``docker-compose``, else None."""
     docker = shutil.which("docker")
@@ -97,6 +123,7 @@ COMPOSE_ENV = {
     "DJANGO_SECRET_KEY": "compose-config-test-" + "k" * 40,
     "DJANGO_ALLOWED_HOSTS": "portal.example.cn",
     "DJANGO_PORTAL_BASE_URL": "https://portal.example.cn",
+    "DJANGO_TRUSTED_PROXIES": "172.18.0.1",
     "POSTGRES_PASSWORD": "compose-config-test-password",
 }
 
@@ -167,6 +194,8 @@ def test_compose_file_validates_with_the_full_stack(compose):
     assert web_env["REDIS_URL"] == "redis://redis:6379/0"
     assert web_env["DJANGO_SETTINGS_MODULE"] == "cqcportal.settings.production"
     assert web_env["DJANGO_MEDIA_ROOT"] == "/data/media"
+    assert web_env["DJANGO_TRUSTED_PROXIES"] == "172.18.0.1"
+    assert web_env["DJANGO_PROXY_COUNT"] == "1"
     assert "gunicorn" in services["web"]["command"]
     assert "/healthz" in " ".join(services["web"]["healthcheck"]["test"])
 

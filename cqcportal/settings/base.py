@@ -163,6 +163,17 @@ AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
 AXES_USERNAME_FORM_FIELD = "username"
+# The lockout counts the account the sign-in backend looks up, whatever its spelling: the same
+# function for both, so a lower-case x or a space cannot buy fresh tries (issue 9).
+AXES_USERNAME_CALLABLE = "directory.backends.axes_username"
+# Behind a reverse proxy the client's address comes from X-Forwarded-For, believed only from
+# these proxies (addresses or networks) and for at most this many hops; the production
+# settings read both from the environment (docs/operations.md). Without a proxy: REMOTE_ADDR.
+PORTAL_TRUSTED_PROXIES: list[str] = []
+PORTAL_PROXY_COUNT = 0
+AXES_CLIENT_IP_CALLABLE = "cqcportal.client_ip.client_ip_address"
+# Its admin pages print usernames (ID numbers) in clear; directory.admin has masked ones.
+AXES_ENABLE_ADMIN = False
 AXES_VERBOSE = False  # its log lines would carry usernames, which are ID numbers (P-04)
 
 # django-guardian: direct-foreign-key permission models live in directory.models.

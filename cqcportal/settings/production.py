@@ -7,6 +7,7 @@ import os
 
 from django.core.exceptions import ImproperlyConfigured
 
+from ..client_ip import trusted_networks
 from .base import *  # noqa: F403
 from .base import database_config, env
 
@@ -19,6 +20,22 @@ except KeyError as missing:
     raise ImproperlyConfigured("Set the DJANGO_SECRET_KEY environment variable") from missing
 ALLOWED_HOSTS = env.list("DJANGO_ALLOWED_HOSTS")
 DATABASES = {"default": database_config(env("DATABASE_URL"))}
+
+# The reverse proxy: the sign-in lockout keys on the client's address, which only these
+# proxies may report in X-Forwarded-For. Required, so that no deployment locks everyone out
+# behind one address by omission; set it empty when nothing stands in front of gunicorn.
+try:
+    PORTAL_TRUSTED_PROXIES = [entry.strip() for entry in env.list("DJANGO_TRUSTED_PROXIES")]
+except ImproperlyConfigured as missing:
+    raise ImproperlyConfigured(
+        "Set the DJANGO_TRUSTED_PROXIES environment variable (the reverse proxy's addresses, "
+        "comma-separated; empty if there is none)"
+    ) from missing
+PORTAL_PROXY_COUNT = env.int("DJANGO_PROXY_COUNT", default=1)
+try:  # a typo stops the start, not the first sign-in
+    trusted_networks(tuple(PORTAL_TRUSTED_PROXIES))
+except ValueError as wrong:
+    raise ImproperlyConfigured(f"DJANGO_TRUSTED_PROXIES: {wrong}") from wrong
 
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 SECURE_SSL_REDIRECT = env.bool("DJANGO_SECURE_SSL_REDIRECT", default=True)

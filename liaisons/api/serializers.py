@@ -7,6 +7,7 @@ from directory.constants import CertificationFieldCode, Education, PoliticalStat
 from directory.idnumbers import mask_id_number
 from directory.models import Person
 from directory.permissions import can_view_full_id_number
+from directory.validators import validate_past_date, validate_person_name
 
 from .. import permissions
 from ..constants import DepartureOutcome, DepartureReason, MaterialKind
@@ -311,7 +312,7 @@ class PersonDataSerializer(serializers.Serializer):
 
 
 class PersonDataUpdateSerializer(PersonDataSerializer):
-    name = serializers.CharField(required=False)
+    name = serializers.CharField(required=False, validators=[validate_person_name])
 
 
 class _RecommendationInputSerializer(serializers.Serializer):
@@ -320,7 +321,9 @@ class _RecommendationInputSerializer(serializers.Serializer):
         required=False,
         help_text="Codes of the certification fields applied for (L-05).",
     )
-    work_started_on = serializers.DateField(required=False, allow_null=True)
+    work_started_on = serializers.DateField(
+        required=False, allow_null=True, validators=[validate_past_date]
+    )
     work_history = serializers.CharField(required=False, allow_blank=True)
     recommendation = serializers.CharField(required=False, allow_blank=True)
     lab_signatory = serializers.CharField(required=False, allow_blank=True)
@@ -331,7 +334,7 @@ class ApplicationStartSerializer(_RecommendationInputSerializer):
         required=False, help_text="The lab applying; defaults to the caller's own lab."
     )
     id_number = serializers.CharField(help_text="The applicant's resident ID number (P-01).")
-    name = serializers.CharField()
+    name = serializers.CharField(validators=[validate_person_name])
     person_data = PersonDataSerializer(required=False)
     legacy_qualification = serializers.IntegerField(
         required=False,
@@ -379,7 +382,9 @@ class MaterialUploadSerializer(serializers.Serializer):
 class AssessmentEntryUpdateSerializer(serializers.Serializer):
     evaluation = serializers.CharField(required=False, allow_blank=True)
     signatory = serializers.CharField(required=False, allow_blank=True)
-    trained_on = serializers.DateField(required=False, allow_null=True)
+    trained_on = serializers.DateField(
+        required=False, allow_null=True, validators=[validate_past_date]
+    )
     content = serializers.CharField(
         required=False, help_text="Only a field's business training entry takes new content."
     )

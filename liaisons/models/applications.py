@@ -13,6 +13,7 @@ from simple_history.models import HistoricalRecords
 
 from directory.constants import Education, PoliticalStatus, Sex
 from directory.idnumbers import birth_date_of, mask_id_number, sex_of
+from directory.validators import validate_past_date, validate_person_name
 
 from ..constants import OPEN_STATE_VALUES, ApplicationState, AssessmentItemKind, MaterialKind
 
@@ -104,7 +105,9 @@ class LiaisonApplication(FSMModelMixin, models.Model):
     # The applicant's data as the lab states it on the recommendation form (L-03). The person's
     # record is written from it only while the lab keeps that record (a new applicant of its
     # own, before the first submission): see ``liaisons.services.applications``.
-    applicant_name = models.CharField(pgettext_lazy("person", "name"), max_length=50)
+    applicant_name = models.CharField(
+        pgettext_lazy("person", "name"), max_length=50, validators=[validate_person_name]
+    )
     applicant_political_status = models.CharField(
         _("political status"), max_length=20, choices=PoliticalStatus.choices, blank=True
     )
@@ -134,7 +137,9 @@ class LiaisonApplication(FSMModelMixin, models.Model):
         verbose_name=_("legacy qualification migrated"),
     )
     # The recommendation form's own entries (L-01, L-03).
-    work_started_on = models.DateField(_("working since"), null=True, blank=True)
+    work_started_on = models.DateField(
+        _("working since"), null=True, blank=True, validators=[validate_past_date]
+    )
     work_history = models.TextField(_("work history"), blank=True)
     recommendation = models.TextField(_("the lab's recommendation"), blank=True)
     lab_signatory = models.CharField(_("signed for the lab by"), max_length=50, blank=True)
@@ -302,7 +307,9 @@ class AssessmentEntry(models.Model):
     content = models.CharField(_("training content"), max_length=300)
     evaluation = models.CharField(_("evaluation"), max_length=300, blank=True)
     signatory = models.CharField(_("signed by"), max_length=50, blank=True)
-    trained_on = models.DateField(_("trained on"), null=True, blank=True)
+    trained_on = models.DateField(
+        _("trained on"), null=True, blank=True, validators=[validate_past_date]
+    )
     history = HistoricalRecords()
 
     class Meta:

@@ -5,14 +5,16 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from directory.validators import validate_session_date
+
 from ..constants import TrainingMode, TrainingResult
 
 
 class TrainingSession(models.Model):
     title = models.CharField(_("title"), max_length=200)
     mode = models.CharField(_("mode"), max_length=20, choices=TrainingMode.choices)
-    starts_on = models.DateField(_("starts on"))
-    ends_on = models.DateField(_("ends on"))
+    starts_on = models.DateField(_("starts on"), validators=[validate_session_date])
+    ends_on = models.DateField(_("ends on"), validators=[validate_session_date])
     location = models.CharField(_("location or link"), max_length=200, blank=True)
     capacity = models.PositiveIntegerField(_("capacity"), null=True, blank=True)
     created_by = models.ForeignKey(

@@ -264,6 +264,18 @@ def _person_for_number(number: str, *, name: str, lab: TestingLab, actor: User) 
         raise
 
 
+def _full_clean(application: LiaisonApplication) -> None:
+    """The model's checks, with the applicant's fields named as the caller named them."""
+    try:
+        application.full_clean(exclude=["fields", "state", "person"])
+    except ValidationError as error:
+        if not hasattr(error, "error_dict"):
+            raise
+        raise ValidationError(
+            {name.removeprefix("applicant_"): errors for name, errors in error.error_dict.items()}
+        ) from None
+
+
 def _already_open() -> ValidationError:
     return ValidationError(
         _("Your lab already has an application in progress for this ID number; continue that one."),
@@ -324,7 +336,7 @@ def liaison_application_start(
         for field in APPLICANT_FIELDS:
             setattr(application, f"applicant_{field}", getattr(person, field))
     _state_applicant(application, {k: v for k, v in data.items() if v or k == "name"})
-    application.full_clean(exclude=["fields", "state", "person"])
+    _full_clean(application)
     application._history_user = actor
     try:
         with transaction.atomic():
@@ -363,7 +375,7 @@ def liaison_application_update(
         setattr(application, field, value.strip() if isinstance(value, str) else value)
     if declaration_accepted is not None:
         application.declaration_accepted = declaration_accepted
-    application.full_clean(exclude=["fields", "state", "person"])
+    _full_clean(application)
     application._history_user = actor
     application.save()
     _record_from_application(application, actor=actor)
