@@ -20,6 +20,9 @@ except KeyError as missing:
 ALLOWED_HOSTS = env.list("DJANGO_ALLOWED_HOSTS")
 DATABASES = {"default": database_config(env("DATABASE_URL"))}
 
+# The deciders sign in with a second factor (issue 9); off only by an explicit choice.
+SECOND_FACTOR_REQUIRED = env.bool("DJANGO_OTP_REQUIRED", default=True)
+
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 SECURE_SSL_REDIRECT = env.bool("DJANGO_SECURE_SSL_REDIRECT", default=True)
 SECURE_HSTS_SECONDS = env.int("DJANGO_SECURE_HSTS_SECONDS", default=60 * 60 * 24 * 365)
