@@ -20,7 +20,7 @@ app_name = "two_step"
 
 class CodeForm(forms.Form):
     code = forms.CharField(
-        label=gettext_lazy("Code"),
+        label=gettext_lazy("Verification code"),
         max_length=second_factor.MAX_CODE_LENGTH,
         widget=forms.TextInput(
             attrs={"autofocus": True, "autocomplete": "one-time-code", "inputmode": "text"}
