@@ -86,7 +86,7 @@ def secret_text(device: TOTPDevice, *, grouped: bool = True) -> str:
 def qr_code_svg(device: TOTPDevice) -> str:
     """The QR code of the device's otpauth URL as inline SVG: drawn here, no outside service."""
     return segno.make(otpauth_url(device), error="m").svg_inline(
-        scale=5, border=2, svgclass="qr-code"
+        scale=5, border=2, svgclass="qr-code", omitsize=True
     )
 
 
