@@ -3,6 +3,7 @@ from django.contrib.auth import views as auth_views
 from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
+from directory import second_factor_views
 from directory.forms import SignInForm
 from directory.views import DashboardView, healthz
 
@@ -49,6 +50,7 @@ auth_patterns = [
 urlpatterns = [
     path("", DashboardView.as_view(), name="dashboard"),
     path("accounts/", include(auth_patterns)),
+    path("accounts/two-step/", include(second_factor_views)),
     path("i18n/", include("django.conf.urls.i18n")),
     path("directory/", include("directory.urls")),
     path("liaisons/", include("liaisons.urls")),

@@ -14,6 +14,16 @@ from .models import BranchCentre, CertificationBody, Department, Person, Testing
 
 DEMO_PASSWORD = "Cqc-demo-2026"  # noqa: S105 - printed for the demo, never in production
 
+# Two-step sign-in shown working (issue 9): one demo user already has an authenticator whose
+# key is printed, so a tester computes its codes with any authenticator app or with
+#   python -c "from base64 import b32decode; from django_otp.oath import totp; \
+#   print('%06d' % totp(b32decode('CQCPORTALDEMOTWOSTEPSIGNINKEY234')))"
+# Every other demo user signs in with the password alone on the embedded default.
+DEMO_TWO_STEP_USERNAME = "training.otp"
+DEMO_TOTP_SECRET = "CQCPORTALDEMOTWOSTEPSIGNINKEY234"  # noqa: S105 - base32, demo only
+#: Restored at every `seed_demo`, so a used one works again after the next `make run`.
+DEMO_RECOVERY_CODES = [f"cqcdemo{n:02d}" for n in range(1, 11)]
+
 BRANCHES = [
     ("BJ", "北京分中心", "beijing@cqc.example.cn"),
     ("SH", "上海分中心", "shanghai@cqc.example.cn"),
@@ -65,7 +75,29 @@ STAFF = [
     ("director", Role.QUALITY_DIRECTOR, "body", 0, "认证质量总监"),
     ("lead", Role.PROJECT_QUALITY_LEAD, "body", 0, "项目质量负责人"),
     ("inspector", Role.REGULATOR_INSPECTOR, None, None, "认证监管司 检查员"),
+    (DEMO_TWO_STEP_USERNAME, Role.TRAINING_ADMIN, None, None, "培训中心 两步登录演示"),
 ]
+
+
+def _seed_authenticator(user: User) -> None:
+    """The demo's known authenticator and recovery codes (written directly: demo data only)."""
+    from base64 import b32decode
+
+    from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    from .second_factor import AUTHENTICATOR_NAME, RECOVERY_CODES_NAME
+
+    key = b32decode(DEMO_TOTP_SECRET).hex()
+    TOTPDevice.objects.filter(user=user).exclude(key=key).delete()
+    TOTPDevice.objects.update_or_create(
+        user=user, key=key, defaults={"name": AUTHENTICATOR_NAME, "confirmed": True}
+    )
+    codes, _ = StaticDevice.objects.get_or_create(
+        user=user, name=RECOVERY_CODES_NAME, defaults={"confirmed": True}
+    )
+    codes.token_set.all().delete()
+    StaticToken.objects.bulk_create(StaticToken(device=codes, token=c) for c in DEMO_RECOVERY_CODES)
 
 
 @transaction.atomic
@@ -145,6 +177,8 @@ def seed_directory() -> list[tuple[str, str, str]]:
         if role == Role.DEPARTMENT_EVALUATOR:
             for lab in (labs[0], labs[2]):
                 services.evaluator_grant_lab(evaluator=user, lab=lab, actor=None)
+        if username == DEMO_TWO_STEP_USERNAME:
+            _seed_authenticator(user)
         users.append((username, str(Role(role).label), user.scope_name))
 
     # The first person of the first lab already has an account: a person signs in with

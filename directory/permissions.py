@@ -1,5 +1,6 @@
 """Who may do what to which directory object, in one place."""
 
+from django.conf import settings
 from django.db.models import Q
 
 from .constants import BODY_ROLES, Role
@@ -75,3 +76,26 @@ def is_read_only(user: User) -> bool:
 
 def works_for_body(user: User) -> bool:
     return user.role in BODY_ROLES
+
+
+#: Who decides on hires, login rights and other people's data (issue 9), with superusers and
+#: admin staff: they sign in with a second factor when SECOND_FACTOR_REQUIRED is on.
+DECIDER_ROLES = frozenset(
+    {
+        Role.TRAINING_ADMIN,
+        Role.QUALITY_TECH_OFFICER,
+        Role.GENERAL_BUSINESS_OFFICER,
+        Role.BRANCH_REVIEWER,
+        Role.REGULATOR_INSPECTOR,
+    }
+)
+
+
+def is_decider(user: User) -> bool:
+    """Deciders, superusers and whoever reaches the admin site must use a second factor."""
+    return user.is_superuser or user.is_staff or user.role in DECIDER_ROLES
+
+
+def may_turn_off_second_factor(user: User) -> bool:
+    """Whoever chose a second factor may drop it, unless the settings require it of them."""
+    return not (settings.SECOND_FACTOR_REQUIRED and is_decider(user))

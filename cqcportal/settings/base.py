@@ -39,6 +39,9 @@ INSTALLED_APPS = [
     "simple_history",
     "django_fsm_log",
     "axes",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
     "import_export",
     "directory",
     "liaisons",
@@ -54,6 +57,10 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # request.user.is_verified(): whether this session passed the second factor (issue 9).
+    "django_otp.middleware.OTPMiddleware",
+    # Deciders who must, and anyone with an authenticator, pass the second factor first.
+    "directory.middleware.SecondFactorMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
@@ -176,6 +183,16 @@ AXES_CLIENT_IP_CALLABLE = "cqcportal.client_ip.client_ip_address"
 AXES_ENABLE_ADMIN = False
 AXES_VERBOSE = False  # its log lines would carry usernames, which are ID numbers (P-04)
 
+# Second factor (django-otp, issue 9): a TOTP authenticator and single-use recovery codes.
+# Required of the deciders (directory.second_factor.is_decider) when this is on: production
+# turns it on; the embedded default leaves it optional so `make run` and the demo sign in
+# with a password. Whoever has an authenticator passes the second step on any settings.
+SECOND_FACTOR_REQUIRED = env.bool("DJANGO_OTP_REQUIRED", default=False)
+OTP_TOTP_ISSUER = "CQC"
+# Failed codes back off exponentially (1, 2, 4 ... seconds per device); 0 would switch it off.
+OTP_TOTP_THROTTLE_FACTOR = 1
+OTP_STATIC_THROTTLE_FACTOR = 1
+
 # django-guardian: direct-foreign-key permission models live in directory.models.
 GUARDIAN_USER_OBJ_PERMS_MODEL = "guardian.UserObjectPermission"
 ANONYMOUS_USER_NAME = None  # the public roster needs no guardian anonymous user
@@ -222,7 +239,8 @@ DEFAULT_FROM_EMAIL = env("DJANGO_DEFAULT_FROM_EMAIL", default="cqcportal <norepl
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
         "rest_framework.authentication.SessionAuthentication",
-        "rest_framework.authentication.TokenAuthentication",
+        # Refuses the token of a user who must pass a second factor (docs/decisions.md).
+        "directory.api.authentication.SecondFactorAwareTokenAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
     "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.PageNumberPagination",

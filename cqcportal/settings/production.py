@@ -36,6 +36,8 @@ try:  # a typo stops the start, not the first sign-in
     trusted_networks(tuple(PORTAL_TRUSTED_PROXIES))
 except ValueError as wrong:
     raise ImproperlyConfigured(f"DJANGO_TRUSTED_PROXIES: {wrong}") from wrong
+# The deciders sign in with a second factor (issue 9); off only by an explicit choice.
+SECOND_FACTOR_REQUIRED = env.bool("DJANGO_OTP_REQUIRED", default=True)
 
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 SECURE_SSL_REDIRECT = env.bool("DJANGO_SECURE_SSL_REDIRECT", default=True)

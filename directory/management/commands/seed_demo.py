@@ -1,6 +1,12 @@
 from django.core.management.base import BaseCommand
 
-from directory.demo import DEMO_PASSWORD, seed_directory
+from directory.demo import (
+    DEMO_PASSWORD,
+    DEMO_RECOVERY_CODES,
+    DEMO_TOTP_SECRET,
+    DEMO_TWO_STEP_USERNAME,
+    seed_directory,
+)
 from liaisons.demo import seed_liaisons
 
 
@@ -15,3 +21,10 @@ class Command(BaseCommand):
         )
         for username, role, scope in users:
             self.stdout.write(f"  {username:<20} {role}{' · ' + scope if scope else ''}")
+        self.stdout.write(
+            f"Two-step sign-in: {DEMO_TWO_STEP_USERNAME} also asks for a code. Authenticator key"
+            f" (TOTP, 6 digits, 30 s): {DEMO_TOTP_SECRET}\n  A code now: .venv/bin/python -c"
+            f' "from base64 import b32decode; from django_otp.oath import totp;'
+            f" print('%06d' % totp(b32decode('{DEMO_TOTP_SECRET}')))\"\n"
+            f"  Recovery codes (each once): {' '.join(DEMO_RECOVERY_CODES)}"
+        )
