@@ -33,7 +33,8 @@ _SEPARATOR = (
     rf"(?:[ \t\-\u2010-\u2014\u3000\uff0d+]|{_P}20|{_P}2D"
     rf"|{_P}E3{_P}80{_P}80|{_P}EF{_P}BC{_P}8D|{_P}E2{_P}80{_P}9[0-4])"
 )
-_NOT_A_DIGIT_BEFORE = r"(?:(?<![0-9\uff10-\uff19])|(?<=%[0-9A-Fa-f]{2}))"
+# Nor the decimals of a fraction (a task's run time, 0.0022000000001159 s).
+_NOT_A_DIGIT_BEFORE = r"(?<![0-9]\.)(?:(?<![0-9\uff10-\uff19])|(?<=%[0-9A-Fa-f]{2}))"
 _NOT_A_DIGIT_AFTER = rf"(?![0-9\uff10-\uff19]|{_P}3[0-9]|{_P}EF{_P}BC{_P}9[0-9])"
 ID_NUMBER_ANY_SPELLING = re.compile(
     rf"{_NOT_A_DIGIT_BEFORE}{_DIGIT}(?:{_SEPARATOR}{{0,2}}{_DIGIT}){{16}}"

@@ -116,3 +116,13 @@ def test_id_number_like_search_terms_are_recognised():  # rule P-04, issue 9
         assert looks_like_id_number(spelling), spelling
     for term in ["张伟", "00001234", "13800138000", "北京电器", ""]:
         assert not looks_like_id_number(term), term
+
+
+def test_the_decimals_of_a_fraction_are_not_taken_for_an_id_number():
+    # rule P-04: a task's run time (0.0022000000001159 s) is not masked, an ID number is.
+    from directory.idnumbers import mask_id_numbers_in
+
+    assert mask_id_numbers_in("succeeded in 0.0022000000001159s") == (
+        "succeeded in 0.0022000000001159s"
+    )
+    assert mask_id_numbers_in("v.110105199003071052") == "v.110105********1052"
