@@ -287,3 +287,16 @@ def test_a_second_start_for_the_same_person_at_the_same_lab_is_refused_clearly(w
     assert second.status_code == 400
     assert "already has an application in progress" in str(second.json())
     assert LiaisonApplication.objects.filter(lab=world.lab_b).count() == 1
+
+
+def test_the_screen_sends_a_second_start_to_the_lab_own_application_in_progress(client, world):
+    # rule L-07: the lab's own application in progress for the ID number is where it goes on.
+    application = LiaisonApplicationFactory(lab=world.lab_b, person=world.person_b)
+    client.force_login(world.lab_b_staff)
+    response = client.post(
+        reverse("liaisons:application_new"),
+        {"id_number": world.person_b.id_number, "name": "乙", "fields": ["CCC"]},
+    )
+    assert response.status_code == 302
+    assert response["Location"] == reverse("liaisons:application_detail", args=[application.pk])
+    assert LiaisonApplication.objects.filter(lab=world.lab_b).count() == 1

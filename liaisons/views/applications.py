@@ -31,7 +31,7 @@ from directory.idsearch import IdNumberSearchMixin
 from directory.selectors import get_in_scope_or_404
 
 from .. import permissions, selectors, services
-from ..constants import ApplicationState, MaterialKind
+from ..constants import OPEN_STATE_VALUES, ApplicationState, MaterialKind
 from ..forms import (
     DEFAULT_STATES,
     ActionForm,
@@ -185,6 +185,17 @@ class ApplicationStartView(LoginRequiredMixin, View):
                 )
             except ValidationError as error:
                 add_service_error(form, error)
+                if getattr(error, "code", None) == "application_open":
+                    # The lab's own application in progress: a link to continue it.
+                    existing = (
+                        selectors.application_list(user=request.user)
+                        .filter(lab=lab, person__id_number=data["id_number"])
+                        .filter(state__in=OPEN_STATE_VALUES)
+                        .first()
+                    )
+                    if existing is not None:
+                        messages.info(request, " ".join(error.messages))
+                        return redirect(_detail_url(existing))
             else:
                 messages.success(
                     request,
