@@ -138,6 +138,22 @@ CELERY_TASK_ACKS_LATE = True
 CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_BEAT_SCHEDULE: dict = {}
+# Every task ends: at the soft limit it is told (SoftTimeLimitExceeded) and stops cleanly, at
+# the hard limit its process is killed. Tasks that may do more set longer limits themselves
+# (liaisons/tasks.py). A worker stuck on one task for six minutes once held up 262 (issue 9).
+CELERY_TASK_SOFT_TIME_LIMIT = 60
+CELERY_TASK_TIME_LIMIT = 90
+# Mail and printing each have a queue and a worker (docker-compose.yml): printing never holds
+# up mail. Anything else goes to the default queue, "celery".
+CELERY_TASK_DEFAULT_QUEUE = "celery"
+CELERY_TASK_ROUTES = {
+    "liaisons.tasks.send_application_notice": {"queue": "mail"},
+    "liaisons.tasks.send_application_notices": {"queue": "mail"},
+    "liaisons.tasks.send_coverage_gap_notice": {"queue": "mail"},
+    "liaisons.tasks.send_change_request_notice": {"queue": "mail"},
+    "liaisons.tasks.generate_application_documents": {"queue": "print"},
+    "liaisons.tasks.generate_documents_of_applications": {"queue": "print"},
+}
 
 # --- Auth -------------------------------------------------------------------------------------
 AUTH_USER_MODEL = "directory.User"
