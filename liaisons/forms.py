@@ -10,8 +10,18 @@ import django_filters
 from django import forms
 from django.core.exceptions import ValidationError
 from django.utils import timezone
+from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 
+from cqcportal.limits import (
+    REASON_MAX_LENGTH,
+    RECOMMENDATION_MAX_LENGTH,
+    SIGNATORY_MAX_LENGTH,
+    TRAINING_EVALUATION_MAX_LENGTH,
+    WORK_HISTORY_MAX_LENGTH,
+    WORK_HISTORY_MAX_LINES,
+    MaxLinesValidator,
+)
 from directory.constants import CertificationFieldCode, Education, PoliticalStatus, Role
 from directory.idnumbers import validate_id_number
 from directory.selectors import lab_list
@@ -75,9 +85,22 @@ class _ApplicationDataForm(forms.Form):
         help_text=_("Only fields of the lab's CQC business scope can be applied for (L-05)."),
     )
     work_started_on = forms.DateField(label=_("Working since"), required=False, widget=_DATE)
-    work_history = forms.CharField(label=_("Work history"), widget=forms.Textarea, required=False)
+    # The limits of the recommendation form's boxes (issue 9).
+    work_history = forms.CharField(
+        label=_("Work history"),
+        widget=forms.Textarea,
+        required=False,
+        max_length=WORK_HISTORY_MAX_LENGTH,
+        validators=[MaxLinesValidator(WORK_HISTORY_MAX_LINES)],
+        help_text=format_lazy(
+            _("One line per post, at most {lines} lines."), lines=WORK_HISTORY_MAX_LINES
+        ),
+    )
     recommendation = forms.CharField(
-        label=_("The lab's recommendation"), widget=forms.Textarea, required=False
+        label=_("The lab's recommendation"),
+        widget=forms.Textarea,
+        required=False,
+        max_length=RECOMMENDATION_MAX_LENGTH,
     )
     lab_signatory = forms.CharField(label=_("Signed for the lab by"), max_length=50, required=False)
 
@@ -161,8 +184,13 @@ class ApplicationUpdateForm(_ApplicationDataForm):
 class AssessmentEntryForm(forms.Form):
     """One row of the training assessment record, evaluated and signed by the lab (L-04)."""
 
-    evaluation = forms.CharField(label=_("Evaluation"), max_length=300, required=False)
-    signatory = forms.CharField(label=_("Signed by"), max_length=50, required=False)
+    # What fits a row of the printed record (issue 9).
+    evaluation = forms.CharField(
+        label=_("Evaluation"), max_length=TRAINING_EVALUATION_MAX_LENGTH, required=False
+    )
+    signatory = forms.CharField(
+        label=_("Signed by"), max_length=SIGNATORY_MAX_LENGTH, required=False
+    )
     trained_on = forms.DateField(label=_("Trained on"), required=False, widget=_DATE)
 
     def clean_trained_on(self):
@@ -187,7 +215,10 @@ class ActionForm(forms.Form):
     """A step of the flow with its comment; a return or a rejection needs a reason (L-07)."""
 
     comment = forms.CharField(
-        label=_("Comment"), widget=forms.Textarea(attrs={"rows": 2}), required=False
+        label=_("Comment"),
+        widget=forms.Textarea(attrs={"rows": 2}),
+        required=False,
+        max_length=REASON_MAX_LENGTH,
     )
 
     def __init__(self, *args, reason_required: bool = False, **kwargs):
@@ -215,7 +246,10 @@ class HireChosenForm(forms.Form):
         },
     )
     comment = forms.CharField(
-        label=_("Comment"), widget=forms.Textarea(attrs={"rows": 2}), required=False
+        label=_("Comment"),
+        widget=forms.Textarea(attrs={"rows": 2}),
+        required=False,
+        max_length=REASON_MAX_LENGTH,
     )
 
     def __init__(self, *args, applications, **kwargs):

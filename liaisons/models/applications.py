@@ -3,12 +3,23 @@
 import uuid
 
 from django.conf import settings
+from django.core.validators import MaxLengthValidator
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 from django_fsm import FSMField, FSMModelMixin, transition
 from django_fsm_log.decorators import fsm_log_by, fsm_log_description
 from simple_history.models import HistoricalRecords
+
+from cqcportal.limits import (
+    REASON_MAX_LENGTH,
+    RECOMMENDATION_MAX_LENGTH,
+    SIGNATORY_MAX_LENGTH,
+    TRAINING_EVALUATION_MAX_LENGTH,
+    WORK_HISTORY_MAX_LENGTH,
+    WORK_HISTORY_MAX_LINES,
+    MaxLinesValidator,
+)
 
 from ..constants import OPEN_STATE_VALUES, ApplicationState, AssessmentItemKind, MaterialKind
 
@@ -53,14 +64,37 @@ class LiaisonApplication(FSMModelMixin, models.Model):
     )
     # The recommendation form's own entries (L-01, L-03).
     work_started_on = models.DateField(_("working since"), null=True, blank=True)
-    work_history = models.TextField(_("work history"), blank=True)
-    recommendation = models.TextField(_("the lab's recommendation"), blank=True)
-    lab_signatory = models.CharField(_("signed for the lab by"), max_length=50, blank=True)
+    work_history = models.TextField(
+        _("work history"),
+        blank=True,
+        max_length=WORK_HISTORY_MAX_LENGTH,
+        validators=[
+            MaxLengthValidator(WORK_HISTORY_MAX_LENGTH),
+            MaxLinesValidator(WORK_HISTORY_MAX_LINES),
+        ],
+    )
+    recommendation = models.TextField(
+        _("the lab's recommendation"),
+        blank=True,
+        max_length=RECOMMENDATION_MAX_LENGTH,
+        validators=[MaxLengthValidator(RECOMMENDATION_MAX_LENGTH)],
+    )
+    lab_signatory = models.CharField(
+        _("signed for the lab by"),
+        max_length=50,
+        blank=True,
+        validators=[MaxLengthValidator(SIGNATORY_MAX_LENGTH)],
+    )
     declaration_accepted = models.BooleanField(
         _("impartiality and confidentiality declaration accepted"), default=False
     )
     # The reason of the last return or rejection, shown to the lab (L-07).
-    reason = models.TextField(_("reason"), blank=True)
+    reason = models.TextField(
+        _("reason"),
+        blank=True,
+        max_length=REASON_MAX_LENGTH,
+        validators=[MaxLengthValidator(REASON_MAX_LENGTH)],
+    )
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         on_delete=models.PROTECT,
@@ -211,9 +245,21 @@ class AssessmentEntry(models.Model):
         related_name="+",
         verbose_name=_("certification field"),
     )
+    # The prescribed items' content is the system's own (in the language of the day); what a
+    # lab types is held to TRAINING_CONTENT_MAX_LENGTH by assessment_entry_update (issue 9).
     content = models.CharField(_("training content"), max_length=300)
-    evaluation = models.CharField(_("evaluation"), max_length=300, blank=True)
-    signatory = models.CharField(_("signed by"), max_length=50, blank=True)
+    evaluation = models.CharField(
+        _("evaluation"),
+        max_length=300,
+        blank=True,
+        validators=[MaxLengthValidator(TRAINING_EVALUATION_MAX_LENGTH)],
+    )
+    signatory = models.CharField(
+        _("signed by"),
+        max_length=50,
+        blank=True,
+        validators=[MaxLengthValidator(SIGNATORY_MAX_LENGTH)],
+    )
     trained_on = models.DateField(_("trained on"), null=True, blank=True)
     history = HistoricalRecords()
 

@@ -46,6 +46,7 @@ def _code(content: bytes, name: str = "upload") -> str:
 
 
 def _stored_files() -> int:
+    # The test storage lives as long as the process: count, then compare.
     try:
         directories, files = default_storage.listdir("liaisons/materials")
     except FileNotFoundError:
@@ -66,6 +67,7 @@ def test_a_png_claiming_40000_by_40000_pixels_is_refused_on_the_page(client, wor
     # issue 9: the upload answered 500 (Pillow's DecompressionBombError); rule L-02
     client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
     client.force_login(world.lab_a_staff)
+    files_before = _stored_files()
     bomb = SimpleUploadedFile("photo.png", _png_claiming(40000, 40000), "image/png")
     response = client.post(
         reverse("liaisons:application_materials", args=[draft.pk]),
@@ -74,7 +76,7 @@ def test_a_png_claiming_40000_by_40000_pixels_is_refused_on_the_page(client, wor
     assert response.status_code == 400
     assert "at most 50 million pixels are accepted" in response.content.decode()
     assert not ApplicationMaterial.objects.filter(application=draft).exists()
-    assert _stored_files() == 0
+    assert _stored_files() == files_before
 
 
 @pytest.mark.parametrize(("width", "height"), [(40000, 40000), (10000, 5001), (200000, 300)])
@@ -133,9 +135,10 @@ def test_a_plain_pdf_and_a_pdf_with_xmp_metadata_pass():
 
 def test_the_service_stores_nothing_it_refuses(world, draft):
     upload = SimpleUploadedFile("form.pdf", _pdf(b"1 0 obj<</OpenAction 2 0 R>>endobj"))
+    files_before = _stored_files()
     with pytest.raises(ValidationError):
         services.material_upload(
             application=draft, kind=MaterialKind.ID_CARD, upload=upload, actor=world.lab_a_staff
         )
     assert not ApplicationMaterial.objects.filter(application=draft).exists()
-    assert _stored_files() == 0
+    assert _stored_files() == files_before
