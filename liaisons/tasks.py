@@ -138,3 +138,17 @@ def generate_documents_of_applications(application_ids: list[int]) -> int:
                 generate_documents_of_applications.delay(rest)
             break
     return printed
+
+
+@shared_task(soft_time_limit=540, time_limit=600)
+def purge_replaced_materials() -> int:
+    """Daily (beat): delete the files of replaced materials the history no longer needs
+    (``liaisons.services.retention``); returns how many were deleted."""
+    from .services.retention import replaced_materials_purge
+
+    try:
+        return len(replaced_materials_purge())
+    except SoftTimeLimitExceeded:
+        # What is left is deleted by tomorrow's run.
+        log.error("purge of replaced materials cut short: time limit")
+        return 0

@@ -9,6 +9,7 @@ import os
 from pathlib import Path
 
 import environ
+from celery.schedules import crontab
 from django.utils.translation import gettext_lazy as _
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
@@ -137,7 +138,13 @@ CELERY_TIMEZONE = "Asia/Shanghai"
 CELERY_TASK_ACKS_LATE = True
 CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
-CELERY_BEAT_SCHEDULE: dict = {}
+CELERY_BEAT_SCHEDULE: dict = {
+    # Replaced materials' files, once the history no longer needs them (docs/decisions.md).
+    "purge-replaced-materials": {
+        "task": "liaisons.tasks.purge_replaced_materials",
+        "schedule": crontab(hour=3, minute=30),
+    },
+}
 # Every task ends: at the soft limit it is told (SoftTimeLimitExceeded) and stops cleanly, at
 # the hard limit its process is killed. Tasks that may do more set longer limits themselves
 # (liaisons/tasks.py). A worker stuck on one task for six minutes once held up 262 (issue 9).

@@ -348,7 +348,7 @@ def material_upload(
         raise ValidationError({"kind": _("Unknown material.")}, code="unknown_material")
     checked = check_upload(upload)
     material = ApplicationMaterial.objects.filter(application=application, kind=kind).first()
-    # A replaced file is kept in storage: the material's history still names it.
+    # A replaced file stays in storage while the history needs it (services/retention.py).
     if material is None:
         material = ApplicationMaterial(application=application, kind=kind)
     material.content_type = checked.content_type
