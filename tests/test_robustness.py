@@ -85,3 +85,23 @@ def test_every_text_route_refuses_a_nul_without_5xx(client):
             response = client.get(url)
         assert response.status_code < 500, url
         assert _no_nul_reached_the_database(queries), url
+
+
+def test_nul_in_a_json_field_is_refused_by_that_field(world):
+    # DRF's text fields refuse a NUL with a 400 naming the field; nothing is stored.
+    from rest_framework.test import APIClient
+
+    from liaisons.models import LiaisonApplication
+    from liaisons.tests.factories import ready_application
+
+    application = ready_application(lab=world.lab_a, actor=world.lab_a_staff)
+    api = APIClient()
+    api.force_authenticate(world.lab_a_staff)
+    response = api.patch(
+        f"/api/liaisons/applications/{application.pk}/",
+        {"work_history": "2015\x00 检测"},
+        format="json",
+    )
+    assert response.status_code == 400
+    assert "work_history" in str(response.json())
+    assert "\x00" not in LiaisonApplication.objects.get(pk=application.pk).work_history
