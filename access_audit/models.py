@@ -1,12 +1,15 @@
 """Login rights to CQC's certification business system (A-01, A-06)."""
 
 from django.conf import settings
+from django.core.validators import MaxLengthValidator
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 from django_fsm import FSMField, FSMModelMixin, transition
 from django_fsm_log.decorators import fsm_log_by, fsm_log_description
 from simple_history.models import HistoricalRecords
+
+from cqcportal.limits import REASON_MAX_LENGTH
 
 from .constants import LoginRightState as S
 
@@ -36,7 +39,12 @@ class LoginRight(FSMModelMixin, models.Model):
         related_name="+",
         help_text=_("Empty when a rule revoked the right (for example A-01)."),
     )
-    revoke_reason = models.TextField(_("reason of the revocation"), blank=True)
+    revoke_reason = models.TextField(
+        _("reason of the revocation"),
+        blank=True,
+        max_length=REASON_MAX_LENGTH,
+        validators=[MaxLengthValidator(REASON_MAX_LENGTH)],
+    )
     history = HistoricalRecords()
 
     class Meta:

@@ -2,12 +2,24 @@
 
 from axes.models import AccessAttempt, AccessFailureLog, AccessLog
 from django.contrib.auth.models import AbstractUser
+from django.core.validators import MaxLengthValidator
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 from guardian.models import GroupObjectPermissionBase, UserObjectPermissionBase
 from simple_history.models import HistoricalRecords
+
+from cqcportal.limits import (
+    ADDRESS_MAX_LENGTH,
+    BRANCH_NAME_MAX_LENGTH,
+    EMAIL_MAX_LENGTH,
+    LAB_NAME_MAX_LENGTH,
+    MAJOR_MAX_LENGTH,
+    PERSON_NAME_MAX_LENGTH,
+    PHONE_MAX_LENGTH,
+    WORK_UNIT_MAX_LENGTH,
+)
 
 from .constants import (
     ROLE_SCOPE,
@@ -44,7 +56,9 @@ class BranchCentre(models.Model):
     """A regional CQC office (分中心); every lab belongs to exactly one."""
 
     code = models.CharField(_("code"), max_length=20, unique=True)
-    name = models.CharField(_("name"), max_length=100)
+    name = models.CharField(
+        _("name"), max_length=100, validators=[MaxLengthValidator(BRANCH_NAME_MAX_LENGTH)]
+    )
     email = models.EmailField(_("e-mail"), blank=True)
     is_active = models.BooleanField(_("active"), default=True)
     history = HistoricalRecords()
@@ -61,7 +75,9 @@ class BranchCentre(models.Model):
 class TestingLab(models.Model):
     """A testing lab contracted with CQC (签约检测机构), with its CQC business scope."""
 
-    name = models.CharField(_("name"), max_length=200)
+    name = models.CharField(
+        _("name"), max_length=200, validators=[MaxLengthValidator(LAB_NAME_MAX_LENGTH)]
+    )
     uscc = models.CharField(
         _("unified social credit code"), max_length=18, unique=True, validators=[validate_uscc]
     )
@@ -136,7 +152,9 @@ class Person(models.Model):
     )
     # A person's name is 姓名; an organisation's is 名称.
     name = models.CharField(
-        pgettext_lazy("person", "name"), max_length=50, validators=[validate_person_name]
+        pgettext_lazy("person", "name"),
+        max_length=50,
+        validators=[validate_person_name, MaxLengthValidator(PERSON_NAME_MAX_LENGTH)],
     )
     birth_date = models.DateField(_("birth date"), editable=False)
     sex = models.CharField(_("sex"), max_length=1, choices=Sex.choices, editable=False)
@@ -147,15 +165,31 @@ class Person(models.Model):
     education = models.CharField(
         _("education"), max_length=20, choices=Education.choices, blank=True
     )
-    major = models.CharField(_("major"), max_length=100, blank=True)
+    major = models.CharField(
+        _("major"), max_length=100, blank=True, validators=[MaxLengthValidator(MAJOR_MAX_LENGTH)]
+    )
     important_data_locked_at = models.DateTimeField(
         _("important data locked at"), null=True, blank=True, editable=False
     )
     # Tier (a), self-maintained (P-03).
-    phone = models.CharField(_("phone"), max_length=30, blank=True)
-    email = models.EmailField(_("e-mail"), blank=True)
-    work_unit = models.CharField(_("work unit"), max_length=200, blank=True)
-    address = models.CharField(_("address"), max_length=200, blank=True)
+    phone = models.CharField(
+        _("phone"), max_length=30, blank=True, validators=[MaxLengthValidator(PHONE_MAX_LENGTH)]
+    )
+    email = models.EmailField(
+        _("e-mail"), blank=True, validators=[MaxLengthValidator(EMAIL_MAX_LENGTH)]
+    )
+    work_unit = models.CharField(
+        _("work unit"),
+        max_length=200,
+        blank=True,
+        validators=[MaxLengthValidator(WORK_UNIT_MAX_LENGTH)],
+    )
+    address = models.CharField(
+        _("address"),
+        max_length=200,
+        blank=True,
+        validators=[MaxLengthValidator(ADDRESS_MAX_LENGTH)],
+    )
     # Where the person works: a lab (liaisons) or a certification body (quality roles).
     lab = models.ForeignKey(
         TestingLab,

@@ -16,6 +16,9 @@ MIN_WORK_EXPERIENCE_DAYS = 365
 
 #: Uploads (L-02): at most 10 MB each.
 MAX_UPLOAD_BYTES = 10 * 1024 * 1024
+#: The most pixels an uploaded image may have: an A4 page scanned at 600 dpi has 35 million.
+#: Decoding is what costs (4 bytes a pixel), so a header claiming more is refused unread.
+MAX_UPLOAD_PIXELS = 50_000_000
 
 
 def deadline_end(day: datetime.date) -> datetime.datetime:

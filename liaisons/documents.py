@@ -106,14 +106,15 @@ def _application_context(application: LiaisonApplication, codes=None) -> dict:
 
 def _recommendation_context(application, *, full_id_number: bool, codes=None) -> dict:
     person = application.applicant
+    lines = [line.strip() for line in application.work_history.splitlines() if line.strip()]
     return {
         **_application_context(application, codes),
         "id_number": person.id_number if full_id_number else mask_id_number(person.id_number),
         "birth_date": chinese_date(person.birth_date),
         "work_started_on": chinese_date(application.work_started_on),
-        "work_history_lines": [
-            line.strip() for line in application.work_history.splitlines() if line.strip()
-        ],
+        "work_history_lines": lines,
+        # Set smaller when it would not fit the box at the normal size (issue 9).
+        "work_history_dense": len(lines) > 4 or sum(len(line) for line in lines) > 150,
     }
 
 

@@ -1,5 +1,8 @@
 """The roster (L-11) as a download: CSV and XLSX through django-import-export.
 
+Every cell passes through ``cqcportal.spreadsheets.spreadsheet_cell``, so no text a user typed
+is a live formula in a spreadsheet (issue 9).
+
 The columns are those of the public roster plus the branch centre and the hire date; the ID
 number is never among them (P-04).
 """
@@ -11,6 +14,7 @@ from import_export import resources
 from import_export.fields import Field
 from import_export.widgets import DateWidget
 
+from cqcportal.spreadsheets import spreadsheet_cell
 from directory.models import CertificationField
 
 from .models import LiaisonQualification
@@ -38,6 +42,10 @@ class RosterResource(resources.ModelResource):
         fields = ("name", "employment_number", "lab", "branch", "fields", "state", "hired_on")
         export_order = fields
         chunk_size = 2000
+
+    def export_field(self, field, instance, **kwargs):
+        # Names, labs and branches are typed by people: never a live formula (issue 9).
+        return spreadsheet_cell(super().export_field(field, instance, **kwargs))
 
     def dehydrate_fields(self, qualification: LiaisonQualification) -> str:
         # Prefetched and ordered by position in ``roster_queryset``.

@@ -10,8 +10,24 @@ import django_filters
 from django import forms
 from django.core.exceptions import ValidationError
 from django.utils import timezone
+from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 
+from cqcportal.limits import (
+    ADDRESS_MAX_LENGTH,
+    EMAIL_MAX_LENGTH,
+    MAJOR_MAX_LENGTH,
+    PERSON_NAME_MAX_LENGTH,
+    PHONE_MAX_LENGTH,
+    REASON_MAX_LENGTH,
+    RECOMMENDATION_MAX_LENGTH,
+    SIGNATORY_MAX_LENGTH,
+    TRAINING_EVALUATION_MAX_LENGTH,
+    WORK_HISTORY_MAX_LENGTH,
+    WORK_HISTORY_MAX_LINES,
+    WORK_UNIT_MAX_LENGTH,
+    MaxLinesValidator,
+)
 from directory.constants import CertificationFieldCode, Education, PoliticalStatus, Role
 from directory.idnumbers import validate_id_number
 from directory.selectors import lab_list
@@ -55,7 +71,9 @@ def add_service_error(form: forms.Form, error: ValidationError) -> None:
 class _ApplicationDataForm(forms.Form):
     """The recommendation form's entries (L-03) and the fields applied for (L-05)."""
 
-    name = forms.CharField(label=_("Full name"), max_length=50, validators=[validate_person_name])
+    name = forms.CharField(
+        label=_("Full name"), max_length=PERSON_NAME_MAX_LENGTH, validators=[validate_person_name]
+    )
     political_status = forms.ChoiceField(
         label=_("Political status"),
         choices=[("", "—"), *PoliticalStatus.choices],
@@ -64,11 +82,13 @@ class _ApplicationDataForm(forms.Form):
     education = forms.ChoiceField(
         label=_("Education"), choices=[("", "—"), *Education.choices], required=False
     )
-    major = forms.CharField(label=_("Major"), max_length=100, required=False)
-    phone = forms.CharField(label=_("Phone"), max_length=30, required=False)
-    email = forms.EmailField(label=_("E-mail"), required=False)
-    work_unit = forms.CharField(label=_("Work unit"), max_length=200, required=False)
-    address = forms.CharField(label=_("Address"), max_length=200, required=False)
+    major = forms.CharField(label=_("Major"), max_length=MAJOR_MAX_LENGTH, required=False)
+    phone = forms.CharField(label=_("Phone"), max_length=PHONE_MAX_LENGTH, required=False)
+    email = forms.EmailField(label=_("E-mail"), max_length=EMAIL_MAX_LENGTH, required=False)
+    work_unit = forms.CharField(
+        label=_("Work unit"), max_length=WORK_UNIT_MAX_LENGTH, required=False
+    )
+    address = forms.CharField(label=_("Address"), max_length=ADDRESS_MAX_LENGTH, required=False)
     fields = forms.MultipleChoiceField(
         label=_("Certification fields applied for"),
         widget=forms.CheckboxSelectMultiple,
@@ -78,9 +98,22 @@ class _ApplicationDataForm(forms.Form):
     work_started_on = forms.DateField(
         label=_("Working since"), required=False, widget=_DATE, validators=[validate_past_date]
     )
-    work_history = forms.CharField(label=_("Work history"), widget=forms.Textarea, required=False)
+    # The limits of the recommendation form's boxes (issue 9).
+    work_history = forms.CharField(
+        label=_("Work history"),
+        widget=forms.Textarea,
+        required=False,
+        max_length=WORK_HISTORY_MAX_LENGTH,
+        validators=[MaxLinesValidator(WORK_HISTORY_MAX_LINES)],
+        help_text=format_lazy(
+            _("One line per post, at most {lines} lines."), lines=WORK_HISTORY_MAX_LINES
+        ),
+    )
     recommendation = forms.CharField(
-        label=_("The lab's recommendation"), widget=forms.Textarea, required=False
+        label=_("The lab's recommendation"),
+        widget=forms.Textarea,
+        required=False,
+        max_length=RECOMMENDATION_MAX_LENGTH,
     )
     lab_signatory = forms.CharField(label=_("Signed for the lab by"), max_length=50, required=False)
 
@@ -160,8 +193,13 @@ class ApplicationUpdateForm(_ApplicationDataForm):
 class AssessmentEntryForm(forms.Form):
     """One row of the training assessment record, evaluated and signed by the lab (L-04)."""
 
-    evaluation = forms.CharField(label=_("Evaluation"), max_length=300, required=False)
-    signatory = forms.CharField(label=_("Signed by"), max_length=50, required=False)
+    # What fits a row of the printed record (issue 9).
+    evaluation = forms.CharField(
+        label=_("Evaluation"), max_length=TRAINING_EVALUATION_MAX_LENGTH, required=False
+    )
+    signatory = forms.CharField(
+        label=_("Signed by"), max_length=SIGNATORY_MAX_LENGTH, required=False
+    )
     trained_on = forms.DateField(
         label=_("Trained on"), required=False, widget=_DATE, validators=[validate_past_date]
     )
@@ -182,7 +220,10 @@ class ActionForm(forms.Form):
     """A step of the flow with its comment; a return or a rejection needs a reason (L-07)."""
 
     comment = forms.CharField(
-        label=_("Comment"), widget=forms.Textarea(attrs={"rows": 2}), required=False
+        label=_("Comment"),
+        widget=forms.Textarea(attrs={"rows": 2}),
+        required=False,
+        max_length=REASON_MAX_LENGTH,
     )
 
     def __init__(self, *args, reason_required: bool = False, **kwargs):
@@ -210,7 +251,10 @@ class HireChosenForm(forms.Form):
         },
     )
     comment = forms.CharField(
-        label=_("Comment"), widget=forms.Textarea(attrs={"rows": 2}), required=False
+        label=_("Comment"),
+        widget=forms.Textarea(attrs={"rows": 2}),
+        required=False,
+        max_length=REASON_MAX_LENGTH,
     )
 
     def __init__(self, *args, applications, **kwargs):

@@ -5,6 +5,7 @@ import django_filters
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from cqcportal.limits import REASON_MAX_LENGTH
 from directory.constants import Education, PoliticalStatus
 from directory.models import CertificationField, TestingLab
 
@@ -21,6 +22,7 @@ class _RequestForm(forms.Form):
     justification = forms.CharField(
         label=_("Justification"),
         widget=forms.Textarea(attrs={"rows": 3}),
+        max_length=REASON_MAX_LENGTH,
         help_text=_("Why the data must change, and which paper material shows it."),
     )
     change_form = forms.FileField(
@@ -100,13 +102,18 @@ QUALIFICATION_ERROR_FIELDS = {"fields": "fields_held", "lab": "lab"}
 
 class CommentForm(forms.Form):
     comment = forms.CharField(
-        label=_("Comment"), required=False, widget=forms.Textarea(attrs={"rows": 2})
+        label=_("Comment"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        max_length=REASON_MAX_LENGTH,
     )
 
 
 class RejectForm(forms.Form):
     reason = forms.CharField(
-        label=_("Reason of the rejection"), widget=forms.Textarea(attrs={"rows": 2})
+        label=_("Reason of the rejection"),
+        widget=forms.Textarea(attrs={"rows": 2}),
+        max_length=REASON_MAX_LENGTH,
     )
 
 

@@ -8,6 +8,7 @@ from django.forms.utils import flatatt
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
+from cqcportal.limits import REASON_MAX_LENGTH
 from directory.constants import CertificationFieldCode
 from directory.idsearch import strip_id_numbers
 from directory.selectors import lab_list
@@ -124,4 +125,6 @@ class DepartureForm(forms.Form):
         choices=BLANK_CHOICE_DASH + DepartureOutcome.choices,
         help_text=_("The person's business-system login is revoked with it (A-01)."),
     )
-    comment = forms.CharField(label=_("Comment"), required=False, widget=forms.Textarea)
+    comment = forms.CharField(
+        label=_("Comment"), required=False, widget=forms.Textarea, max_length=REASON_MAX_LENGTH
+    )

@@ -4,6 +4,7 @@ the services in ``liaisons.services.training`` and ``.evaluations`` hold the rul
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from cqcportal.limits import REASON_MAX_LENGTH
 from directory.idnumbers import mask_id_number, validate_id_number
 
 from .constants import EvaluationDecisionKind, EvaluationRating, TrainingResult
@@ -106,4 +107,4 @@ class EvaluationForm(forms.ModelForm):
 
 class EvaluationDecisionForm(forms.Form):
     decision = forms.ChoiceField(label=_("Decision"), choices=EvaluationDecisionKind.choices)
-    reason = forms.CharField(label=_("Reason"), max_length=2000, strip=True)
+    reason = forms.CharField(label=_("Reason"), max_length=REASON_MAX_LENGTH, strip=True)

@@ -1,11 +1,28 @@
-"""Celery tasks of the liaison capability: thin, idempotent, taking primary keys."""
+"""Celery tasks of the liaison capability: thin, idempotent, taking primary keys.
+
+Mail and printing run on separate queues with their own workers (``CELERY_TASK_ROUTES``), so a
+slow print never holds up an e-mail; every task has a soft and a hard time limit (the global
+defaults in settings, longer ones below where a task may do more). At the soft limit a task
+stops cleanly: it logs what it left undone, and a print batch hands the rest to a new task
+(issue 9).
+"""
+
+import logging
 
 from celery import shared_task
+from celery.exceptions import SoftTimeLimitExceeded
 
 from directory.models import TestingLab
 
 from . import notifications
 from .models import CoverageGap, LiaisonApplication
+
+log = logging.getLogger(__name__)
+
+#: A batch of prints (one decision's hires) may take a while: a form prints in about a second
+#: with its text at the limits (bench/README.md); the remainder is re-queued at the soft limit.
+BATCH_PRINT_SOFT_LIMIT = 300
+BATCH_PRINT_HARD_LIMIT = 330
 
 
 @shared_task(autoretry_for=(ConnectionError, TimeoutError), retry_backoff=True, max_retries=5)
@@ -18,7 +35,12 @@ def send_application_notice(application_id: int, event: str) -> int:
     )
     if application is None:
         return 0
-    return notifications.send_application_notice(application, event)
+    try:
+        return notifications.send_application_notice(application, event)
+    except SoftTimeLimitExceeded:
+        # The mail server hangs: give up on this notice rather than hold the mail worker.
+        log.error("notice %s of application %s not sent: time limit", event, application_id)
+        return 0
 
 
 @shared_task(autoretry_for=(ConnectionError, TimeoutError), retry_backoff=True, max_retries=5)
@@ -27,10 +49,14 @@ def send_application_notices(application_ids: list[int], event: str) -> int:
     applications = LiaisonApplication.objects.select_related("lab__branch", "person").filter(
         pk__in=application_ids
     )
-    return sum(
-        notifications.send_application_notice(application, event)
-        for application in applications.order_by("pk")
-    )
+    sent = 0
+    try:
+        for application in applications.order_by("pk"):
+            sent += notifications.send_application_notice(application, event)
+    except SoftTimeLimitExceeded:
+        # Not retried: the notices already sent would go out twice.
+        log.error("notices %s: %d sent, the rest not: time limit", event, sent)
+    return sent
 
 
 @shared_task(autoretry_for=(ConnectionError, TimeoutError), retry_backoff=True, max_retries=5)
@@ -46,7 +72,11 @@ def send_coverage_gap_notice(lab_id: int, field_codes: list[str]) -> int:
     )
     if not still_open:
         return 0
-    return notifications.send_coverage_gap_notice(lab, still_open)
+    try:
+        return notifications.send_coverage_gap_notice(lab, still_open)
+    except SoftTimeLimitExceeded:
+        log.error("coverage gap notice of lab %s not sent: time limit", lab_id)
+        return 0
 
 
 @shared_task(autoretry_for=(ConnectionError, TimeoutError), retry_backoff=True, max_retries=5)
@@ -62,7 +92,11 @@ def send_change_request_notice(change_request_id: int, event: str) -> int:
     )
     if change_request is None:
         return 0
-    return change_request_notice_send(change_request, event)
+    try:
+        return change_request_notice_send(change_request, event)
+    except SoftTimeLimitExceeded:
+        log.error("notice %s of change request %s not sent: time limit", event, change_request_id)
+        return 0
 
 
 @shared_task(autoretry_for=(ConnectionError, TimeoutError), retry_backoff=True, max_retries=5)
@@ -71,13 +105,50 @@ def generate_application_documents(application_id: int) -> int:
     returns how many are stored. Running it again prints nothing new (idempotent)."""
     from .services.documents import application_documents_generate
 
-    return len(application_documents_generate(application_id=application_id))
+    try:
+        return len(application_documents_generate(application_id=application_id))
+    except SoftTimeLimitExceeded:
+        # Its transaction is rolled back; the forms are printed at their first download.
+        log.error("forms of application %s not printed: time limit", application_id)
+        return 0
 
 
-@shared_task(autoretry_for=(ConnectionError, TimeoutError), retry_backoff=True, max_retries=5)
+@shared_task(
+    autoretry_for=(ConnectionError, TimeoutError),
+    retry_backoff=True,
+    max_retries=5,
+    soft_time_limit=BATCH_PRINT_SOFT_LIMIT,
+    time_limit=BATCH_PRINT_HARD_LIMIT,
+)
 def generate_documents_of_applications(application_ids: list[int]) -> int:
     """``generate_application_documents`` for the applications of one decision. A retry after
     a failure part-way prints only what is still missing or out of date."""
     from .services.documents import application_documents_generate
 
-    return sum(len(application_documents_generate(application_id=pk)) for pk in application_ids)
+    printed = 0
+    for index, pk in enumerate(application_ids):
+        try:
+            printed += len(application_documents_generate(application_id=pk))
+        except SoftTimeLimitExceeded:
+            # The rest goes to a new task; the one cut short is left to its first download
+            # when it is the first of its batch, so a form that never fits cannot loop.
+            rest = application_ids[index:] if index else application_ids[1:]
+            log.error("forms of application %s cut short: time limit; %d re-queued", pk, len(rest))
+            if rest:
+                generate_documents_of_applications.delay(rest)
+            break
+    return printed
+
+
+@shared_task(soft_time_limit=540, time_limit=600)
+def purge_replaced_materials() -> int:
+    """Daily (beat): delete the files of replaced materials the history no longer needs
+    (``liaisons.services.retention``); returns how many were deleted."""
+    from .services.retention import replaced_materials_purge
+
+    try:
+        return len(replaced_materials_purge())
+    except SoftTimeLimitExceeded:
+        # What is left is deleted by tomorrow's run.
+        log.error("purge of replaced materials cut short: time limit")
+        return 0

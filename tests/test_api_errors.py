@@ -103,7 +103,7 @@ def test_a_nul_byte_in_a_body_field_or_a_parameter_answers_a_json_400(world):
     query = _api(world.branch_n_reviewer).get(APPLICATIONS, {"state": "draft\x00"})
     assert query.status_code == 400 and _is_json(query)
     roster = APIClient().get("/api/liaisons/roster/", {"q": "张\x00"})
-    assert roster.status_code == 400 and set(roster.json()) == {"q"}
+    assert roster.status_code == 400 and _is_json(roster)
 
 
 def test_an_unknown_api_url_answers_a_json_404(world):

@@ -210,6 +210,28 @@ def test_compose_file_validates_with_the_full_stack(compose):
     assert "beat" in services["beat"]["command"]
 
 
+def test_compose_runs_a_worker_for_every_queue(compose):
+    # issue 9: printing stalled the only worker and 262 tasks, e-mails among them, waited.
+    from django.conf import settings
+
+    result = compose({**compose_base_env(), **COMPOSE_ENV})
+    assert result.returncode == 0, result.stderr
+    services = yaml.safe_load(result.stdout)["services"]
+    queues = {}
+    for name, service in services.items():
+        command = [str(part) for part in service.get("command") or []]
+        if "worker" in command and "celery" in command:
+            assert "-Q" in command, f"{name} listens to no named queue"
+            for queue in command[command.index("-Q") + 1].split(","):
+                queues.setdefault(queue, []).append(name)
+            depends_on = service["depends_on"]
+            assert depends_on["migrate"]["condition"] == "service_completed_successfully"
+    routed = {route["queue"] for route in settings.CELERY_TASK_ROUTES.values()}
+    assert routed | {settings.CELERY_TASK_DEFAULT_QUEUE} == {"celery", "mail", "print"}
+    # One worker each: mail never shares a worker with printing.
+    assert queues == {"celery": ["worker"], "mail": ["mail-worker"], "print": ["print-worker"]}
+
+
 @pytest.mark.parametrize("missing", sorted(COMPOSE_ENV))
 def test_compose_file_has_no_default_for_secrets(compose, missing):
     env = {**compose_base_env(), **COMPOSE_ENV}

@@ -9,6 +9,7 @@ import os
 from pathlib import Path
 
 import environ
+from celery.schedules import crontab
 from django.utils.translation import gettext_lazy as _
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
@@ -57,6 +58,8 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # Before any view: a NUL byte would reach PostgreSQL and answer 500 (issue 9).
+    "cqcportal.middleware.RefuseNulMiddleware",
     # request.user.is_verified(): whether this session passed the second factor (issue 9).
     "django_otp.middleware.OTPMiddleware",
     # Deciders who must, and anyone with an authenticator, pass the second factor first.
@@ -142,7 +145,29 @@ CELERY_TIMEZONE = "Asia/Shanghai"
 CELERY_TASK_ACKS_LATE = True
 CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
-CELERY_BEAT_SCHEDULE: dict = {}
+CELERY_BEAT_SCHEDULE: dict = {
+    # Replaced materials' files, once the history no longer needs them (docs/decisions.md).
+    "purge-replaced-materials": {
+        "task": "liaisons.tasks.purge_replaced_materials",
+        "schedule": crontab(hour=3, minute=30),
+    },
+}
+# Every task ends: at the soft limit it is told (SoftTimeLimitExceeded) and stops cleanly, at
+# the hard limit its process is killed. Tasks that may do more set longer limits themselves
+# (liaisons/tasks.py). A worker stuck on one task for six minutes once held up 262 (issue 9).
+CELERY_TASK_SOFT_TIME_LIMIT = 60
+CELERY_TASK_TIME_LIMIT = 90
+# Mail and printing each have a queue and a worker (docker-compose.yml): printing never holds
+# up mail. Anything else goes to the default queue, "celery".
+CELERY_TASK_DEFAULT_QUEUE = "celery"
+CELERY_TASK_ROUTES = {
+    "liaisons.tasks.send_application_notice": {"queue": "mail"},
+    "liaisons.tasks.send_application_notices": {"queue": "mail"},
+    "liaisons.tasks.send_coverage_gap_notice": {"queue": "mail"},
+    "liaisons.tasks.send_change_request_notice": {"queue": "mail"},
+    "liaisons.tasks.generate_application_documents": {"queue": "print"},
+    "liaisons.tasks.generate_documents_of_applications": {"queue": "print"},
+}
 
 # --- Auth -------------------------------------------------------------------------------------
 AUTH_USER_MODEL = "directory.User"

@@ -3,6 +3,15 @@
 from django.urls import NoReverseMatch, reverse
 from rest_framework import serializers
 
+from cqcportal.limits import (
+    REASON_MAX_LENGTH,
+    RECOMMENDATION_MAX_LENGTH,
+    TRAINING_CONTENT_MAX_LENGTH,
+    WORK_HISTORY_MAX_LENGTH,
+    WORK_HISTORY_MAX_LINES,
+    MaxLinesValidator,
+    field_limit,
+)
 from directory.constants import CertificationFieldCode, Education, PoliticalStatus
 from directory.idnumbers import mask_id_number
 from directory.models import Person
@@ -296,6 +305,11 @@ class ServiceErrorSerializer(serializers.Serializer):
 # --- input -------------------------------------------------------------------------------------
 
 
+def _limit(model, field: str) -> int:
+    """The model field's length limit: input is refused per field with 400 (issue 9)."""
+    return field_limit(model, field)
+
+
 class PersonDataSerializer(serializers.Serializer):
     """The applicant's tier (a) and (b) data as the lab fills it in (P-03); the services decide
     what may still change."""
@@ -304,15 +318,27 @@ class PersonDataSerializer(serializers.Serializer):
         choices=PoliticalStatus.choices, required=False, allow_blank=True
     )
     education = serializers.ChoiceField(choices=Education.choices, required=False, allow_blank=True)
-    major = serializers.CharField(required=False, allow_blank=True)
-    phone = serializers.CharField(required=False, allow_blank=True)
-    email = serializers.CharField(required=False, allow_blank=True)
-    work_unit = serializers.CharField(required=False, allow_blank=True)
-    address = serializers.CharField(required=False, allow_blank=True)
+    major = serializers.CharField(
+        required=False, allow_blank=True, max_length=_limit(Person, "major")
+    )
+    phone = serializers.CharField(
+        required=False, allow_blank=True, max_length=_limit(Person, "phone")
+    )
+    email = serializers.CharField(
+        required=False, allow_blank=True, max_length=_limit(Person, "email")
+    )
+    work_unit = serializers.CharField(
+        required=False, allow_blank=True, max_length=_limit(Person, "work_unit")
+    )
+    address = serializers.CharField(
+        required=False, allow_blank=True, max_length=_limit(Person, "address")
+    )
 
 
 class PersonDataUpdateSerializer(PersonDataSerializer):
-    name = serializers.CharField(required=False, validators=[validate_person_name])
+    name = serializers.CharField(
+        required=False, max_length=_limit(Person, "name"), validators=[validate_person_name]
+    )
 
 
 class _RecommendationInputSerializer(serializers.Serializer):
@@ -324,17 +350,32 @@ class _RecommendationInputSerializer(serializers.Serializer):
     work_started_on = serializers.DateField(
         required=False, allow_null=True, validators=[validate_past_date]
     )
-    work_history = serializers.CharField(required=False, allow_blank=True)
-    recommendation = serializers.CharField(required=False, allow_blank=True)
-    lab_signatory = serializers.CharField(required=False, allow_blank=True)
+    # The limits of the recommendation form's boxes (issue 9).
+    work_history = serializers.CharField(
+        required=False,
+        allow_blank=True,
+        max_length=WORK_HISTORY_MAX_LENGTH,
+        validators=[MaxLinesValidator(WORK_HISTORY_MAX_LINES)],
+    )
+    recommendation = serializers.CharField(
+        required=False, allow_blank=True, max_length=RECOMMENDATION_MAX_LENGTH
+    )
+    lab_signatory = serializers.CharField(
+        required=False, allow_blank=True, max_length=_limit(LiaisonApplication, "lab_signatory")
+    )
 
 
 class ApplicationStartSerializer(_RecommendationInputSerializer):
     lab = serializers.IntegerField(
         required=False, help_text="The lab applying; defaults to the caller's own lab."
     )
-    id_number = serializers.CharField(help_text="The applicant's resident ID number (P-01).")
-    name = serializers.CharField(validators=[validate_person_name])
+    # Room for the spaces people type into an ID number; the service checks the number itself.
+    id_number = serializers.CharField(
+        max_length=40, help_text="The applicant's resident ID number (P-01)."
+    )
+    name = serializers.CharField(
+        max_length=_limit(Person, "name"), validators=[validate_person_name]
+    )
     person_data = PersonDataSerializer(required=False)
     legacy_qualification = serializers.IntegerField(
         required=False,
@@ -350,7 +391,11 @@ class ApplicationUpdateSerializer(_RecommendationInputSerializer):
 
 class CommentSerializer(serializers.Serializer):
     comment = serializers.CharField(
-        required=False, allow_blank=True, default="", help_text="Recorded with the step (L-07)."
+        required=False,
+        allow_blank=True,
+        default="",
+        max_length=REASON_MAX_LENGTH,
+        help_text="Recorded with the step (L-07).",
     )
 
 
@@ -368,6 +413,7 @@ class ReasonSerializer(serializers.Serializer):
         required=False,
         allow_blank=True,
         default="",
+        max_length=REASON_MAX_LENGTH,
         help_text="Required (L-07): a request without a reason is refused with 400.",
     )
 
@@ -380,13 +426,19 @@ class MaterialUploadSerializer(serializers.Serializer):
 
 
 class AssessmentEntryUpdateSerializer(serializers.Serializer):
-    evaluation = serializers.CharField(required=False, allow_blank=True)
-    signatory = serializers.CharField(required=False, allow_blank=True)
+    evaluation = serializers.CharField(
+        required=False, allow_blank=True, max_length=_limit(AssessmentEntry, "evaluation")
+    )
+    signatory = serializers.CharField(
+        required=False, allow_blank=True, max_length=_limit(AssessmentEntry, "signatory")
+    )
     trained_on = serializers.DateField(
         required=False, allow_null=True, validators=[validate_past_date]
     )
     content = serializers.CharField(
-        required=False, help_text="Only a field's business training entry takes new content."
+        required=False,
+        max_length=TRAINING_CONTENT_MAX_LENGTH,
+        help_text="Only a field's business training entry takes new content.",
     )
 
 
@@ -394,4 +446,6 @@ class DepartureRequestSerializer(serializers.Serializer):
     reason = serializers.ChoiceField(choices=DepartureReason.choices)
     left_on = serializers.DateField()
     outcome = serializers.ChoiceField(choices=DepartureOutcome.choices)
-    comment = serializers.CharField(required=False, allow_blank=True, default="")
+    comment = serializers.CharField(
+        required=False, allow_blank=True, default="", max_length=REASON_MAX_LENGTH
+    )

@@ -3,6 +3,7 @@
 import uuid
 
 from django.conf import settings
+from django.core.validators import MaxLengthValidator
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
@@ -11,6 +12,21 @@ from django_fsm import FSMField, FSMModelMixin, transition
 from django_fsm_log.decorators import fsm_log_by, fsm_log_description
 from simple_history.models import HistoricalRecords
 
+from cqcportal.limits import (
+    ADDRESS_MAX_LENGTH,
+    EMAIL_MAX_LENGTH,
+    MAJOR_MAX_LENGTH,
+    PERSON_NAME_MAX_LENGTH,
+    PHONE_MAX_LENGTH,
+    REASON_MAX_LENGTH,
+    RECOMMENDATION_MAX_LENGTH,
+    SIGNATORY_MAX_LENGTH,
+    TRAINING_EVALUATION_MAX_LENGTH,
+    WORK_HISTORY_MAX_LENGTH,
+    WORK_HISTORY_MAX_LINES,
+    WORK_UNIT_MAX_LENGTH,
+    MaxLinesValidator,
+)
 from directory.constants import Education, PoliticalStatus, Sex
 from directory.idnumbers import birth_date_of, mask_id_number, sex_of
 from directory.validators import validate_past_date, validate_person_name
@@ -106,7 +122,9 @@ class LiaisonApplication(FSMModelMixin, models.Model):
     # record is written from it only while the lab keeps that record (a new applicant of its
     # own, before the first submission): see ``liaisons.services.applications``.
     applicant_name = models.CharField(
-        pgettext_lazy("person", "name"), max_length=50, validators=[validate_person_name]
+        pgettext_lazy("person", "name"),
+        max_length=50,
+        validators=[validate_person_name, MaxLengthValidator(PERSON_NAME_MAX_LENGTH)],
     )
     applicant_political_status = models.CharField(
         _("political status"), max_length=20, choices=PoliticalStatus.choices, blank=True
@@ -114,11 +132,28 @@ class LiaisonApplication(FSMModelMixin, models.Model):
     applicant_education = models.CharField(
         _("education"), max_length=20, choices=Education.choices, blank=True
     )
-    applicant_major = models.CharField(_("major"), max_length=100, blank=True)
-    applicant_phone = models.CharField(_("phone"), max_length=30, blank=True)
-    applicant_email = models.EmailField(_("e-mail"), blank=True)
-    applicant_work_unit = models.CharField(_("work unit"), max_length=200, blank=True)
-    applicant_address = models.CharField(_("address"), max_length=200, blank=True)
+    # The limits of the person's record (cqcportal.limits): the same boxes of the same form.
+    applicant_major = models.CharField(
+        _("major"), max_length=100, blank=True, validators=[MaxLengthValidator(MAJOR_MAX_LENGTH)]
+    )
+    applicant_phone = models.CharField(
+        _("phone"), max_length=30, blank=True, validators=[MaxLengthValidator(PHONE_MAX_LENGTH)]
+    )
+    applicant_email = models.EmailField(
+        _("e-mail"), blank=True, validators=[MaxLengthValidator(EMAIL_MAX_LENGTH)]
+    )
+    applicant_work_unit = models.CharField(
+        _("work unit"),
+        max_length=200,
+        blank=True,
+        validators=[MaxLengthValidator(WORK_UNIT_MAX_LENGTH)],
+    )
+    applicant_address = models.CharField(
+        _("address"),
+        max_length=200,
+        blank=True,
+        validators=[MaxLengthValidator(ADDRESS_MAX_LENGTH)],
+    )
     fields = models.ManyToManyField(
         "directory.CertificationField",
         related_name="+",
@@ -140,14 +175,37 @@ class LiaisonApplication(FSMModelMixin, models.Model):
     work_started_on = models.DateField(
         _("working since"), null=True, blank=True, validators=[validate_past_date]
     )
-    work_history = models.TextField(_("work history"), blank=True)
-    recommendation = models.TextField(_("the lab's recommendation"), blank=True)
-    lab_signatory = models.CharField(_("signed for the lab by"), max_length=50, blank=True)
+    work_history = models.TextField(
+        _("work history"),
+        blank=True,
+        max_length=WORK_HISTORY_MAX_LENGTH,
+        validators=[
+            MaxLengthValidator(WORK_HISTORY_MAX_LENGTH),
+            MaxLinesValidator(WORK_HISTORY_MAX_LINES),
+        ],
+    )
+    recommendation = models.TextField(
+        _("the lab's recommendation"),
+        blank=True,
+        max_length=RECOMMENDATION_MAX_LENGTH,
+        validators=[MaxLengthValidator(RECOMMENDATION_MAX_LENGTH)],
+    )
+    lab_signatory = models.CharField(
+        _("signed for the lab by"),
+        max_length=50,
+        blank=True,
+        validators=[MaxLengthValidator(SIGNATORY_MAX_LENGTH)],
+    )
     declaration_accepted = models.BooleanField(
         _("impartiality and confidentiality declaration accepted"), default=False
     )
     # The reason of the last return or rejection, shown to the lab (L-07).
-    reason = models.TextField(_("reason"), blank=True)
+    reason = models.TextField(
+        _("reason"),
+        blank=True,
+        max_length=REASON_MAX_LENGTH,
+        validators=[MaxLengthValidator(REASON_MAX_LENGTH)],
+    )
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         on_delete=models.PROTECT,
@@ -304,9 +362,21 @@ class AssessmentEntry(models.Model):
         related_name="+",
         verbose_name=_("certification field"),
     )
+    # The prescribed items' content is the system's own (in the language of the day); what a
+    # lab types is held to TRAINING_CONTENT_MAX_LENGTH by assessment_entry_update (issue 9).
     content = models.CharField(_("training content"), max_length=300)
-    evaluation = models.CharField(_("evaluation"), max_length=300, blank=True)
-    signatory = models.CharField(_("signed by"), max_length=50, blank=True)
+    evaluation = models.CharField(
+        _("evaluation"),
+        max_length=300,
+        blank=True,
+        validators=[MaxLengthValidator(TRAINING_EVALUATION_MAX_LENGTH)],
+    )
+    signatory = models.CharField(
+        _("signed by"),
+        max_length=50,
+        blank=True,
+        validators=[MaxLengthValidator(SIGNATORY_MAX_LENGTH)],
+    )
     trained_on = models.DateField(
         _("trained on"), null=True, blank=True, validators=[validate_past_date]
     )

@@ -3,11 +3,14 @@
 import uuid
 
 from django.conf import settings
+from django.core.validators import MaxLengthValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 from django_fsm import FSMField, FSMModelMixin, transition
 from django_fsm_log.decorators import fsm_log_by, fsm_log_description
 from simple_history.models import HistoricalRecords
+
+from cqcportal.limits import REASON_MAX_LENGTH
 
 from ..constants import ChangeRequestState, ChangeTier
 
@@ -49,7 +52,11 @@ class ChangeRequest(FSMModelMixin, models.Model):
     tier = models.CharField(_("tier"), max_length=20, choices=ChangeTier.choices)
     changes = models.JSONField(_("requested changes"))
     previous = models.JSONField(_("values before"), default=dict, blank=True)
-    justification = models.TextField(_("justification"))
+    justification = models.TextField(
+        _("justification"),
+        max_length=REASON_MAX_LENGTH,
+        validators=[MaxLengthValidator(REASON_MAX_LENGTH)],
+    )
     change_form = models.FileField(
         _("personnel-information change form"),
         upload_to=change_form_upload_to,
@@ -60,7 +67,12 @@ class ChangeRequest(FSMModelMixin, models.Model):
     state = FSMField(
         _("state"), default=S.SUBMITTED, choices=S.choices, protected=True, db_index=True
     )
-    decision_reason = models.TextField(_("reason of the decision"), blank=True)
+    decision_reason = models.TextField(
+        _("reason of the decision"),
+        blank=True,
+        max_length=REASON_MAX_LENGTH,
+        validators=[MaxLengthValidator(REASON_MAX_LENGTH)],
+    )
     requested_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
     )

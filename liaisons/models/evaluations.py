@@ -2,9 +2,12 @@
 training centre's decision to keep, suspend or revoke."""
 
 from django.conf import settings
+from django.core.validators import MaxLengthValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
+
+from cqcportal.limits import EVALUATION_COMMENT_MAX_LENGTH, REASON_MAX_LENGTH
 
 from ..constants import EvaluationDecisionKind, EvaluationRating
 
@@ -17,7 +20,11 @@ class Evaluation(models.Model):
         verbose_name=_("qualification"),
     )
     rating = models.CharField(_("rating"), max_length=20, choices=EvaluationRating.choices)
-    comment = models.TextField(_("comment"))
+    comment = models.TextField(
+        _("comment"),
+        max_length=EVALUATION_COMMENT_MAX_LENGTH,
+        validators=[MaxLengthValidator(EVALUATION_COMMENT_MAX_LENGTH)],
+    )
     period_start = models.DateField(_("period from"))
     period_end = models.DateField(_("period to"))
     # Exactly one of department and branch: who evaluated (L-10).
@@ -73,7 +80,11 @@ class EvaluationDecision(models.Model):
     decision = models.CharField(
         _("decision"), max_length=20, choices=EvaluationDecisionKind.choices
     )
-    reason = models.TextField(_("reason"))
+    reason = models.TextField(
+        _("reason"),
+        max_length=REASON_MAX_LENGTH,
+        validators=[MaxLengthValidator(REASON_MAX_LENGTH)],
+    )
     decided_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
     )

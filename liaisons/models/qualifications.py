@@ -1,12 +1,15 @@
 """The liaison qualification (hired, L-07..L-13) and departures (L-12)."""
 
 from django.conf import settings
+from django.core.validators import MaxLengthValidator
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 from django_fsm import FSMField, FSMModelMixin, transition
 from django_fsm_log.decorators import fsm_log_by, fsm_log_description
 from simple_history.models import HistoricalRecords
+
+from cqcportal.limits import REASON_MAX_LENGTH
 
 from ..constants import DepartureOutcome, DepartureReason, QualificationState
 
@@ -38,7 +41,12 @@ class LiaisonQualification(FSMModelMixin, models.Model):
     state = FSMField(
         _("state"), default=Q_.ACTIVE, choices=Q_.choices, protected=True, db_index=True
     )
-    state_reason = models.TextField(_("reason of the state"), blank=True)
+    state_reason = models.TextField(
+        _("reason of the state"),
+        blank=True,
+        max_length=REASON_MAX_LENGTH,
+        validators=[MaxLengthValidator(REASON_MAX_LENGTH)],
+    )
     application = models.OneToOneField(
         "liaisons.LiaisonApplication",
         on_delete=models.PROTECT,
@@ -111,7 +119,12 @@ class Departure(models.Model):
     reason = models.CharField(_("reason"), max_length=20, choices=DepartureReason.choices)
     left_on = models.DateField(_("left on"))
     outcome = models.CharField(_("outcome"), max_length=20, choices=DepartureOutcome.choices)
-    comment = models.TextField(_("comment"), blank=True)
+    comment = models.TextField(
+        _("comment"),
+        blank=True,
+        max_length=REASON_MAX_LENGTH,
+        validators=[MaxLengthValidator(REASON_MAX_LENGTH)],
+    )
     confirmed_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         on_delete=models.PROTECT,

@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 from django_fsm import can_proceed
 
 from cqcportal.history import history_bulk_create
+from cqcportal.limits import TRAINING_CONTENT_MAX_LENGTH
 from directory.models import CertificationField, Person, TestingLab, User
 from directory.services import (
     IMPORTANT_FIELDS,
@@ -111,6 +112,11 @@ def _require_reason(reason: str) -> str:
         raise ValidationError(
             {"reason": ValidationError(_("A reason is required (L-07)."), code="reason_required")}
         )
+    # The transitions save without full_clean: the model's limit is checked here (issue 9).
+    try:
+        LiaisonApplication._meta.get_field("reason").run_validators(reason)
+    except ValidationError as error:
+        raise ValidationError({"reason": error.error_list}) from error
     return reason
 
 
@@ -404,6 +410,17 @@ def assessment_entry_update(
     entry.trained_on = trained_on
     if content is not None and entry.kind == AssessmentItemKind.FIELD and content.strip():
         entry.content = content.strip()
+        if len(entry.content) > TRAINING_CONTENT_MAX_LENGTH:
+            # What fits the record's row (issue 9); the system's own content may be longer.
+            raise ValidationError(
+                {
+                    "content": ValidationError(
+                        _("Write at most %(limit)d characters (this text has %(count)d)."),
+                        code="max_length",
+                        params={"limit": TRAINING_CONTENT_MAX_LENGTH, "count": len(entry.content)},
+                    )
+                }
+            )
     entry.full_clean()
     entry._history_user = actor
     entry.save()
@@ -422,7 +439,7 @@ def material_upload(
         raise ValidationError({"kind": _("Unknown material.")}, code="unknown_material")
     checked = check_upload(upload)
     material = ApplicationMaterial.objects.filter(application=application, kind=kind).first()
-    # A replaced file is kept in storage: the material's history still names it.
+    # A replaced file stays in storage while the history needs it (services/retention.py).
     if material is None:
         material = ApplicationMaterial(application=application, kind=kind)
     material.content_type = checked.content_type

@@ -515,3 +515,79 @@ def test_the_printed_qr_code_reads_back_as_the_roster_entry(hired):
             ["zbarimg", "-q", "--raw", f"{tmp}/p.png"], capture_output=True, text=True
         ).stdout.strip()
     assert scanned == documents.roster_entry_url(hired.person.employment_number)
+
+
+# --- every text at its limit (issue 9) ----------------------------------------------------------
+
+
+def _at_limit(model, field: str, text: str = "检") -> str:
+    """The longest text the field takes."""
+    from cqcportal.limits import field_limit
+
+    length = field_limit(model, field)
+    return (text * length)[:length]
+
+
+def _work_histories() -> dict[str, str]:
+    """The work histories that fill the box most: one long line, and as many lines as
+    allowed, each as long as the characters left allow."""
+    from cqcportal.limits import WORK_HISTORY_MAX_LENGTH as LENGTH
+    from cqcportal.limits import WORK_HISTORY_MAX_LINES as LINES
+
+    per_line = (LENGTH - (LINES - 1)) // LINES
+    return {
+        "one long line": "检" * LENGTH,
+        "every line": "\n".join(["检" * per_line] * LINES),
+        "every line, latin": "\n".join(["W" * per_line] * LINES),
+    }
+
+
+@pytest.mark.parametrize("shape", list(_work_histories()))
+def test_the_worst_case_form_prints_in_seconds_and_keeps_its_pages(world, settings, shape):
+    """Every text of the forms at its length limit: each form prints within a few seconds,
+    stays inside the printable width and keeps its designed page count."""
+    # issue 9: a 100,000-character work history made one print run 367 s; rule L-03
+    import time
+
+    from cqcportal.limits import TRAINING_CONTENT_MAX_LENGTH
+    from directory.models import BranchCentre, Person, TestingLab
+    from liaisons.models import AssessmentEntry, LiaisonApplication
+
+    settings.LIAISON_DOCUMENTS_ON_COMMIT = False
+    lab = TestingLabFactory(
+        name=_at_limit(TestingLab, "name"), branch=world.branch_n, business_scope=list(F.values)
+    )
+    staff = world.lab_a_staff
+    staff.lab = lab
+    staff.save(update_fields=["lab"])
+    application = _hired(world, lab=lab, fields=tuple(F.values), staff=staff)
+    BranchCentre.objects.filter(pk=lab.branch_id).update(name=_at_limit(BranchCentre, "name"))
+    Person.objects.filter(pk=application.person_id).update(
+        name=_at_limit(Person, "name"),
+        major=_at_limit(Person, "major"),
+        phone=_at_limit(Person, "phone", "8"),
+        email=_at_limit(Person, "email", "m")[:-7] + "@cqc.cn",
+        work_unit=_at_limit(Person, "work_unit"),
+        address=_at_limit(Person, "address"),
+    )
+    AssessmentEntry.objects.filter(application=application).update(
+        content="检" * TRAINING_CONTENT_MAX_LENGTH,
+        evaluation=_at_limit(AssessmentEntry, "evaluation"),
+        signatory=_at_limit(AssessmentEntry, "signatory"),
+    )
+    LiaisonApplication.objects.filter(pk=application.pk).update(
+        work_history=_work_histories()[shape],
+        recommendation=_at_limit(LiaisonApplication, "recommendation"),
+        lab_signatory=_at_limit(LiaisonApplication, "lab_signatory"),
+    )
+    application = LiaisonApplication.objects.get(pk=application.pk)
+    application.full_clean(exclude=["fields", "state"])  # every text within its limit
+    left, right = SIDE_MARGIN - 1, PAGE_WIDTH - SIDE_MARGIN + 1
+    for kind in K:
+        started = time.monotonic()
+        data = _pdf(application, kind)
+        elapsed = time.monotonic() - started
+        assert elapsed < 5, (kind, elapsed)
+        assert pdf_pages(data) == documents.DESIGNED_PAGES[kind], kind
+        outside = [w for w in pdf_words(data) if w[1] < left or w[3] > right or w[4] > PAGE_HEIGHT]
+        assert not outside, (kind, outside[:5])

@@ -175,3 +175,41 @@ def test_staff_export_the_roster_as_xlsx(client, world, roster):
     assert [row[:2] for row in rows[1:]] == [["乙", "20000002"]]
     flat = " ".join(str(value) for row in rows for value in row)
     assert _no_id_numbers(flat, world.person_a, world.person_b)
+
+
+FORMULAE = [
+    '=HYPERLINK("http://e.x")',
+    "+1+cmd|' /C calc'!A0",
+    "-2+3",
+    "@SUM(1,2)",
+    "\t=1+1",
+    "\r=1+1",
+]
+
+
+@pytest.mark.parametrize("formula", FORMULAE)
+def test_a_name_that_starts_like_a_formula_is_text_in_the_csv(client, world, roster, formula):
+    # issue 9: a person named =HYPERLINK(...) was a live formula in the export (rule L-11)
+    Person = type(world.person_a)
+    Person.objects.filter(pk=world.person_a.pk).update(name=formula)
+    client.force_login(world.lab_a_staff)
+    response = client.get(reverse("liaisons:roster_export_csv"), {"lab": "实验室A"}, **EN)
+    rows = list(csv.reader(io.StringIO(response.content.decode("utf-8-sig"), newline="")))
+    assert rows[1][0] == "'" + formula
+    assert rows[1][1] == "20000001"
+
+
+@pytest.mark.parametrize("formula", FORMULAE)
+def test_a_name_that_starts_like_a_formula_is_a_text_cell_in_the_xlsx(
+    client, world, roster, formula
+):
+    # issue 9: in the XLSX the cell was a formula, not text (rule L-11)
+    openpyxl = pytest.importorskip("openpyxl", reason="tablib[xlsx] (openpyxl) not installed")
+    Person = type(world.person_a)
+    Person.objects.filter(pk=world.person_a.pk).update(name=formula)
+    client.force_login(world.lab_a_staff)
+    response = client.get(reverse("liaisons:roster_export_xlsx"), {"lab": "实验室A"}, **EN)
+    cell = openpyxl.load_workbook(io.BytesIO(response.content)).active["A2"]
+    assert cell.data_type == "s"
+    # XML reads a carriage return back as a line feed; the apostrophe is what matters.
+    assert cell.value == ("'" + formula).replace("\r", "\n")
