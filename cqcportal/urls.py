@@ -5,7 +5,7 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
 from directory import second_factor_views
 from directory.forms import SignInForm
-from directory.views import DashboardView, healthz
+from directory.views import DashboardView, PasswordChangeView, healthz
 
 auth_patterns = [
     path(
@@ -39,7 +39,7 @@ auth_patterns = [
         auth_views.PasswordResetCompleteView.as_view(),
         name="password_reset_complete",
     ),
-    path("password-change/", auth_views.PasswordChangeView.as_view(), name="password_change"),
+    path("password-change/", PasswordChangeView.as_view(), name="password_change"),
     path(
         "password-change/done/",
         auth_views.PasswordChangeDoneView.as_view(),

@@ -1,7 +1,8 @@
 """Forms of the directory: sign-in and the person's own data (P-03 tier a)."""
 
 from django import forms
-from django.contrib.auth.forms import AuthenticationForm
+from django.contrib.auth import authenticate
+from django.contrib.auth.forms import AuthenticationForm, PasswordChangeForm
 from django.utils.translation import gettext_lazy as _
 
 from .models import Person
@@ -15,6 +16,27 @@ class SignInForm(AuthenticationForm):
         max_length=150,
         widget=forms.TextInput(attrs={"autofocus": True, "autocomplete": "username"}),
     )
+
+
+class LockedOutPasswordChangeForm(PasswordChangeForm):
+    """The password change checks the current password through the sign-in backends, so a
+    wrong one counts toward the sign-in lockout (django-axes) and a locked account cannot
+    change its password: a stolen session must not guess without limit (issue 9)."""
+
+    def __init__(self, user, *args, request=None, **kwargs):
+        self.request = request
+        super().__init__(user, *args, **kwargs)
+
+    def clean_old_password(self):
+        old_password = self.cleaned_data["old_password"]
+        signed = authenticate(
+            self.request, username=self.user.get_username(), password=old_password
+        )
+        if signed is None or signed.pk != self.user.pk:
+            raise forms.ValidationError(
+                self.error_messages["password_incorrect"], code="password_incorrect"
+            )
+        return old_password
 
 
 class SelfMaintainedDataForm(forms.ModelForm):

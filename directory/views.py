@@ -1,6 +1,7 @@
 """Pages of the directory: dashboard, people, labs, branch centres, certification bodies."""
 
 from django.contrib import messages
+from django.contrib.auth import views as auth_views
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import ValidationError
 from django.db import connection
@@ -17,7 +18,7 @@ from cqcportal.timeline import timeline_for
 from . import selectors, services
 from .dashboard import cards_for
 from .filters import PersonFilter
-from .forms import SelfMaintainedDataForm
+from .forms import LockedOutPasswordChangeForm, SelfMaintainedDataForm
 from .idnumbers import mask_id_number
 from .idsearch import IdNumberSearchMixin
 from .models import BranchCentre, CertificationBody, Person, TestingLab
@@ -228,3 +229,12 @@ def healthz(request):
     return JsonResponse(
         {"status": "ok" if healthy else "error", "checks": checks}, status=200 if healthy else 503
     )
+
+
+class PasswordChangeView(auth_views.PasswordChangeView):
+    """Django's password change, with the current password checked like a sign-in."""
+
+    form_class = LockedOutPasswordChangeForm
+
+    def get_form_kwargs(self):
+        return {**super().get_form_kwargs(), "request": self.request}

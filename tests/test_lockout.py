@@ -247,3 +247,41 @@ def test_the_sign_in_log_masks_the_id_number(client, person_user, superuser_clie
         assert page.status_code == 200, url
         assert NUMBER not in page.content.decode(), url
         assert MASKED in page.content.decode(), url
+
+
+def test_guessing_the_current_password_on_the_change_page_counts_and_locks(
+    client, person_user
+):  # issue 9: a stolen session may not guess the password without limit
+    client.force_login(person_user)
+    url = reverse("password_change")
+    for _ in range(settings.AXES_FAILURE_LIMIT):
+        client.post(url, {"old_password": "wrong", "new_password1": "x", "new_password2": "x"})
+    assert AccessAttempt.objects.get().failures_since_start == settings.AXES_FAILURE_LIMIT
+    changed = client.post(
+        url,
+        {
+            "old_password": PASSWORD,
+            "new_password1": "Another-pass-2026",
+            "new_password2": "Another-pass-2026",
+        },
+    )
+    assert changed.status_code != 302  # the right password is refused while locked
+    person_user.refresh_from_db()
+    assert person_user.check_password(PASSWORD)
+    client.logout()
+    assert _sign_in(client, NUMBER).status_code == 429
+
+
+def test_the_change_page_still_changes_a_password(client, person_user):
+    client.force_login(person_user)
+    response = client.post(
+        reverse("password_change"),
+        {
+            "old_password": PASSWORD,
+            "new_password1": "Another-pass-2026",
+            "new_password2": "Another-pass-2026",
+        },
+    )
+    assert response.status_code == 302
+    person_user.refresh_from_db()
+    assert person_user.check_password("Another-pass-2026")
