@@ -42,7 +42,7 @@ class SecondFactorMiddleware:
             return None
         if request.resolver_match.view_name in OPEN_BEFORE_SECOND_STEP:
             return None
-        if not second_factor_required(user):
+        if not second_factor_required(user, request=request):
             return None
         if request.path.startswith("/api/"):
             return JsonResponse(

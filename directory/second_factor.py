@@ -42,10 +42,33 @@ def has_authenticator(user: User) -> bool:
     return TOTPDevice.objects.filter(user=user, confirmed=True).exists()
 
 
-def second_factor_required(user: User) -> bool:
+#: The session remembers whether its user has an authenticator, so that a page costs no query
+#: for it (the middleware asks on every request of a user not yet verified).
+SESSION_KEY = "two_step_has_authenticator"
+
+
+def session_has_authenticator(request) -> bool:
+    """``has_authenticator`` of the signed-in user, remembered in the session."""
+    user = request.user
+    known = request.session.get(SESSION_KEY)
+    if known is not None and known[0] == user.pk:
+        return bool(known[1])
+    answer = has_authenticator(user)
+    request.session[SESSION_KEY] = (user.pk, answer)
+    return answer
+
+
+def forget_session_authenticator(request) -> None:
+    """After an enrolment or a turn-off, the next request asks the database again."""
+    request.session.pop(SESSION_KEY, None)
+
+
+def second_factor_required(user: User, *, request=None) -> bool:
     """Deciders when the settings require it, and anyone who has an authenticator."""
     if settings.SECOND_FACTOR_REQUIRED and is_decider(user):
         return True
+    if request is not None:
+        return session_has_authenticator(request)
     return has_authenticator(user)
 
 

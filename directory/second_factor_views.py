@@ -120,6 +120,7 @@ class EnrolView(LoginRequiredMixin, View):
             else:
                 request.session.cycle_key()
                 django_otp.login(request, device)
+                second_factor.forget_session_authenticator(request)
                 # Shown once, on this answer only: never stored in readable form.
                 return _codes_page(request, codes)
         return self._page(request, form, status=400)
@@ -169,6 +170,7 @@ class TurnOffView(LoginRequiredMixin, View):
     def post(self, request):
         try:
             second_factor.second_factor_turn_off(actor=request.user)
+            second_factor.forget_session_authenticator(request)
         except PermissionDenied:
             messages.error(request, _("Your role must sign in with a second factor."))
         else:

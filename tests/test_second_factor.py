@@ -372,3 +372,15 @@ def test_the_demo_shows_two_step_sign_in_with_the_printed_key_and_codes(client, 
     call_command("seed_demo")
     assert StaticToken.objects.filter(device__user=user).count() == 10
     assert re.search(r"^\s*training\.otp\b", out, re.MULTILINE)
+
+
+def test_a_page_asks_the_database_for_an_authenticator_once_per_session(client, world):
+    # issue 9: the second-factor check costs no query per page once the session knows.
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    client.force_login(world.lab_a_staff)
+    client.get("/")
+    with CaptureQueriesContext(connection) as queries:
+        client.get("/")
+    assert not [q for q in queries.captured_queries if "otp_totp" in q["sql"]]
