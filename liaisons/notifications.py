@@ -15,7 +15,7 @@ from django.utils.translation import gettext_noop
 from directory.constants import Role
 from directory.models import CertificationField, TestingLab, User
 
-from .models import LiaisonApplication
+from .models import LiaisonApplication, LiaisonQualification
 
 
 def _emails(users, *extra: str) -> list[str]:
@@ -95,6 +95,35 @@ def send_coverage_gap_notice(lab: TestingLab, field_codes: list[str]) -> int:
             message=render_to_string(
                 "liaisons/email/coverage_gap.txt", {"lab": lab, "fields": fields, "link": link}
             ),
+            from_email=None,
+            recipient_list=recipients,
+        )
+    return len(recipients)
+
+
+def send_transfer_notice(ended: LiaisonQualification, hired: LiaisonQualification) -> int:
+    """Tell the lab (its staff and its address) that its liaison was hired by another lab and
+    their qualification at this lab ended (L-12): the lab did not confirm the departure, so it
+    must hear of it, and of the coverage it may have lost (L-06)."""
+    lab = ended.lab
+    recipients = _emails(_lab_staff(lab.pk), lab.email)
+    if not recipients:
+        return 0
+    context = {
+        "person": ended.person.name,
+        "lab": lab.name,
+        "new_lab": hired.lab.name,
+        "hired_on": hired.hired_on,
+        "reason": ended.state_reason,
+        "qualification_link": settings.PORTAL_BASE_URL
+        + reverse("liaisons:qualification_detail", args=[ended.pk]),
+        "lab_link": settings.PORTAL_BASE_URL + reverse("directory:lab_detail", args=[lab.pk]),
+    }
+    with translation.override(settings.LANGUAGE_CODE):
+        send_mail(
+            subject=_("Your liaison officer %(person)s was hired by %(lab)s")
+            % {"person": context["person"], "lab": context["new_lab"]},
+            message=render_to_string("liaisons/email/transfer_notice.txt", context),
             from_email=None,
             recipient_list=recipients,
         )

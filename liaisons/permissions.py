@@ -72,6 +72,15 @@ def can_compare_with_record(user, application) -> bool:
     )
 
 
+def sees_applicants_elsewhere(user) -> bool:
+    """Whether the user's lists of applications may show what an applicant holds at other
+    labs: those who check and decide (their lists hold only applications they check or
+    decide); never lab staff (issue 10)."""
+    return _active(user) and (
+        user.is_superuser or is_training_centre(user) or user.role == Role.BRANCH_REVIEWER
+    )
+
+
 def actions_for(user, application) -> list[str]:
     """The transitions ``user`` may take on ``application`` now, by service name."""
     state = application.state

@@ -69,6 +69,16 @@ def person_holds_active_qualification(*, person: Person) -> bool:
     return counting_qualifications().filter(person=person).exists()
 
 
+def current_qualifications(*, person_ids: Iterable[int]) -> QuerySet[LiaisonQualification]:
+    """The people's current qualifications: active or suspended, not migrated. A person holds
+    at most one (a unique constraint), and a hire ends it (L-12)."""
+    return LiaisonQualification.objects.filter(
+        person_id__in=list(person_ids),
+        state__in=[QualificationState.ACTIVE, QualificationState.SUSPENDED],
+        migrated_at__isnull=True,
+    )
+
+
 def qualification_list(*, user) -> QuerySet[LiaisonQualification]:
     qualifications = LiaisonQualification.objects.select_related("person", "lab__branch")
     if not user.is_authenticated:
@@ -206,3 +216,49 @@ def other_open_applications(*, user, application: LiaisonApplication) -> QuerySe
         .select_related("lab")
         .order_by("created_at", "id")
     )
+
+
+def qualification_ended_by_hire(*, user, application: LiaisonApplication):
+    """The applicant's qualification at another lab that hiring them would end (L-12), for
+    those who check and decide; ``None`` for anyone else: a lab must not learn from the portal
+    that the person it applies for is known elsewhere (issue 10)."""
+    from . import permissions
+
+    if application.state not in OPEN_STATE_VALUES or not permissions.can_compare_with_record(
+        user, application
+    ):
+        return None
+    return (
+        current_qualifications(person_ids=[application.person_id])
+        .exclude(lab_id=application.lab_id)
+        .select_related("lab")
+        .first()
+    )
+
+
+def qualifications_ended_by_hires(*, user, rows: list[dict]) -> dict[int, str]:
+    """``qualification_ended_by_hire`` for a page of application rows (``id``, ``person_id``,
+    ``lab_id``, ``state``) in one query: application id → the name of the lab whose
+    qualification the hire would end. Nothing for lab staff (issue 10); the rows are already
+    cut to the user's scope, so a branch reviewer's are all their own labs'."""
+    from . import permissions
+
+    if not permissions.sees_applicants_elsewhere(user):
+        return {}
+    open_rows = [row for row in rows if row["state"] in OPEN_STATE_VALUES]
+    if not open_rows:
+        return {}
+    current = {
+        person_id: (lab_id, lab_name)
+        for person_id, lab_id, lab_name in current_qualifications(
+            person_ids={row["person_id"] for row in open_rows}
+        )
+        .order_by()
+        .values_list("person_id", "lab_id", "lab__name")
+    }
+    ended = {}
+    for row in open_rows:
+        lab_id, lab_name = current.get(row["person_id"], (None, ""))
+        if lab_id is not None and lab_id != row["lab_id"]:
+            ended[row["id"]] = lab_name
+    return ended

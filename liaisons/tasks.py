@@ -80,6 +80,25 @@ def send_coverage_gap_notice(lab_id: int, field_codes: list[str]) -> int:
 
 
 @shared_task(autoretry_for=(ConnectionError, TimeoutError), retry_backoff=True, max_retries=5)
+def send_transfer_notice(ended_id: int, hired_id: int) -> int:
+    """E-mail the lab a liaison left that another lab hired them and their qualification
+    there ended (L-12, issue 10)."""
+    from .models import LiaisonQualification
+
+    qualifications = LiaisonQualification.objects.select_related("person", "lab").in_bulk(
+        [ended_id, hired_id]
+    )
+    ended, hired = qualifications.get(ended_id), qualifications.get(hired_id)
+    if ended is None or hired is None:
+        return 0
+    try:
+        return notifications.send_transfer_notice(ended, hired)
+    except SoftTimeLimitExceeded:
+        log.error("transfer notice of qualification %s not sent: time limit", ended_id)
+        return 0
+
+
+@shared_task(autoretry_for=(ConnectionError, TimeoutError), retry_backoff=True, max_retries=5)
 def send_change_request_notice(change_request_id: int, event: str) -> int:
     """E-mail whoever must act next on a personal-data change request (P-03)."""
     from .models import ChangeRequest

@@ -33,7 +33,6 @@ from ..constants import (
     AssessmentItemKind,
     DepartureOutcome,
     MaterialKind,
-    QualificationState,
 )
 from ..models import (
     APPLICANT_FIELDS,
@@ -600,7 +599,7 @@ def liaison_applications_hire(
     rows are written a set at a time. If any applicant cannot be hired, every problem of every
     applicant is reported, naming the applicant, and nothing is written.
     """
-    from ..selectors import persons_passed_entry_training
+    from ..selectors import current_qualifications, persons_passed_entry_training
 
     ids = sorted({application.pk for application in applications})
     if not ids:
@@ -686,22 +685,28 @@ def liaison_applications_hire(
     LiaisonQualification.objects.filter(pk__in=[q.pk for q in legacy]).update(migrated_at=now)
     history_bulk_create(legacy, model=LiaisonQualification, user=actor, date=now, update=True)
 
-    # A person represents one lab at a time: hiring for a new lab ends the old qualification
-    # (rare; one at a time, through the one way a qualification's state changes).
+    # A person represents one lab at a time: the hire ends their current qualification (L-12;
+    # docs/decisions.md, "A hire that moves a liaison to another lab"). It must end before the
+    # new one is written (the one-current constraint), so their login right is looked at only
+    # once the new one exists, below: a transfer keeps the right (A-01).
+    hired_on = timezone.localdate(now)
     lab_of = {application.person_id: application.lab for application in locked}
-    for current in LiaisonQualification.objects.filter(
-        person_id__in=lab_of,
-        state__in=[QualificationState.ACTIVE, QualificationState.SUSPENDED],
-        migrated_at__isnull=True,
-    ).order_by("pk"):
-        _qualification_transition(
-            current,
-            "cancel",
-            actor=actor,
-            reason=_("Hired again for %(lab)s.") % {"lab": lab_of[current.person_id]},
+    ended = []
+    for current in current_qualifications(person_ids=lab_of).order_by("pk"):
+        new_lab = lab_of[current.person_id]
+        if current.lab_id == new_lab.pk:
+            reason = _("Hired again for %(lab)s.") % {"lab": new_lab.name}
+        else:
+            reason = _(
+                "Transferred: hired as liaison officer of %(lab)s on %(date)s; a person "
+                "represents one lab at a time (L-12)."
+            ) % {"lab": new_lab.name, "date": hired_on.isoformat()}
+        ended.append(
+            _qualification_transition(
+                current, "cancel", actor=actor, reason=reason, rights_follow=False
+            )
         )
 
-    hired_on = timezone.localdate(now)
     qualifications = LiaisonQualification.objects.bulk_create(
         [
             LiaisonQualification(
@@ -746,9 +751,44 @@ def liaison_applications_hire(
             application.lab_id for application in locked if application.legacy_qualification_id
         }
     )
+    if ended:
+        _after_transfers(ended, hired=qualifications, people=people, actor=actor)
     _schedule_documents(*locked)  # the hire notices
     _notify_all(locked, "hired")
     return qualifications
+
+
+def _after_transfers(
+    ended: list[LiaisonQualification],
+    *,
+    hired: list[LiaisonQualification],
+    people: list[Person],
+    actor: User,
+) -> None:
+    """What follows the qualifications a hire ended, once the new ones exist: the login
+    rights are looked at (A-01: the new qualification keeps them), and each lab a liaison
+    left for another is told who hired them (L-12)."""
+    from access_audit.services import login_rights_follow_qualifications
+
+    from ..tasks import send_transfer_notice
+
+    person_of = {person.pk: person for person in people}
+    for qualification in ended:
+        login_rights_follow_qualifications(
+            person=person_of[qualification.person_id],
+            actor=actor,
+            reason=qualification.state_reason,
+        )
+    new_of_person = {qualification.person_id: qualification for qualification in hired}
+    for qualification in ended:
+        new = new_of_person[qualification.person_id]
+        if new.lab_id == qualification.lab_id:
+            continue  # hired again by the same lab: nobody to tell
+        transaction.on_commit(
+            lambda ended_id=qualification.pk, hired_id=new.pk: send_transfer_notice.delay(
+                ended_id, hired_id
+            )
+        )
 
 
 def _about(application: LiaisonApplication, problem: ValidationError) -> ValidationError:
@@ -768,8 +808,16 @@ def _about(application: LiaisonApplication, problem: ValidationError) -> Validat
 
 
 def _qualification_transition(
-    qualification: LiaisonQualification, name: str, *, actor: User | None, reason: str
+    qualification: LiaisonQualification,
+    name: str,
+    *,
+    actor: User | None,
+    reason: str,
+    rights_follow: bool = True,
 ) -> LiaisonQualification:
+    """Change the qualification's state; the login rights (A-01) and the lab's coverage (L-06)
+    follow. A hire ending a qualification passes ``rights_follow=False`` and looks at the
+    rights itself once the new qualification exists."""
     from access_audit.services import login_rights_follow_qualifications
 
     qualification = LiaisonQualification.objects.select_for_update().get(pk=qualification.pk)
@@ -784,7 +832,8 @@ def _qualification_transition(
     qualification._history_user = actor
     qualification.save()
     # Rights follow qualifications (A-01), and a lost liaison may open a gap (L-06).
-    login_rights_follow_qualifications(person=qualification.person, actor=actor, reason=reason)
+    if rights_follow:
+        login_rights_follow_qualifications(person=qualification.person, actor=actor, reason=reason)
     coverage_refresh(lab=qualification.lab)
     return qualification
 

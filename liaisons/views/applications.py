@@ -66,7 +66,14 @@ def application_rows(applications) -> list[dict]:
     the fields in the order of the ten, state, submission date and age in days."""
     rows = list(
         applications.values(
-            "id", "applicant_name", "person__id_number", "lab__name", "state", "submitted_at"
+            "id",
+            "applicant_name",
+            "person_id",
+            "person__id_number",
+            "lab_id",
+            "lab__name",
+            "state",
+            "submitted_at",
         )
     )
     labels: dict[int, list] = {}
@@ -123,6 +130,11 @@ class ApplicationListView(IdNumberSearchMixin, LoginRequiredMixin, FilterView):
         it within 2x of a bare query (bench/README.md). The ID number is masked here (P-04)."""
         paginator, page, rows, is_paginated = super().paginate_queryset(queryset, page_size)
         rows = application_rows(rows)
+        # Those who check and decide see whom a hire would take from another lab (L-12), in one
+        # query for the page; the lab never does (issue 10).
+        ended = selectors.qualifications_ended_by_hires(user=self.request.user, rows=rows)
+        for row in rows:
+            row["ends_qualification_at"] = ended.get(row["id"], "")
         page.object_list = rows
         return paginator, page, rows, is_paginated
 
@@ -465,6 +477,7 @@ class ApplicationDetailView(LoginRequiredMixin, DetailView):
             other_applications=list(
                 selectors.other_open_applications(user=user, application=application)
             ),
+            ended_by_hire=selectors.qualification_ended_by_hire(user=user, application=application),
             fields=list(application.fields.all()),
             entries=application.assessment_entries.select_related("field").order_by("position"),
             materials=[(kind, materials.get(kind)) for kind in MaterialKind],
