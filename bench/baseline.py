@@ -116,7 +116,7 @@ def bare_roster(request):
 QUEUE_TEMPLATE = engines["django"].from_string(
     "<!doctype html><title>queue</title><table>"
     "{% for row in rows %}<tr>"
-    "<td><a href=\"{% url 'liaisons:application_detail' row.id %}\">{{ row.person__name }}</a>"
+    "<td><a href=\"{% url 'liaisons:application_detail' row.id %}\">{{ row.applicant_name }}</a>"
     "</td><td>{{ row.masked_id_number }}</td><td>{{ row.lab__name }}</td><td>"
     '{% for label in row.fields %}<span class="tag">{{ label }}</span> {% endfor %}</td>'
     '<td>{{ row.state_label }}</td><td>{{ row.submitted_at|date:"Y-m-d" }}</td>'
@@ -148,7 +148,7 @@ def bare_queue(request):
     start = _page_start(request)
     rows = list(
         queue_queryset(user).values(
-            "id", "person__name", "person__id_number", "lab__name", "state", "submitted_at"
+            "id", "applicant_name", "person__id_number", "lab__name", "state", "submitted_at"
         )[start : start + PAGE_SIZE]
     )
     fields = _field_labels(

@@ -203,15 +203,15 @@ def lab_scopes() -> dict[int, tuple[str, ...]]:
     return {lab_id: tuple(codes) for lab_id, codes in scopes.items()}
 
 
-def _person_ids(start: int, stop: int) -> dict[int, tuple[int, int]]:
-    """Person index -> (person pk, lab pk) for the people ``start`` .. ``stop - 1``."""
+def _person_ids(start: int, stop: int) -> dict[int, tuple[int, int, str]]:
+    """Person index -> (person pk, lab pk, name) for the people ``start`` .. ``stop - 1``."""
     from directory.models import Person
 
     rows = Person.objects.filter(
         employment_number__gte=data.employment_number(start),
         employment_number__lte=data.employment_number(stop - 1),
-    ).values_list("employment_number", "pk", "lab_id")
-    found = {int(number) - 1: (pk, lab_id) for number, pk, lab_id in rows}
+    ).values_list("employment_number", "pk", "lab_id", "name")
+    found = {int(number) - 1: (pk, lab_id, name) for number, pk, lab_id, name in rows}
     if len(found) != stop - start:
         raise RuntimeError("the person table lacks the applicants")
     return found
@@ -254,6 +254,7 @@ def fill_applications(size: int, lab_user_id: int) -> str:
                     "lab_id",
                     "person_id",
                     "legacy_qualification_id",
+                    "applicant_name",
                 ],  # fmt: skip
                 (
                     (
@@ -274,6 +275,7 @@ def fill_applications(size: int, lab_user_id: int) -> str:
                         people[r.index][1],
                         people[r.index][0],
                         None,
+                        people[r.index][2],  # the application states the person as recorded
                     )
                     for r in rows
                 ),
@@ -418,6 +420,7 @@ def prepare_hires(count: int, lab_ids: list[int], lab_user, trainer) -> list:
             LiaisonApplication(
                 lab_id=person.lab_id,
                 person=person,
+                applicant_name=person.name,
                 state="passed",
                 work_started_on=datetime.date(2015, 7, 1),
                 work_history="2015-至今 检测工程师",
