@@ -62,8 +62,7 @@ def labs_scope_coverage(labs) -> list[tuple[TestingLab, list[tuple[Certification
     labs = list(labs)
     gaps = selectors.labs_coverage_gaps(lab_ids=[lab.pk for lab in labs])
     return [
-        (lab, [(f, f.pk in gaps.get(lab.pk, ())) for f in lab.business_scope.all()])
-        for lab in labs
+        (lab, [(f, f.pk in gaps.get(lab.pk, ())) for f in lab.business_scope.all()]) for lab in labs
     ]
 
 
