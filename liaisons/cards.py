@@ -35,27 +35,20 @@ def lab_coverage(user):
 
 @card({Role.BRANCH_REVIEWER, Role.TRAINING_ADMIN})
 def labs_with_coverage_gaps(user):
-    """Branch reviewers (their labs) and the training centre (every lab): labs with an open
-    coverage gap, with the fields uncovered."""
-    from django.db.models import Prefetch
-
+    """Branch reviewers (their labs) and the training centre (every lab): labs with a
+    coverage gap now, with the fields uncovered."""
     from directory.constants import CertificationFieldCode
     from directory.selectors import lab_list
 
-    from .models import CoverageGap
-    from .selectors import labs_with_gaps
+    from .selectors import labs_coverage_gaps, labs_with_gaps
 
     labs = labs_with_gaps(labs=lab_list(user=user)).select_related(None).only("id", "name")
-    shown = labs.order_by("name", "id").prefetch_related(
-        Prefetch(
-            "coverage_gaps",
-            queryset=CoverageGap.objects.filter(closed_at=None).order_by("field__position"),
-            to_attr="open_gaps",
-        )
-    )[:10]
+    shown = list(labs.order_by("name", "id")[:10])
+    # The fields come from the same computation that chose the labs (issue 10).
+    gaps = labs_coverage_gaps(lab_ids=[lab.pk for lab in shown])
     items = []
     for lab in shown:
-        fields = ", ".join(str(CertificationFieldCode(gap.field_id).label) for gap in lab.open_gaps)
+        fields = ", ".join(str(CertificationFieldCode(code).label) for code in gaps[lab.pk])
         items.append((f"{lab.name}: {fields}", reverse("directory:lab_detail", args=[lab.pk])))
     return Card(
         title=_("Labs with coverage gaps"),

@@ -138,32 +138,43 @@ def persons_passed_entry_training(*, person_ids: Iterable[int]) -> set[int]:
     )
 
 
+# --- coverage (L-06) -------------------------------------------------------------------------
+# One source of truth: a gap is a field of a lab's business scope that no counting
+# qualification of the lab holds, computed now. Every reader (the dashboard cards, the lab
+# page, the lab list, the API, the gap e-mail) asks these selectors; the ``CoverageGap`` rows
+# only record when a gap was opened and announced (docs/decisions.md, issue 10).
+
+
+def _uncovered_scope(*, lab_ids: list[int] | None = None) -> QuerySet:
+    """The (lab, field) rows of the business scope that no counting liaison of the lab covers."""
+    covering = counting_qualifications().filter(
+        lab=OuterRef("testinglab_id"), fields=OuterRef("certificationfield_id")
+    )
+    scope = TestingLab.business_scope.through.objects.all()
+    if lab_ids is not None:
+        # lab_id IN (...) inside too: PostgreSQL would otherwise hash every counting
+        # qualification of the country for the anti-join (66 ms instead of 25 for 50 labs).
+        covering = covering.filter(lab_id__in=lab_ids)
+        scope = scope.filter(testinglab_id__in=lab_ids)
+    return scope.filter(~Exists(covering))
+
+
 def coverage_gaps(*, lab: TestingLab) -> list[CertificationField]:
     """Fields of the lab's CQC business scope that no counting liaison of the lab covers
     (L-06), in the order of the ten fields."""
-    covering = counting_qualifications().filter(lab=lab, fields=OuterRef("pk"))
-    return list(
-        lab.business_scope.annotate(covered=Exists(covering))
-        .filter(covered=False)
-        .order_by("position")
-    )
+    uncovered = _uncovered_scope(lab_ids=[lab.pk]).values("certificationfield_id")
+    return list(CertificationField.objects.filter(pk__in=uncovered).order_by("position"))
 
 
 def labs_coverage_gaps(*, lab_ids: Iterable[int]) -> dict[int, list[str]]:
     """``coverage_gaps`` of several labs in one query: lab id → the codes of its gaps (L-06),
     in the order of the ten fields; a lab without gaps is left out."""
     lab_ids = list(lab_ids)
-    scope = TestingLab.business_scope.through
-    # lab_id IN (...) inside too: PostgreSQL would otherwise hash every counting
-    # qualification of the country for the anti-join (66 ms instead of 25 for 50 labs).
-    covering = counting_qualifications().filter(
-        lab_id__in=lab_ids, lab=OuterRef("testinglab_id"), fields=OuterRef("certificationfield_id")
-    )
     gaps: dict[int, list[str]] = {}
+    if not lab_ids:
+        return gaps
     for lab_id, code in (
-        scope.objects.filter(testinglab_id__in=lab_ids)
-        .annotate(covered=Exists(covering))
-        .filter(covered=False)
+        _uncovered_scope(lab_ids=lab_ids)
         .order_by("testinglab_id", "certificationfield__position")
         .values_list("testinglab_id", "certificationfield_id")
     ):
@@ -172,8 +183,8 @@ def labs_coverage_gaps(*, lab_ids: Iterable[int]) -> dict[int, list[str]]:
 
 
 def labs_with_gaps(*, labs: QuerySet[TestingLab]) -> QuerySet[TestingLab]:
-    """Those of ``labs`` with at least one open coverage gap (L-06)."""
-    return labs.filter(coverage_gaps__closed_at__isnull=True).distinct()
+    """Those of ``labs`` with at least one field of their scope uncovered now (L-06)."""
+    return labs.filter(pk__in=_uncovered_scope().values("testinglab_id"))
 
 
 def applicant_record_differences(*, user, application: LiaisonApplication) -> list[dict]:

@@ -15,7 +15,8 @@ from celery.exceptions import SoftTimeLimitExceeded
 from directory.models import TestingLab
 
 from . import notifications
-from .models import CoverageGap, LiaisonApplication
+from .models import LiaisonApplication
+from .selectors import labs_coverage_gaps
 
 log = logging.getLogger(__name__)
 
@@ -61,15 +62,14 @@ def send_application_notices(application_ids: list[int], event: str) -> int:
 
 @shared_task(autoretry_for=(ConnectionError, TimeoutError), retry_backoff=True, max_retries=5)
 def send_coverage_gap_notice(lab_id: int, field_codes: list[str]) -> int:
-    """E-mail the lab and its branch centre about new gaps (L-06) that are still open."""
+    """E-mail the lab and its branch centre about new gaps (L-06) that are still gaps."""
     lab = TestingLab.objects.select_related("branch").filter(pk=lab_id).first()
     if lab is None:
         return 0
-    still_open = list(
-        CoverageGap.objects.filter(lab=lab, field__in=field_codes, closed_at=None).values_list(
-            "field_id", flat=True
-        )
-    )
+    # Still a gap as the lab page shows it now (issue 10), not as the rows recorded it.
+    still_open = [
+        code for code in labs_coverage_gaps(lab_ids=[lab_id]).get(lab_id, []) if code in field_codes
+    ]
     if not still_open:
         return 0
     try:

@@ -5,9 +5,11 @@ from base64 import b32decode
 import pytest
 from django.core.management import call_command
 from django.urls import reverse
+from django.utils import translation
 from django_otp.oath import totp
 
 from directory.constants import Role
+from directory.dashboard import cards_for
 from directory.demo import DEMO_PASSWORD, DEMO_TOTP_SECRET, DEMO_TWO_STEP_USERNAME
 from directory.models import BranchCentre, Person, TestingLab, User
 
@@ -82,3 +84,12 @@ def test_demo_shows_every_application_state_hires_and_coverage():
     assert coverage_gaps(lab=beijing) == []
     assert [f.code for f in coverage_gaps(lab=shanghai)] == ["CB", "CE"]
     assert LiaisonQualification.objects.filter(is_legacy=True, migrated_at=None).exists()
+    # The dashboards agree with the lab pages (issue 10): the fully covered lab is not listed,
+    # and no lab is listed without the fields it lacks.
+    for username in ("training", "reviewer.beijing"):
+        with translation.override("en"):
+            cards = cards_for(User.objects.get(username=username))
+        (card,) = [c for c in cards if c.title == "Labs with coverage gaps"]
+        assert card.items and all(not label.endswith(": ") for label, _url in card.items)
+        assert not any(label.startswith(beijing.name) for label, _url in card.items)
+        assert card.count == len(card.items)
