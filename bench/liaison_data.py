@@ -255,6 +255,13 @@ def fill_applications(size: int, lab_user_id: int) -> str:
                     "person_id",
                     "legacy_qualification_id",
                     "applicant_name",
+                    "applicant_political_status",
+                    "applicant_education",
+                    "applicant_major",
+                    "applicant_phone",
+                    "applicant_email",
+                    "applicant_work_unit",
+                    "applicant_address",
                 ],  # fmt: skip
                 (
                     (
@@ -276,6 +283,13 @@ def fill_applications(size: int, lab_user_id: int) -> str:
                         people[r.index][0],
                         None,
                         people[r.index][2],  # the application states the person as recorded
+                        "masses",
+                        "bachelor",
+                        "电气工程",
+                        "13800000000",
+                        "applicant@example.cn",
+                        "检测实验室",
+                        "北京市朝阳区",
                     )
                     for r in rows
                 ),
