@@ -6,6 +6,7 @@ from django.conf import settings
 from django.contrib.auth.tokens import default_token_generator
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.utils import translation
 from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
 from django.utils.translation import gettext as _
@@ -236,6 +237,11 @@ def user_language_set(*, user: User, language: str, actor: User) -> None:
     """Remember the language a user reads the portal in, which their e-mails are written in."""
     if actor.pk != user.pk:
         raise PermissionDenied
+    try:
+        # "zh-Hans", "zh-cn": the portal's own spelling of a language it speaks.
+        language = translation.get_supported_language_variant(language.lower())
+    except LookupError:
+        return
     if language not in dict(settings.LANGUAGES) or user.language == language:
         return
     user.language = language

@@ -101,7 +101,7 @@ def test_switching_language_is_remembered_for_the_mails(client, world):
     client.post(reverse("set_language"), {"language": "xx", "next": "/"})
     world.lab_a_staff.refresh_from_db()
     assert world.lab_a_staff.language == "en"
-    client.post(reverse("set_language"), {"language": "zh-hans", "next": "/"})
+    client.post(reverse("set_language"), {"language": "zh-Hans", "next": "/"})
     world.lab_a_staff.refresh_from_db()
     assert world.lab_a_staff.language == "zh-hans"
 
