@@ -8,7 +8,8 @@ refuses (too many fields, a body too large) answered the HTML error page even un
 import logging
 
 from django.core.exceptions import RequestDataTooBig, SuspiciousOperation, TooManyFieldsSent
-from django.http import JsonResponse
+from django.http import HttpResponse, HttpResponseServerError, JsonResponse
+from django.template.loader import render_to_string
 from django.utils.translation import gettext as _
 from django.views import defaults
 from drf_spectacular.openapi import AutoSchema
@@ -18,6 +19,8 @@ from rest_framework.permissions import AllowAny
 from rest_framework.views import exception_handler
 
 API_PREFIX = "/api/"
+
+log = logging.getLogger(__name__)
 
 # --- the schema of refusals --------------------------------------------------------------------
 
@@ -200,7 +203,35 @@ def page_not_found(request, exception):
 
 
 def server_error(request):
-    """500 page: JSON under /api/, Django's page elsewhere."""
+    """500 page: JSON under /api/, the portal's page in its layout elsewhere.
+
+    Rendered without the request, so no context processor runs: the page needs neither the
+    database nor the user (either may be what failed). Should even that fail, a page written
+    out in full answers (issue 10)."""
     if _is_api(request):
         return JsonResponse({"detail": _("Server error.")}, status=500)
-    return defaults.server_error(request)
+    try:
+        return HttpResponseServerError(render_to_string("500.html"))
+    except Exception:  # noqa: BLE001 - the error page must answer whatever broke
+        log.exception("the 500 page could not be rendered")
+        return HttpResponseServerError(BARE_500, content_type="text/html; charset=utf-8")
+
+
+#: The 500 page of last resort: no template, no translation.
+BARE_500 = (
+    '<!doctype html><html lang="zh-CN"><head><meta charset="utf-8"><title>500</title></head>'
+    "<body><h1>服务器错误 / Server error</h1><p>请稍后再试。Please try again later.</p>"
+    "</body></html>"
+)
+
+
+def method_not_allowed(request, response):
+    """405: Django answers an empty page (``HttpResponseNotAllowed``); the portal's own page,
+    or JSON under /api/, keeping the ``Allow`` header (issue 10)."""
+    if _is_api(request):
+        page = JsonResponse({"detail": _("This method is not allowed here.")}, status=405)
+    else:
+        page = HttpResponse(render_to_string("405.html", request=request), status=405)
+    if response.has_header("Allow"):
+        page["Allow"] = response["Allow"]
+    return page

@@ -4,6 +4,8 @@ from django.http import Http404, HttpResponseBadRequest, JsonResponse
 from django.template.loader import render_to_string
 from django.utils.translation import gettext as _
 
+from .api_errors import method_not_allowed
+
 NUL = "\x00"
 
 
@@ -58,3 +60,22 @@ class RefuseNulMiddleware:
         return HttpResponseBadRequest(
             render_to_string("400.html", {"message": message}, request=request)
         )
+
+
+class MethodNotAllowedPageMiddleware:
+    """An empty 405 (Django's ``HttpResponseNotAllowed``, from a view that takes POST only,
+    such as signing out, opened as a link) becomes the portal's page, or JSON under /api/.
+    A 405 that says something already (DRF's) is left as it is (issue 10)."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        if (
+            response.status_code == 405
+            and not getattr(response, "streaming", False)
+            and not response.content
+        ):
+            return method_not_allowed(request, response)
+        return response

@@ -4,8 +4,8 @@ from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
 from directory import second_factor_views
-from directory.forms import SignInForm
-from directory.views import DashboardView, PasswordChangeView, healthz
+from directory.forms import PortalPasswordResetForm, SignInForm
+from directory.views import DashboardView, PasswordChangeView, healthz, set_language
 
 auth_patterns = [
     path(
@@ -21,6 +21,7 @@ auth_patterns = [
         auth_views.PasswordResetView.as_view(
             email_template_name="registration/password_reset_email.txt",
             subject_template_name="registration/password_reset_subject.txt",
+            form_class=PortalPasswordResetForm,
         ),
         name="password_reset",
     ),
@@ -51,7 +52,8 @@ urlpatterns = [
     path("", DashboardView.as_view(), name="dashboard"),
     path("accounts/", include(auth_patterns)),
     path("accounts/two-step/", include(second_factor_views)),
-    path("i18n/", include("django.conf.urls.i18n")),
+    # The portal's own set_language: it also remembers a signed-in user's language (issue 10).
+    path("i18n/setlang/", set_language, name="set_language"),
     path("directory/", include("directory.urls")),
     path("liaisons/", include("liaisons.urls")),
     path("admin/", admin.site.urls),

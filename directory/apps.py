@@ -7,4 +7,7 @@ class DirectoryConfig(AppConfig):
     verbose_name = _("Directory")
 
     def ready(self) -> None:
-        from . import cards  # noqa: F401 - registers the dashboard cards
+        from . import (
+            cards,  # noqa: F401 - registers the dashboard cards
+            signals,  # noqa: F401 - remembers the language at sign-in
+        )

@@ -2,8 +2,11 @@
 
 from django import forms
 from django.contrib.auth import authenticate
-from django.contrib.auth.forms import AuthenticationForm, PasswordChangeForm
+from django.contrib.auth.forms import AuthenticationForm, PasswordChangeForm, PasswordResetForm
+from django.utils import translation
 from django.utils.translation import gettext_lazy as _
+
+from cqcportal.mail import portal_link
 
 from .models import Person
 
@@ -45,3 +48,16 @@ class SelfMaintainedDataForm(forms.ModelForm):
     class Meta:
         model = Person
         fields = ["phone", "email", "work_unit", "address"]
+
+
+class PortalPasswordResetForm(PasswordResetForm):
+    """Django's password reset, its link on the configured portal address (never the host the
+    request named, which anyone can set) and its e-mail in the account's language (issue 10)."""
+
+    def send_mail(self, subject_template_name, email_template_name, context, *args, **kwargs):
+        user = context["user"]
+        context["link"] = portal_link(
+            "password_reset_confirm", uidb64=context["uid"], token=context["token"]
+        )
+        with translation.override(user.language):
+            super().send_mail(subject_template_name, email_template_name, context, *args, **kwargs)

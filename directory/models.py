@@ -1,6 +1,7 @@
 """Who is who: organisations, people and portal users (P-01..P-04)."""
 
 from axes.models import AccessAttempt, AccessFailureLog, AccessLog
+from django.conf import settings
 from django.contrib.auth.models import AbstractUser
 from django.core.validators import MaxLengthValidator
 from django.db import models
@@ -300,7 +301,16 @@ class User(AbstractUser):
         related_name="staff",
         verbose_name=_("certification body"),
     )
-    history = HistoricalRecords(excluded_fields=["password", "last_login"])
+    # The language the portal writes to this user in: e-mails go out in it whoever triggers
+    # them (issue 10). Set when the user switches language or signs in having chosen one.
+    language = models.CharField(
+        _("language"),
+        max_length=10,
+        choices=settings.LANGUAGES,
+        default=settings.LANGUAGE_CODE,
+    )
+    # A preference, not a record: its changes are not history.
+    history = HistoricalRecords(excluded_fields=["password", "last_login", "language"])
 
     class Meta:
         verbose_name = _("user")

@@ -4,15 +4,15 @@ from dataclasses import dataclass
 
 from django.conf import settings
 from django.contrib.auth.tokens import default_token_generator
-from django.core.exceptions import ValidationError
-from django.core.mail import send_mail
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.template.loader import render_to_string
-from django.urls import reverse
+from django.utils import translation
 from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
 from django.utils.translation import gettext as _
 from guardian.shortcuts import assign_perm, remove_perm
+
+from cqcportal.mail import addresses_by_language, portal_link, send_in_their_language
 
 from .constants import ROLE_SCOPE, Role, Scope
 from .idnumbers import birth_date_of, sex_of, validate_id_number
@@ -210,25 +210,42 @@ def person_account_ensure(*, person: Person, actor: User | None) -> tuple[User, 
 
 
 def send_set_password_email(*, user_id: int) -> None:
-    """E-mail a set-password link; the message never names the ID number (P-04)."""
+    """E-mail a set-password link; the message never names the ID number (P-04).
+
+    In the new account's language (Chinese: a new account has chosen none), not in the
+    language of the reviewer whose acceptance opened it (issue 10).
+    """
     user = User.objects.select_related("person").get(pk=user_id)
     if not user.email:
         return
-    link = settings.PORTAL_BASE_URL + reverse(
+    link = portal_link(
         "password_reset_confirm",
-        kwargs={
-            "uidb64": urlsafe_base64_encode(force_bytes(user.pk)),
-            "token": default_token_generator.make_token(user),
-        },
+        uidb64=urlsafe_base64_encode(force_bytes(user.pk)),
+        token=default_token_generator.make_token(user),
     )
     name = user.person.name if hasattr(user, "person") else user.get_full_name()
-    context = {"name": name, "link": link}
-    send_mail(
-        subject=_("Your account on the CQC certification personnel portal"),
-        message=render_to_string("registration/account_created_email.txt", context),
-        from_email=None,
-        recipient_list=[user.email],
+    send_in_their_language(
+        by_language=addresses_by_language([user]),
+        subject=lambda: _("Your account on the CQC certification personnel portal"),
+        template="registration/account_created_email.txt",
+        context={"name": name, "link": link},
     )
+
+
+@transaction.atomic
+def user_language_set(*, user: User, language: str, actor: User) -> None:
+    """Remember the language a user reads the portal in, which their e-mails are written in."""
+    if actor.pk != user.pk:
+        raise PermissionDenied
+    try:
+        # "zh-Hans", "zh-cn": the portal's own spelling of a language it speaks.
+        language = translation.get_supported_language_variant(language.lower())
+    except LookupError:
+        return
+    if language not in dict(settings.LANGUAGES) or user.language == language:
+        return
+    user.language = language
+    user.save(update_fields=["language"])
 
 
 @transaction.atomic

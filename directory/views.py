@@ -1,5 +1,6 @@
 """Pages of the directory: dashboard, people, labs, branch centres, certification bodies."""
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.mixins import LoginRequiredMixin
@@ -10,7 +11,9 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views import View
+from django.views.decorators.http import require_POST
 from django.views.generic import DetailView, ListView, TemplateView
+from django.views.i18n import set_language as django_set_language
 from django_filters.views import FilterView
 
 from cqcportal.timeline import timeline_for
@@ -238,3 +241,14 @@ class PasswordChangeView(auth_views.PasswordChangeView):
 
     def get_form_kwargs(self):
         return {**super().get_form_kwargs(), "request": self.request}
+
+
+@require_POST
+def set_language(request):
+    """Django's ``set_language``, which also remembers a signed-in user's choice: the portal's
+    e-mails to them are written in it (issue 10)."""
+    response = django_set_language(request)
+    chosen = response.cookies.get(settings.LANGUAGE_COOKIE_NAME)
+    if chosen is not None and request.user.is_authenticated:
+        services.user_language_set(user=request.user, language=chosen.value, actor=request.user)
+    return response

@@ -64,6 +64,16 @@ def can_view_applicant_id_number(user, application) -> bool:
     return application.person.user_id is not None and application.person.user_id == user.pk
 
 
+def can_print_applicant_id_number(user, application) -> bool:
+    """The full ID number on the printed recommendation form (P-04): whoever may see it, and
+    the staff of the application's lab, who typed it, hold the ID-card copy, and sign and stamp
+    the form that L-03 requires to carry it correctly. Only on that form: their lists, pages
+    and exports keep it masked."""
+    return can_view_applicant_id_number(user, application) or can_prepare_for_lab(
+        user, application.lab
+    )
+
+
 def can_compare_with_record(user, application) -> bool:
     """Who sees where the application's data differs from the person's record (P-03): those
     who check and decide; never the lab, which must not learn what the record holds."""

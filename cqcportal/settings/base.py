@@ -60,6 +60,8 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     # Before any view: a NUL byte would reach PostgreSQL and answer 500 (issue 9).
     "cqcportal.middleware.RefuseNulMiddleware",
+    # An empty 405 becomes the portal's page (issue 10); after auth, for the layout's user.
+    "cqcportal.middleware.MethodNotAllowedPageMiddleware",
     # request.user.is_verified(): whether this session passed the second factor (issue 9).
     "django_otp.middleware.OTPMiddleware",
     # Deciders who must, and anyone with an authenticator, pass the second factor first.

@@ -10,18 +10,15 @@ after commit. Two people acting on one request at the same moment: the second wa
 lock, then finds the state changed and is told so.
 """
 
-from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.uploadedfile import UploadedFile
-from django.core.mail import send_mail
 from django.db import transaction
-from django.template.loader import render_to_string
-from django.urls import reverse
-from django.utils import timezone, translation
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 from django_fsm import can_proceed
 
+from cqcportal.mail import addresses_by_language, portal_link, send_in_their_language
 from directory.constants import Education, PoliticalStatus, Role
 from directory.models import CertificationField, Person, TestingLab, User
 from directory.services import IMPORTANT_FIELDS
@@ -467,42 +464,32 @@ NOTICE_SUBJECTS = {
 }
 
 
-def change_request_recipients(change_request: ChangeRequest, event: str) -> list[str]:
+def change_request_recipients(change_request: ChangeRequest, event: str) -> dict[str, list[str]]:
     """Whoever acts next: the branch centre, then the training centre; the requester and the
-    person learn the decision."""
+    person learn the decision. Grouped by the language each is written to in (issue 10)."""
     if event == "submitted":
         users = User.objects.filter(
             role=Role.BRANCH_REVIEWER, branch_id=change_request.branch_id, is_active=True
         )
-        extra = [change_request.branch.email]
-    elif event == "forwarded":
-        users = User.objects.filter(role=Role.TRAINING_ADMIN, is_active=True)
-        extra = []
-    elif event in ("approved", "rejected"):
+        return addresses_by_language(users, [change_request.branch.email])
+    if event == "forwarded":
+        return addresses_by_language(User.objects.filter(role=Role.TRAINING_ADMIN, is_active=True))
+    if event in ("approved", "rejected"):
         users = User.objects.filter(pk=change_request.requested_by_id, is_active=True)
-        extra = [change_request.person.email]
-    else:
-        raise ValueError(event)
-    return sorted({u.email for u in users if u.email} | {e for e in extra if e})
+        return addresses_by_language(users, persons=[change_request.person])
+    raise ValueError(event)
 
 
 def change_request_notice_send(change_request: ChangeRequest, event: str) -> int:
     """One e-mail naming the person, the kind of data and the new state; never the ID number
     (P-04)."""
-    recipients = change_request_recipients(change_request, event)
-    if not recipients:
-        return 0
-    link = settings.PORTAL_BASE_URL + reverse(
-        "liaisons:change_request_detail", args=[change_request.pk]
+    return send_in_their_language(
+        by_language=change_request_recipients(change_request, event),
+        subject=lambda: _(NOTICE_SUBJECTS[event]),
+        template="liaisons/changes/email_notice.txt",
+        context={
+            "change_request": change_request,
+            "event": event,
+            "link": portal_link("liaisons:change_request_detail", change_request.pk),
+        },
     )
-    with translation.override(settings.LANGUAGE_CODE):
-        send_mail(
-            subject=_(NOTICE_SUBJECTS[event]),
-            message=render_to_string(
-                "liaisons/changes/email_notice.txt",
-                {"change_request": change_request, "event": event, "link": link},
-            ),
-            from_email=None,
-            recipient_list=recipients,
-        )
-    return len(recipients)

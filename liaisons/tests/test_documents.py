@@ -267,9 +267,11 @@ def test_users_outside_the_scope_get_404_for_every_form(client, world, hired):
 
 
 def test_the_full_id_number_only_for_those_who_may_see_it(client, world, hired):
-    """P-04: the training centre and the person's branch see the full number on the form;
-    the lab's staff see it masked. Neither number is in the file name."""
-    # rule P-04
+    """P-04: the training centre, the person's branch and the staff of the application's lab
+    (who typed the number, hold the ID-card copy, and sign and stamp the form, L-03) get the
+    full number on the form; anyone else who sees the application gets it masked. Neither
+    number is in the file name."""
+    # rule P-04, rule L-03; issue 10: the lab's copy carries the number in full.
     number = hired.person.id_number
     client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"  # the forms stay Chinese
     seen = {}
@@ -280,8 +282,30 @@ def test_the_full_id_number_only_for_those_who_may_see_it(client, world, hired):
         assert number not in response["Content-Disposition"]
         seen[user.username] = pdf_text(response.content)
     assert number in seen["training"] and number in seen["branch_n"]
-    assert number not in seen["lab_a"] and mask_id_number(number) in seen["lab_a"]
+    assert number in seen["lab_a"]
     assert "本科" in seen["lab_a"] and "Bachelor" not in seen["lab_a"]
+    # Staff of another lab do not see the application at all.
+    client.force_login(world.lab_b_staff)
+    assert client.get(_url(hired)).status_code == 404
+    # The application's page keeps the number masked for the lab: only the printed form has it.
+    client.force_login(world.lab_a_staff)
+    page = client.get(reverse("liaisons:application_detail", args=[hired.pk])).content.decode()
+    assert number not in page and mask_id_number(number) in page
+
+
+def test_whoever_else_sees_the_application_prints_it_masked(world, hired):
+    # rule P-04: the masked variant stays for anyone who may see the application but not the
+    # number.
+    from liaisons.permissions import can_print_applicant_id_number
+
+    assert can_print_applicant_id_number(world.lab_a_staff, hired)
+    assert not can_print_applicant_id_number(world.lab_b_staff, hired)
+    assert not can_print_applicant_id_number(world.evaluator, hired)
+    stored = document_ensure(application=hired, kind=K.RECOMMENDATION, full_id_number=False)
+    with stored.file.open("rb") as file:
+        text = pdf_text(file.read())
+    assert hired.person.id_number not in text
+    assert mask_id_number(hired.person.id_number) in text
 
 
 def test_a_missing_file_is_printed_on_the_spot_at_download(client, world, hired):

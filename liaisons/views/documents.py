@@ -32,7 +32,7 @@ def _pdf_response(content: bytes, filename: str) -> HttpResponse:
 
 
 def _serve(application: LiaisonApplication, kind: str, user) -> HttpResponse:
-    full = documents.carries_id_number(kind) and permissions.can_view_applicant_id_number(
+    full = documents.carries_id_number(kind) and permissions.can_print_applicant_id_number(
         user, application
     )
     stored = document_ensure(application=application, kind=kind, full_id_number=full)

@@ -13,6 +13,7 @@ from django.shortcuts import redirect, render
 from django.urls import path
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views import View
 from django.views.generic import ListView
 
@@ -245,10 +246,12 @@ class EvaluationOverviewView(TrainingCentreOnlyMixin, ListView):
     paginate_by = 50
     context_object_name = "qualifications"
 
+    # Lazy: a class attribute is made once, at import, in whatever language is active then;
+    # plain gettext left the options in that language on every page (issue 10).
     SHOW_CHOICES = (
-        ("evaluated", _("Liaisons with evaluations")),
-        ("awaiting", _("Poor rating awaiting a decision")),
-        ("all", _("All liaisons")),
+        ("evaluated", gettext_lazy("Liaisons with evaluations")),
+        ("awaiting", gettext_lazy("Poor rating awaiting a decision")),
+        ("all", gettext_lazy("All liaisons")),
     )
 
     def _show(self) -> str:
