@@ -21,6 +21,7 @@ from .models import (
     APPLICANT_FIELDS,
     ApplicationMaterial,
     ChangeRequest,
+    CoverageGap,
     LiaisonApplication,
     LiaisonQualification,
     TrainingEnrolment,
@@ -163,7 +164,10 @@ def labs_coverage_gaps(*, lab_ids: Iterable[int]) -> dict[int, list[str]]:
 
 def labs_with_gaps(*, labs: QuerySet[TestingLab]) -> QuerySet[TestingLab]:
     """Those of ``labs`` with at least one open coverage gap (L-06)."""
-    return labs.filter(coverage_gaps__closed_at__isnull=True).distinct()
+    # Not ``coverage_gaps__closed_at__isnull=True``: its outer join also matches the labs
+    # with no gap at all, which the dashboard then listed with no field (issue 10).
+    open_gaps = CoverageGap.objects.filter(lab=OuterRef("pk"), closed_at__isnull=True)
+    return labs.filter(Exists(open_gaps))
 
 
 def applicant_record_differences(*, user, application: LiaisonApplication) -> list[dict]:
