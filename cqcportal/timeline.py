@@ -12,6 +12,7 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 from django_fsm import FSMFieldMixin
 from django_fsm_log.models import StateLog
+from simple_history.models import HistoricalRecords
 
 from directory.idnumbers import mask_account_name, mask_id_number
 
@@ -48,17 +49,26 @@ def timeline_for(obj: models.Model, *, limit: int = 50) -> list[TimelineEntry]:
         records = list(
             history.select_related("history_user__person").order_by("-history_date")[: limit + 1]
         )
+        # Many-to-many snapshots of the whole page at once: simple-history's diff reads them
+        # with two queries per entry.
+        m2m_fields = list(getattr(history.model, "_history_m2m_fields", ()))
+        snapshots = _m2m_snapshots(m2m_fields, records)
         shown: list[tuple] = []  # (record, [(model field, old, new)])
         for newer, older in zip(records, [*records[1:], None], strict=True):
             if len(shown) == limit:
                 break
             changed = []
-            if newer.history_type == "~":
-                delta = newer.diff_against(older) if older is not None else None
-                for change in delta.changes if delta is not None else ():
+            if newer.history_type == "~" and older is not None:
+                delta = newer.diff_against(older, excluded_fields=[f.name for f in m2m_fields])
+                for change in delta.changes:
                     if change.field in HIDDEN_FIELDS or change.field in state_fields:
                         continue
                     changed.append((obj._meta.get_field(change.field), change.old, change.new))
+                for m2m_field in m2m_fields:
+                    before = snapshots[m2m_field.name].get(older.pk, [])
+                    after = snapshots[m2m_field.name].get(newer.pk, [])
+                    if before != after:
+                        changed.append((m2m_field, before, after))
                 # A save that changed nothing a reader may see (a sign-in's last_login, a
                 # transition shown below by its log, a save of the same values) is no entry:
                 # "changed" and nothing under it told nothing (issue 10).
@@ -112,6 +122,22 @@ def timeline_for(obj: models.Model, *, limit: int = 50) -> list[TimelineEntry]:
         )
     entries.sort(key=lambda e: e.when, reverse=True)
     return entries[:limit]
+
+
+def _m2m_snapshots(m2m_fields, records) -> dict[str, dict[int, list]]:
+    """Per many-to-many field, the related primary keys each history record holds (sorted),
+    one query per field for the page."""
+    snapshots: dict[str, dict[int, list]] = {}
+    for m2m_field in m2m_fields:
+        rows = HistoricalRecords.m2m_models[m2m_field]._default_manager.filter(
+            history__in=[record.pk for record in records]
+        )
+        target = m2m_field.m2m_reverse_field_name()
+        by_record: dict[int, list] = {}
+        for history_id, pk in rows.values_list("history_id", target).order_by(target):
+            by_record.setdefault(history_id, []).append(pk)
+        snapshots[m2m_field.name] = by_record
+    return snapshots
 
 
 def _related_pks(model_field, value) -> list:
