@@ -342,14 +342,14 @@ def legacy_liaisons_to_migrate(user):
 # --- the liaison's own qualification (L-07, issue 10) -----------------------------------------
 
 
-@card({Role.PERSON})
+@card({Role.PERSON}, superuser=False)
 def my_qualifications(user):
     """A hired liaison: their qualifications, each with its hire notice."""
     from .selectors import qualification_list
 
-    qualifications = list(
-        qualification_list(user=user).select_related(None).select_related("lab").order_by("-id")
-    )
+    # Their own, whatever else the selector lets the account see.
+    own = qualification_list(user=user).filter(person__user=user)
+    qualifications = list(own.select_related(None).select_related("lab").order_by("-id"))
     if not qualifications:
         return None
     items, notices = [], []
