@@ -22,6 +22,7 @@ def my_data(user):
     return Card(
         title=_("My data"),
         items=[(_("Please fill in: %(field)s") % {"field": name}, "") for name in missing],
+        count=len(missing),
         url=reverse("directory:my_profile"),
         empty_text=_("Your contact data is complete."),
         priority=10,
@@ -59,12 +60,13 @@ def labs(user):
 def people(user):
     people = selectors.person_list(user=user)
     without_account = people.filter(user__isnull=True).count()
-    items = []
+    note = ""
     if without_account:
-        items.append((_("%(count)d without a portal account") % {"count": without_account}, ""))
+        note = _("%(count)d without a portal account") % {"count": without_account}
+    # A summary, not a list: the count is of everyone, the list page shows them.
     return Card(
         title=_("People"),
-        items=items,
+        note=note,
         count=people.count(),
         url=reverse("directory:person_list"),
         priority=60,

@@ -52,8 +52,10 @@ def navigation(request):
         return {"nav_links": [{"url": reverse(name), "label": label, "name": name}]}
     entries = NAVIGATION.get(user.role, ())
     if user.is_superuser:
-        entries = (_BRANCHES, _LABS, _PEOPLE, _BODIES, _APPLICATIONS, _LIAISONS, _TRAINING)
-        entries += (_EVALUATION_OVERVIEW, _CHANGES, _LEGACY, ROSTER)
+        # Not the training centre's pages (entry training, evaluations): they are the training
+        # centre's work and answer 403 to anyone else, a superuser included (issue 10).
+        entries = (_BRANCHES, _LABS, _PEOPLE, _BODIES, _APPLICATIONS, _LIAISONS, _CHANGES)
+        entries += (_LEGACY, ROSTER)
     links = [{"url": reverse("dashboard"), "label": _("Dashboard"), "name": "dashboard"}]
     links += [{"url": reverse(name), "label": label, "name": name} for name, label in entries]
     return {"nav_links": links}

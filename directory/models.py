@@ -324,6 +324,25 @@ class User(AbstractUser):
         org = self.lab or self.branch or self.department or self.body
         return str(org) if org else ""
 
+    @property
+    def display_name(self) -> str:
+        """The name the header and the change history show for this account."""
+        from .idnumbers import mask_account_name
+
+        person = getattr(self, "person", None)
+        if person is not None and person.name:
+            return person.name
+        # A person's username is their ID number: never shown in full (P-04).
+        return self.get_full_name() or mask_account_name(self.get_username())
+
+    @property
+    def role_label(self) -> str:
+        """What the account is, as the header and the dashboard name it."""
+        # A superuser keeps the model's default role (person) but is none (issue 10).
+        if self.is_superuser:
+            return str(_("System administrator"))
+        return str(self.get_role_display())
+
 
 # Direct-foreign-key object permissions (django-guardian), one pair per organisation model.
 class TestingLabUserObjectPermission(UserObjectPermissionBase):

@@ -26,7 +26,7 @@ def lab_coverage(user):
         items=[
             (_("Gap: %(field)s has no active liaison officer") % {"field": f}, url) for f in gaps
         ],
-        count=len(gaps) or None,
+        count=len(gaps),
         url=url,
         empty_text=_("Every field of your business scope is covered."),
         priority=20,
@@ -53,7 +53,7 @@ def labs_with_coverage_gaps(user):
     return Card(
         title=_("Labs with coverage gaps"),
         items=items,
-        count=labs.count() or None,
+        count=labs.count(),
         url=reverse("directory:lab_list"),
         empty_text=_("Every lab's business scope is covered."),
         priority=20,
@@ -63,7 +63,7 @@ def labs_with_coverage_gaps(user):
 # --- entry training (L-09) and continuous evaluation (L-10) --------------------------------
 
 
-@card({Role.TRAINING_ADMIN})
+@card({Role.TRAINING_ADMIN}, superuser=False)
 def upcoming_training_sessions(user):
     """The training centre: entry-training sessions not yet over, soonest first."""
     from .selectors_training import upcoming_training_sessions as upcoming
@@ -85,7 +85,7 @@ def upcoming_training_sessions(user):
     )
 
 
-@card({Role.TRAINING_ADMIN})
+@card({Role.TRAINING_ADMIN}, superuser=False)
 def liaisons_with_poor_evaluations(user):
     """The training centre: qualifications with a poor rating and no decision since (L-10)."""
     from .selectors_training import qualifications_awaiting_decision
@@ -100,14 +100,14 @@ def liaisons_with_poor_evaluations(user):
             )
             for q in awaiting.order_by("person__name", "id")[:5]
         ],
-        count=awaiting.count() or None,
+        count=awaiting.count(),
         url=reverse("liaisons:evaluation_overview") + "?show=awaiting",
         empty_text=_("No poor rating awaits a decision."),
         priority=25,
     )
 
 
-@card({Role.DEPARTMENT_EVALUATOR})
+@card({Role.DEPARTMENT_EVALUATOR}, superuser=False)
 def liaisons_you_evaluate(user):
     """Department evaluators: the liaisons of the labs they were given to evaluate (L-10)."""
     from .selectors_training import evaluable_qualifications
@@ -266,8 +266,9 @@ def my_change_requests(user):
                 reverse("liaisons:change_request_detail", args=[r.pk]),
             )
             for r in open_requests[:5]
-        ]
-        + [
+        ],
+        count=open_requests.count(),
+        actions=[
             (
                 _("Request a change of name, education or qualification"),
                 reverse("liaisons:change_request_create"),
@@ -278,7 +279,7 @@ def my_change_requests(user):
     )
 
 
-@card({Role.LAB_STAFF})
+@card({Role.LAB_STAFF}, superuser=False)
 def lab_change_requests(user):
     """Lab staff: their people's open change requests, and where to make one (P-03)."""
     from .selectors import change_request_list
@@ -293,9 +294,11 @@ def lab_change_requests(user):
                 reverse("liaisons:change_request_detail", args=[r.pk]),
             )
             for r in open_requests.order_by("requested_at", "id")[:5]
-        ]
-        + [(_("Request a change of a person's data"), reverse("liaisons:change_request_create"))],
-        count=open_requests.count() or None,
+        ],
+        actions=[
+            (_("Request a change of a person's data"), reverse("liaisons:change_request_create"))
+        ],
+        count=open_requests.count(),
         url=reverse("liaisons:change_request_list"),
         priority=45,
     )
@@ -312,9 +315,48 @@ def legacy_liaisons_to_migrate(user):
     count = waiting.count()
     if not count:
         return None
+    # The liaisons themselves, not a bare count: each to hire again through the system.
+    first = waiting.select_related("person", "lab").order_by("person__name", "id")[:10]
     return Card(
         title=_("Legacy liaisons to migrate"),
+        items=[
+            (
+                f"{q.person.name} · {q.lab.name}",
+                reverse("liaisons:qualification_detail", args=[q.pk]),
+            )
+            for q in first
+        ],
         count=count,
         url=reverse("liaisons:legacy_list") + "?needs_migration=1",
         priority=25,
+    )
+
+
+# --- the liaison's own qualification (L-07, issue 10) -----------------------------------------
+
+
+@card({Role.PERSON}, superuser=False)
+def my_qualifications(user):
+    """A hired liaison: their qualifications, each with its hire notice."""
+    from .selectors import qualification_list
+
+    # Their own, whatever else the selector lets the account see.
+    own = qualification_list(user=user).filter(person__user=user)
+    qualifications = list(own.select_related(None).select_related("lab").order_by("-id"))
+    if not qualifications:
+        return None
+    items, notices = [], []
+    for q in qualifications[:10]:
+        url = reverse("liaisons:qualification_detail", args=[q.pk])
+        items.append((f"{q.lab.name} · {q.get_state_display()} · {q.hired_on:%Y-%m-%d}", url))
+        if q.application_id is not None:  # one hired on paper has no notice (L-13)
+            notice = reverse("liaisons:qualification_hire_notice", args=[q.pk])
+            notices.append((_("Hire notice: %(lab)s (PDF)") % {"lab": q.lab.name}, notice))
+    return Card(
+        title=_("My liaison qualification"),
+        items=items,
+        count=len(qualifications),
+        actions=notices,
+        url=reverse("liaisons:qualification_list"),
+        priority=12,
     )

@@ -226,12 +226,27 @@ class ActionForm(forms.Form):
         max_length=REASON_MAX_LENGTH,
     )
 
-    def __init__(self, *args, reason_required: bool = False, **kwargs):
+    def __init__(
+        self, *args, reason_required: bool = False, confirm_required: bool = False, **kwargs
+    ):
         super().__init__(*args, **kwargs)
         if reason_required:
             self.fields["comment"].label = _("Reason")
             self.fields["comment"].required = True
             self.fields["comment"].error_messages["required"] = _("A reason is required (L-07).")
+        if confirm_required:
+            # A step that cannot be undone (a withdrawal) is taken only when the user ticked
+            # that they know it; the server checks, so it holds without JavaScript (issue 10).
+            self.fields["confirm"] = forms.BooleanField(
+                label=_("I understand that a withdrawn application cannot be reopened."),
+                required=True,
+                error_messages={
+                    "required": _(
+                        "Nothing was withdrawn: tick the box to confirm that the application "
+                        "is to be withdrawn for good."
+                    )
+                },
+            )
 
 
 class HireChosenForm(forms.Form):

@@ -399,6 +399,9 @@ class Action:
     label: Promise
     done: Promise
     reason_required: bool = False
+    # A step that cannot be undone: shown apart from the others, styled as such, and taken
+    # only once the user confirmed it (issue 10).
+    destructive: bool = False
 
 
 #: The steps of the flow (L-07), by the names ``permissions.actions_for`` returns.
@@ -412,6 +415,7 @@ ACTIONS: dict[str, Action] = {
         services.liaison_application_withdraw,
         gettext_lazy("Withdraw the application"),
         gettext_lazy("The application was withdrawn."),
+        destructive=True,
     ),
     "accept": Action(
         services.liaison_application_accept,
@@ -486,8 +490,10 @@ class ApplicationDetailView(LoginRequiredMixin, DetailView):
                 {
                     "name": name,
                     "label": ACTIONS[name].label,
+                    "destructive": ACTIONS[name].destructive,
                     "form": ActionForm(
                         reason_required=ACTIONS[name].reason_required,
+                        confirm_required=ACTIONS[name].destructive,
                         auto_id=f"id_{name}_%s",
                     ),
                     "url": reverse(f"liaisons:application_{name}", args=[application.pk]),
@@ -512,10 +518,15 @@ class ApplicationActionView(LoginRequiredMixin, View):
     def post(self, request, pk):
         application = _application_in_scope(request, pk)
         action = ACTIONS[self.action]
-        form = ActionForm(request.POST, reason_required=action.reason_required)
+        form = ActionForm(
+            request.POST,
+            reason_required=action.reason_required,
+            confirm_required=action.destructive,
+        )
         if not form.is_valid():
-            for error in form.errors.get("comment", []):
-                messages.error(request, error)
+            for errors in form.errors.values():
+                for error in errors:
+                    messages.error(request, error)
             return redirect(_detail_url(application))
         text = form.cleaned_data["comment"]
         arguments = {"reason": text} if action.reason_required else {"comment": text}
