@@ -62,15 +62,20 @@ def send_application_notice(application: LiaisonApplication, event: str) -> int:
     recipients = application_recipients(application, event)
     if not recipients:
         return 0
+    # The person's copy goes alone: on one "To:" line with the lab's, the lab would read the
+    # address on the record of someone it may have applied for as a stranger (P-04, issue 9).
+    own = application.person.email
+    groups = [[r for r in recipients if r != own], [own] if own in recipients else []]
     link = settings.PORTAL_BASE_URL + reverse("liaisons:application_detail", args=[application.pk])
     with translation.override(settings.LANGUAGE_CODE):
         context = {"application": application, "event": event, "link": link}
-        send_mail(
-            subject=_(SUBJECTS[event]),
-            message=render_to_string("liaisons/email/application_notice.txt", context),
-            from_email=None,
-            recipient_list=recipients,
-        )
+        for group in filter(None, groups):
+            send_mail(
+                subject=_(SUBJECTS[event]),
+                message=render_to_string("liaisons/email/application_notice.txt", context),
+                from_email=None,
+                recipient_list=group,
+            )
     return len(recipients)
 
 
