@@ -326,3 +326,35 @@ def test_the_decision_mail_does_not_show_the_lab_a_strangers_address(
     for message in to_lab:
         assert person.email not in message.recipients()
         assert person.email not in str(message.message())
+
+
+def test_a_lab_draft_never_decides_where_another_lab_applicants_account_mail_goes(
+    world, django_capture_on_commit_callbacks
+):
+    # rule L-08, P-03, issue 9 item 1: lab B typed a number the portal did not know yet with
+    # its own address and left the draft; lab A then applied for the real person, and the
+    # branch centre's acceptance mailed the new account's set-password link to lab B.
+    stranger = PersonFactory.build(lab=world.lab_a)
+    services.liaison_application_start(
+        lab=world.lab_b,
+        actor=world.lab_b_staff,
+        id_number=stranger.id_number,
+        name="冒名",
+        person_data={"email": TYPED["email"], "phone": TYPED["phone"]},
+    )
+    application = ready_application(
+        lab=world.lab_a, actor=world.lab_a_staff, id_number=stranger.id_number, name="真名"
+    )
+    services.liaison_application_submit(application=application, actor=world.lab_a_staff)
+    mail.outbox.clear()
+
+    with django_capture_on_commit_callbacks(execute=True):
+        services.liaison_application_accept(application=application, actor=world.branch_n_reviewer)
+
+    person = Person.objects.get(id_number=stranger.id_number)
+    assert person.user is not None
+    assert person.user.email != TYPED["email"]
+    assert TYPED["email"] not in {a for m in mail.outbox for a in m.recipients()}
+    # The account goes where the application the branch centre checked says.
+    assert person.user.email == application.applicant_email
+    assert person.name == "真名"
