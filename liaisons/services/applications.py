@@ -515,6 +515,10 @@ def _record_vouched_by_branch(application: LiaisonApplication, *, actor: User) -
         if getattr(person, field) != value:
             setattr(person, field, value)
             changed.append(field)
+    if person.lab_id != application.lab_id:
+        # Or the draft's lab would find the checked data filled in on its next start.
+        person.lab = application.lab
+        changed.append("lab")
     person.important_data_locked_at = timezone.now()
     person.full_clean(exclude=["id_number"])
     person._history_user = actor

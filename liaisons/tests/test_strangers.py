@@ -358,3 +358,11 @@ def test_a_lab_draft_never_decides_where_another_lab_applicants_account_mail_goe
     # The account goes where the application the branch centre checked says.
     assert person.user.email == application.applicant_email
     assert person.name == "真名"
+    # Nor does lab B find the checked data filled in when it starts again.
+    services.liaison_application_withdraw(
+        application=LiaisonApplication.objects.get(lab=world.lab_b), actor=world.lab_b_staff
+    )
+    again = services.liaison_application_start(
+        lab=world.lab_b, actor=world.lab_b_staff, id_number=stranger.id_number, name="冒名"
+    )
+    assert again.applicant_email == "" and again.applicant_phone == ""
