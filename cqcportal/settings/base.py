@@ -272,7 +272,7 @@ REST_FRAMEWORK = {
     "PAGE_SIZE": 50,
     # JSON bodies only: nested objects and lists have no form encoding, so a form-encoded body
     # was refused with misleading "required" errors; file uploads set their own parsers.
-    "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
+    "DEFAULT_PARSER_CLASSES": ["cqcportal.parsers.JSONParser"],
     "TEST_REQUEST_DEFAULT_FORMAT": "json",
     # The first refuses a query string holding an ID number (P-04).
     "DEFAULT_FILTER_BACKENDS": [
