@@ -109,7 +109,10 @@ def database_config(url: str) -> dict:
             "timeout": 10,
         }
     else:
-        config.setdefault("OPTIONS", {})["timeout"] = 20
+        # BEGIN IMMEDIATE: a second writer waits for the first (up to the timeout). In SQLite's
+        # default (deferred) mode a transaction that read first and then writes while another
+        # writes fails at once with "database is locked", a 500 (issue 9 item 5).
+        config.setdefault("OPTIONS", {}).update(timeout=20, transaction_mode="IMMEDIATE")
     return config
 
 
