@@ -24,18 +24,25 @@ from .constants import Sex
 # of digits is some other number and stays as it is.
 # A percent sign, or one encoded once more (a URL quoted twice).
 _P = "%(?:25)?"
-_DIGIT = rf"(?:[0-9\uff10-\uff19]|{_P}3[0-9]|{_P}EF{_P}BC{_P}9[0-9])"
+# Django's request log escapes a path's non-ASCII characters: ``\uff11`` for a full-width 1.
+_ESC = r"\\u"
+_DIGIT = rf"(?:[0-9\uff10-\uff19]|{_P}3[0-9]|{_P}EF{_P}BC{_P}9[0-9]|{_ESC}ff1[0-9])"
 _CHECK = (
     rf"(?:[0-9Xx\uff10-\uff19\uff38\uff58]|{_P}3[0-9]|{_P}58|{_P}78"
-    rf"|{_P}EF{_P}BC{_P}9[0-9]|{_P}EF{_P}BC{_P}B8|{_P}EF{_P}BD{_P}98)"
+    rf"|{_P}EF{_P}BC{_P}9[0-9]|{_P}EF{_P}BC{_P}B8|{_P}EF{_P}BD{_P}98|{_ESC}ff(?:1[0-9]|38|58))"
 )
 _SEPARATOR = (
     rf"(?:[ \t\-\u2010-\u2014\u3000\uff0d+]|{_P}20|{_P}2D"
-    rf"|{_P}E3{_P}80{_P}80|{_P}EF{_P}BC{_P}8D|{_P}E2{_P}80{_P}9[0-4])"
+    rf"|{_P}E3{_P}80{_P}80|{_P}EF{_P}BC{_P}8D|{_P}E2{_P}80{_P}9[0-4]"
+    # The invisible characters that normalize_id_number strips (a copy from a chat), raw,
+    # percent-encoded and as Django's request log escapes them (issue 9).
+    rf"|[\u00ad\u200b-\u200f\u2028-\u202e\u2060-\u2064\ufeff]|{_P}C2{_P}AD"
+    rf"|{_P}E2{_P}80{_P}(?:8[B-F]|A[8-E])|{_P}E2{_P}81{_P}A[0-4]|{_P}EF{_P}BB{_P}BF"
+    rf"|{_ESC}(?:00ad|200[b-f]|201[0-4]|202[8-e]|206[0-4]|feff|3000|ff0d))"
 )
 # Nor the decimals of a fraction (a task's run time, 0.0022000000001159 s).
 _NOT_A_DIGIT_BEFORE = r"(?<![0-9]\.)(?:(?<![0-9\uff10-\uff19])|(?<=%[0-9A-Fa-f]{2}))"
-_NOT_A_DIGIT_AFTER = rf"(?![0-9\uff10-\uff19]|{_P}3[0-9]|{_P}EF{_P}BC{_P}9[0-9])"
+_NOT_A_DIGIT_AFTER = rf"(?![0-9\uff10-\uff19]|{_P}3[0-9]|{_P}EF{_P}BC{_P}9[0-9]|{_ESC}ff1[0-9])"
 ID_NUMBER_ANY_SPELLING = re.compile(
     rf"{_NOT_A_DIGIT_BEFORE}{_DIGIT}(?:{_SEPARATOR}{{0,2}}{_DIGIT}){{16}}"
     rf"(?:{_SEPARATOR}{{0,2}}{_CHECK})?{_NOT_A_DIGIT_AFTER}",
@@ -139,6 +146,8 @@ def canonical_spelling(value: str) -> str:
         if "%" not in text:
             break
         text = unquote_plus(text)
+    if "\\u" in text:  # a line of Django's request log: non-ASCII escaped
+        text = re.sub(r"\\u([0-9a-fA-F]{4})", lambda m: chr(int(m.group(1), 16)), text)
     # One normalisation with the sign-in and the validation; "+" is a space in a query.
     return normalize_id_number(text.replace("+", ""))
 

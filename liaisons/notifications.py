@@ -39,7 +39,8 @@ def application_recipients_by_language(
     if event == "returned":
         return addresses_by_language(_lab_staff(lab.pk), [lab.email])
     if event in ("hired", "rejected"):
-        return addresses_by_language(_lab_staff(lab.pk), [lab.email], [application.person])
+        # The person is written to apart (send_application_notice).
+        return addresses_by_language(_lab_staff(lab.pk), [lab.email])
     raise ValueError(event)
 
 
@@ -55,11 +56,29 @@ SUBJECTS = {
 
 def send_application_notice(application: LiaisonApplication, event: str) -> int:
     link = portal_link("liaisons:application_detail", application.pk)
-    return send_in_their_language(
-        by_language=application_recipients_by_language(application, event),
+    context = {"application": application, "event": event, "link": link}
+    by_language = application_recipients_by_language(application, event)
+    sent = 0
+    if event in ("hired", "rejected"):
+        # The person's copy goes alone: on one "To:" line with the lab's, the lab would read
+        # the address on the record of someone it may have applied for as a stranger (P-04,
+        # issue 9).
+        own = application.person.email
+        by_language = {
+            language: [address for address in addresses if address != own]
+            for language, addresses in by_language.items()
+        }
+        sent += send_in_their_language(
+            by_language=addresses_by_language(persons=[application.person]),
+            subject=lambda: _(SUBJECTS[event]),
+            template="liaisons/email/application_notice.txt",
+            context=context,
+        )
+    return sent + send_in_their_language(
+        by_language=by_language,
         subject=lambda: _(SUBJECTS[event]),
         template="liaisons/email/application_notice.txt",
-        context={"application": application, "event": event, "link": link},
+        context=context,
     )
 
 

@@ -161,3 +161,14 @@ def test_the_schema_documents_the_refusals_of_every_operation(client):
     # the hire of several is a POST: no page to send
     hire = schema["paths"][APPLICATIONS + "hire/"]["post"]
     assert "parameters" not in hire
+
+
+def test_a_deeply_nested_json_body_answers_400_not_500(world):
+    # issue 9 item 5: Python's JSON decoder gives up on a few thousand nested brackets with a
+    # RecursionError, which DRF's parser let through as a server error.
+    client = Client(raise_request_exception=False, HTTP_ACCEPT_LANGUAGE="en")
+    client.force_login(world.lab_a_staff)
+    body = '{"name": ' + "[" * 100_000 + "]" * 100_000 + "}"
+    response = client.post(APPLICATIONS, body, content_type="application/json")
+    assert response.status_code == 400 and _is_json(response)
+    assert "JSON" in response.json()["detail"]

@@ -126,3 +126,26 @@ def test_the_decimals_of_a_fraction_are_not_taken_for_an_id_number():
         "succeeded in 0.0022000000001159s"
     )
     assert mask_id_numbers_in("v.110105199003071052") == "v.110105********1052"
+
+
+#: What a copy from a chat or a document carries along (the sign-in and the search strip it),
+#: and what Django's request log makes of a path: ``log_response`` escapes every non-ASCII
+#: character (``\uff11``) before the mask sees the line.
+INVISIBLE_AND_ESCAPED = [
+    "110105198503070\u200b06X",
+    "110105\u00ad19850307\u00ad006X",
+    "1101051985\u200d0307006X",
+    "110105198503070%E2%80%8B06X",
+    "110105%C2%AD19850307006X",
+    "１１０１０５１９８５０３０７００６Ｘ".encode("unicode_escape").decode("ascii"),
+    "110105198503070\u200b06X".encode("unicode_escape").decode("ascii"),
+    "110105\u300019850307\u3000006X".encode("unicode_escape").decode("ascii"),
+]
+
+
+@pytest.mark.parametrize("spelling", INVISIBLE_AND_ESCAPED)
+def test_invisible_characters_and_escaped_paths_are_masked_too(spelling):
+    # rule P-04, issue 9: GET /liaisons/roster/<full-width number>/ logged "Not Found:
+    # /liaisons/roster/\uff11\uff11..." and a number with a zero-width space went out whole.
+    masked = mask_id_numbers_in(f"Not Found: /liaisons/roster/{spelling}/")
+    assert masked == "Not Found: /liaisons/roster/110105********006X/"

@@ -105,3 +105,49 @@ def test_nul_in_a_json_field_is_refused_by_that_field(world):
     assert response.status_code == 400
     assert "work_history" in str(response.json())
     assert "\x00" not in LiaisonApplication.objects.get(pk=application.pk).work_history
+
+
+def test_simultaneous_writers_on_the_embedded_default_wait_instead_of_failing(tmp_path):
+    # issue 9 item 5: six labs starting applications at once on `make run` answered 500
+    # "database is locked": a transaction that reads, then writes while another one writes,
+    # is refused at once in SQLite's deferred mode, whatever the timeout.
+    import threading
+    import time
+
+    from django.db.utils import ConnectionHandler
+
+    from cqcportal.settings.base import database_config
+
+    handler = ConnectionHandler({"default": database_config(f"sqlite:///{tmp_path / 'db'}")})
+    with handler["default"].cursor() as cursor:
+        cursor.execute("CREATE TABLE t (n INTEGER)")
+    handler["default"].close()
+    barrier, errors = threading.Barrier(6), []
+
+    def start():
+        connection = handler["default"]
+        try:
+            barrier.wait(timeout=10)
+            # What transaction.atomic() does on this connection (not on the test database).
+            connection.set_autocommit(False, force_begin_transaction_with_broken_autocommit=True)
+            with connection.cursor() as cursor:
+                cursor.execute("SELECT COUNT(*) FROM t")  # is the number on record?
+                time.sleep(0.05)
+                cursor.execute("INSERT INTO t VALUES (1)")  # no: record it
+            connection.commit()
+        except Exception as error:  # noqa: BLE001 - what the request would have answered 500 for
+            errors.append(error)
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=start) for _ in range(6)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+
+    assert errors == []
+    with handler["default"].cursor() as cursor:
+        cursor.execute("SELECT COUNT(*) FROM t")
+        assert cursor.fetchone() == (6,)
+    handler["default"].close()

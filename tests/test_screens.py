@@ -254,8 +254,9 @@ def test_every_card_that_lists_things_counts_them(world, superuser):  # issue 10
         for card in cards_for(user):
             if card.items:
                 assert card.count is not None, card.title
-    # Labs with no open coverage gap are not counted among those with one (L-06).
+    # Labs with no gap are not counted among those with one (L-06): lab A's scope is covered.
+    LiaisonQualificationFactory(lab=world.lab_a, fields=["ROHS"])
     with translation.override(EN):
         gaps = _card(world.training_admin, "Labs with coverage gaps")
-    assert gaps.count == 0
-    assert gaps.items == []
+    assert gaps.count == 1
+    assert [label.split(":")[0] for label, _url in gaps.items] == [world.lab_b.name]

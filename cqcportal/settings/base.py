@@ -111,7 +111,10 @@ def database_config(url: str) -> dict:
             "timeout": 10,
         }
     else:
-        config.setdefault("OPTIONS", {})["timeout"] = 20
+        # BEGIN IMMEDIATE: a second writer waits for the first (up to the timeout). In SQLite's
+        # default (deferred) mode a transaction that read first and then writes while another
+        # writes fails at once with "database is locked", a 500 (issue 9 item 5).
+        config.setdefault("OPTIONS", {}).update(timeout=20, transaction_mode="IMMEDIATE")
     return config
 
 
@@ -275,7 +278,7 @@ REST_FRAMEWORK = {
     "PAGE_SIZE": 50,
     # JSON bodies only: nested objects and lists have no form encoding, so a form-encoded body
     # was refused with misleading "required" errors; file uploads set their own parsers.
-    "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
+    "DEFAULT_PARSER_CLASSES": ["cqcportal.parsers.JSONParser"],
     "TEST_REQUEST_DEFAULT_FORMAT": "json",
     # The first refuses a query string holding an ID number (P-04).
     "DEFAULT_FILTER_BACKENDS": [

@@ -493,8 +493,36 @@ def liaison_application_accept(
     application.accept(by=actor, description=comment)
     application._history_user = actor
     application.save()
+    _record_vouched_by_branch(application, actor=actor)
     person_account_ensure(person=application.person, actor=actor)
     return application
+
+
+def _record_vouched_by_branch(application: LiaisonApplication, *, actor: User) -> None:
+    """A record nobody has vouched for takes the data the branch centre just accepted.
+
+    Such a record was typed by another lab's draft (a number the portal did not know); left
+    as it was, the account below would be mailed to whatever address that lab typed (L-08,
+    P-03, issue 9). The lab's own applicant was locked at submission and is not touched.
+    """
+    person = Person.objects.select_for_update().get(pk=application.person_id)
+    if person.user_id or person.body_id or person.important_data_locked_at is not None:
+        return
+    changed = ["important_data_locked_at"]
+    for field in APPLICANT_FIELDS:
+        value = getattr(application, f"applicant_{field}")
+        if getattr(person, field) != value:
+            setattr(person, field, value)
+            changed.append(field)
+    if person.lab_id != application.lab_id:
+        # Or the draft's lab would find the checked data filled in on its next start.
+        person.lab = application.lab
+        changed.append("lab")
+    person.important_data_locked_at = timezone.now()
+    person.full_clean(exclude=["id_number"])
+    person._history_user = actor
+    person.save(update_fields=changed)
+    application.person = person
 
 
 @transaction.atomic

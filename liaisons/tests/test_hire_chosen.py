@@ -89,8 +89,8 @@ def test_each_chosen_applicant_is_hired_as_a_single_hire_would_hire_them(
     assert not CoverageGap.objects.filter(lab=world.lab_a, closed_at=None).exists()
     roster = services_roster_numbers()
     assert set(numbers) <= roster
-    # One notice per applicant, after commit, to the lab and the person.
-    assert len(mail.outbox) == 3
+    # One notice per applicant, after commit, to the lab and (a copy of their own) the person.
+    assert len(mail.outbox) == 6
     assert {a.person.email for a in chosen} <= {to for m in mail.outbox for to in m.to}
 
 

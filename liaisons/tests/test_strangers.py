@@ -300,3 +300,69 @@ def test_the_screen_sends_a_second_start_to_the_lab_own_application_in_progress(
     assert response.status_code == 302
     assert response["Location"] == reverse("liaisons:application_detail", args=[application.pk])
     assert LiaisonApplication.objects.filter(lab=world.lab_b).count() == 1
+
+
+def test_the_decision_mail_does_not_show_the_lab_a_strangers_address(
+    world, django_capture_on_commit_callbacks
+):
+    # rule P-04, issue 9 item 1: the rejection went out as one mail to the lab's staff and to
+    # the person, so lab B read the stranger's e-mail address off its own copy's "To:" line.
+    person = _stranger_of_lab_a(world)
+    application = LiaisonApplicationFactory(
+        lab=world.lab_b, person=person, passed=True, applicant_name="冒名"
+    )
+    mail.outbox.clear()
+
+    with django_capture_on_commit_callbacks(execute=True):
+        services.liaison_application_reject(
+            application=application, actor=world.training_admin, reason="材料与本人不符。"
+        )
+
+    lab_addresses = {world.lab_b_staff.email, world.lab_b.email} - {""}
+    assert lab_addresses, "the lab must have an address for this test to mean anything"
+    to_lab = [m for m in mail.outbox if lab_addresses & set(m.recipients())]
+    to_person = [m for m in mail.outbox if person.email in m.recipients()]
+    assert to_lab and to_person  # both still learn the decision
+    for message in to_lab:
+        assert person.email not in message.recipients()
+        assert person.email not in str(message.message())
+
+
+def test_a_lab_draft_never_decides_where_another_lab_applicants_account_mail_goes(
+    world, django_capture_on_commit_callbacks
+):
+    # rule L-08, P-03, issue 9 item 1: lab B typed a number the portal did not know yet with
+    # its own address and left the draft; lab A then applied for the real person, and the
+    # branch centre's acceptance mailed the new account's set-password link to lab B.
+    stranger = PersonFactory.build(lab=world.lab_a)
+    services.liaison_application_start(
+        lab=world.lab_b,
+        actor=world.lab_b_staff,
+        id_number=stranger.id_number,
+        name="冒名",
+        person_data={"email": TYPED["email"], "phone": TYPED["phone"]},
+    )
+    application = ready_application(
+        lab=world.lab_a, actor=world.lab_a_staff, id_number=stranger.id_number, name="真名"
+    )
+    services.liaison_application_submit(application=application, actor=world.lab_a_staff)
+    mail.outbox.clear()
+
+    with django_capture_on_commit_callbacks(execute=True):
+        services.liaison_application_accept(application=application, actor=world.branch_n_reviewer)
+
+    person = Person.objects.get(id_number=stranger.id_number)
+    assert person.user is not None
+    assert person.user.email != TYPED["email"]
+    assert TYPED["email"] not in {a for m in mail.outbox for a in m.recipients()}
+    # The account goes where the application the branch centre checked says.
+    assert person.user.email == application.applicant_email
+    assert person.name == "真名"
+    # Nor does lab B find the checked data filled in when it starts again.
+    services.liaison_application_withdraw(
+        application=LiaisonApplication.objects.get(lab=world.lab_b), actor=world.lab_b_staff
+    )
+    again = services.liaison_application_start(
+        lab=world.lab_b, actor=world.lab_b_staff, id_number=stranger.id_number, name="冒名"
+    )
+    assert again.applicant_email == "" and again.applicant_phone == ""
