@@ -329,9 +329,12 @@ class User(AbstractUser):
         """The name the header and the change history show for this account."""
         from .idnumbers import mask_account_name
 
-        person = getattr(self, "person", None)
-        if person is not None and person.name:
-            return person.name
+        # Only a certification person's account stands for a person record (L-08; quality
+        # roles' may later): staff pages then cost no query for the header.
+        if self.role in (Role.PERSON, Role.QUALITY_DIRECTOR, Role.PROJECT_QUALITY_LEAD):
+            person = getattr(self, "person", None)
+            if person is not None and person.name:
+                return person.name
         # A person's username is their ID number: never shown in full (P-04).
         return self.get_full_name() or mask_account_name(self.get_username())
 
