@@ -62,4 +62,4 @@ check-deploy: venv
 	$(MANAGE) check --deploy --fail-level WARNING
 
 clean:
-	rm -rf $(VENV) staticfiles db.sqlite3 artifacts
+	rm -rf $(VENV) staticfiles db.sqlite3 db.sqlite3-wal db.sqlite3-shm artifacts

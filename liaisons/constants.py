@@ -11,8 +11,8 @@ CHINA = ZoneInfo("Asia/Shanghai")
 #: L-13: legacy liaisons must be hired again through the system by this date (A-05: 24:00 CST).
 MIGRATION_DEADLINE = datetime.date(2011, 8, 30)
 
-#: L-01: at least one year of work experience.
-MIN_WORK_EXPERIENCE_DAYS = 365
+#: L-01: at least one year of work experience, counted in calendar years (cqcportal.periods).
+MIN_WORK_EXPERIENCE_YEARS = 1
 
 #: Uploads (L-02): at most 10 MB each.
 MAX_UPLOAD_BYTES = 10 * 1024 * 1024

@@ -6,10 +6,11 @@ from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 from django.utils.translation import gettext as _
 
+from cqcportal.periods import has_years, years_complete_on
 from directory.constants import Education
 from directory.idnumbers import validate_id_number
 
-from .constants import MIN_WORK_EXPERIENCE_DAYS, AssessmentItemKind, MaterialKind
+from .constants import MIN_WORK_EXPERIENCE_YEARS, AssessmentItemKind, MaterialKind
 
 #: L-01: associate degree (大专) or higher.
 ELIGIBLE_EDUCATION = frozenset({Education.ASSOCIATE, Education.BACHELOR, Education.POSTGRADUATE})
@@ -28,9 +29,18 @@ def education_problems(person) -> list[ValidationError]:
 
 
 def experience_problems(work_started_on, *, today: datetime.date) -> list[ValidationError]:
-    if work_started_on and (today - work_started_on).days < MIN_WORK_EXPERIENCE_DAYS:
-        return [_problem("L-01", _("at least one year of work experience is required."))]
-    return []
+    """L-01: at least one year (含) of work experience, in calendar years, on ``today``."""
+    years = MIN_WORK_EXPERIENCE_YEARS
+    if not work_started_on or has_years(work_started_on, years=years, on=today):
+        return []
+    complete_on = years_complete_on(work_started_on, years=years)
+    return [
+        _problem(
+            "L-01",
+            _("at least one year of work experience is required; one year is complete on %(date)s.")
+            % {"date": complete_on.isoformat()},
+        )
+    ]
 
 
 def recommendation_problems(application) -> list[ValidationError]:

@@ -110,11 +110,17 @@ def database_config(url: str) -> dict:
             "max_size": env.int("DJANGO_DB_POOL_MAX", default=10),
             "timeout": 10,
         }
-    else:
-        # BEGIN IMMEDIATE: a second writer waits for the first (up to the timeout). In SQLite's
-        # default (deferred) mode a transaction that read first and then writes while another
-        # writes fails at once with "database is locked", a 500 (issue 9 item 5).
-        config.setdefault("OPTIONS", {}).update(timeout=20, transaction_mode="IMMEDIATE")
+    elif config["ENGINE"] == "django.db.backends.sqlite3":
+        config.setdefault("OPTIONS", {}).update(
+            # A transaction takes the write lock at BEGIN, so of two decisions at once the
+            # second waits (up to `timeout` seconds) and then reads the first's outcome; begun
+            # as a reader it could not become a writer and failed with "database is locked".
+            transaction_mode="IMMEDIATE",
+            timeout=20,
+            # WAL: pages are read while a decision is written (runserver serves in threads);
+            # NORMAL is WAL's durable-enough setting (a power cut may lose the last commit).
+            init_command="PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL",
+        )
     return config
 
 
