@@ -514,8 +514,12 @@ def _record_vouched_by_branch(application: LiaisonApplication, *, actor: User) -
         if getattr(person, field) != value:
             setattr(person, field, value)
             changed.append(field)
-    if person.lab_id != application.lab_id:
-        # Or the draft's lab would find the checked data filled in on its next start.
+    if (
+        person.lab_id != application.lab_id
+        and not LiaisonQualification.objects.filter(person_id=person.pk).exists()
+    ):
+        # Or the draft's lab would find the checked data filled in on its next start. A
+        # person with a qualification (a legacy liaison, L-13) stays with its lab until hired.
         person.lab = application.lab
         changed.append("lab")
     person.important_data_locked_at = timezone.now()

@@ -366,3 +366,18 @@ def test_a_lab_draft_never_decides_where_another_lab_applicants_account_mail_goe
         lab=world.lab_b, actor=world.lab_b_staff, id_number=stranger.id_number, name="冒名"
     )
     assert again.applicant_email == "" and again.applicant_phone == ""
+
+
+def test_accepting_another_lab_application_leaves_a_legacy_liaison_with_its_lab(world):
+    # rule L-13, P-03: the record is vouched by the branch, but the legacy liaison of lab A is
+    # still lab A's until a hire moves them.
+    person = PersonFactory(name="旧人", lab=world.lab_a)
+    LiaisonQualificationFactory(lab=world.lab_a, person=person, legacy=True)
+    application = ready_application(
+        lab=world.lab_b, actor=world.lab_b_staff, id_number=person.id_number, name="旧人"
+    )
+    services.liaison_application_submit(application=application, actor=world.lab_b_staff)
+    services.liaison_application_accept(application=application, actor=world.branch_s_reviewer)
+    person.refresh_from_db()
+    assert person.lab_id == world.lab_a.pk
+    assert person.important_data_locked_at is not None
