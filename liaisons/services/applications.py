@@ -33,6 +33,7 @@ from ..constants import (
     AssessmentItemKind,
     DepartureOutcome,
     MaterialKind,
+    QualificationState,
 )
 from ..models import (
     APPLICANT_FIELDS,
@@ -281,6 +282,29 @@ def _full_clean(application: LiaisonApplication) -> None:
         ) from None
 
 
+def _require_migratable(
+    legacy_qualification: LiaisonQualification, *, person: Person, lab: TestingLab
+) -> None:
+    """L-13: only a legacy qualification of this person at this lab, not migrated and still
+    held, is migrated; a revoked or cancelled one is not brought back by a migration."""
+    legacy_qualification = LiaisonQualification.objects.get(pk=legacy_qualification.pk)
+    if (
+        legacy_qualification.person_id != person.pk
+        or legacy_qualification.lab_id != lab.pk
+        or not legacy_qualification.needs_migration
+    ):
+        raise ValidationError(_("This qualification does not need migration (L-13)."), code="L-13")
+    if not legacy_qualification.can_be_migrated:
+        raise ValidationError(
+            _(
+                "L-13: the legacy qualification is “%(state)s”; only a qualification still held "
+                "is migrated. Apply for this person as a new liaison instead."
+            )
+            % {"state": legacy_qualification.get_state_display()},
+            code="L-13",
+        )
+
+
 def _already_open() -> ValidationError:
     return ValidationError(
         _("Your lab already has an application in progress for this ID number; continue that one."),
@@ -318,12 +342,8 @@ def liaison_application_start(
     if not data["name"]:
         raise ValidationError({"name": _("This field is required.")}, code="required")
     person = _person_for_number(number, name=data["name"], lab=lab, actor=actor)
-    if legacy_qualification is not None and (
-        legacy_qualification.person_id != person.pk
-        or legacy_qualification.lab_id != lab.pk
-        or not legacy_qualification.needs_migration
-    ):
-        raise ValidationError(_("This qualification does not need migration (L-13)."))
+    if legacy_qualification is not None:
+        _require_migratable(legacy_qualification, person=person, lab=lab)
     if LiaisonApplication.objects.filter(
         person=person, lab=lab, state__in=OPEN_STATE_VALUES
     ).exists():
@@ -663,8 +683,24 @@ def liaison_applications_hire(
                     ),
                 )
             )
+    # L-13: a legacy qualification revoked or cancelled since its migration was started is
+    # not migrated (liaison_application_start refuses to start one).
+    legacy = list(
+        LiaisonQualification.objects.select_for_update()
+        .filter(pk__in=[a.legacy_qualification_id for a in locked if a.legacy_qualification_id])
+        .order_by("pk")
+    )
+    over = {q.pk: q for q in legacy if not q.can_be_migrated}
     for application in locked:
         own = _hire_problems(application, trained=trained, today=today)
+        if application.legacy_qualification_id in over and not own:
+            own.append(
+                rules._problem(
+                    "L-13",
+                    _("the legacy qualification is “%(state)s”; it is no longer migrated.")
+                    % {"state": over[application.legacy_qualification_id].get_state_display()},
+                )
+            )
         if len(locked) > 1:
             own = [_about(application, problem) for problem in own]
         problems += own
@@ -703,11 +739,6 @@ def liaison_applications_hire(
         Person.objects.bulk_update(changed, sorted(fields))
     history_bulk_create(changed, model=Person, user=actor, date=now, update=True)
 
-    legacy = list(
-        LiaisonQualification.objects.select_for_update()
-        .filter(pk__in=[a.legacy_qualification_id for a in locked if a.legacy_qualification_id])
-        .order_by("pk")
-    )
     for qualification in legacy:
         qualification.migrated_at = now  # L-13
     LiaisonQualification.objects.filter(pk__in=[q.pk for q in legacy]).update(migrated_at=now)
@@ -873,13 +904,44 @@ def qualification_change_state(
     """Suspend, reinstate, revoke or cancel a qualification; the one way a qualification's
     state changes, so the person's login right and the lab's coverage follow (A-01, L-06).
 
-    Whoever calls this has checked that ``actor`` may; a reason is always required.
+    The training centre decides (L-10); ``actor=None`` is the system itself (a deadline job,
+    a management command), never a user. The lab's own departure goes through
+    ``departure_confirm`` (L-12), which records it. A reason is always required.
     """
     if action not in ("suspend", "reinstate", "revoke", "cancel"):
         raise ValueError(action)
+    if actor is not None and not permissions.can_change_qualification_state(
+        actor, qualification, action
+    ):
+        raise PermissionDenied(
+            _("Only the training centre changes the state of a qualification (L-10).")
+        )
     return _qualification_transition(
         qualification, action, actor=actor, reason=_require_reason(reason)
     )
+
+
+def departure_allowed(qualification: LiaisonQualification) -> bool:
+    """L-12: whether the lab may still confirm that this liaison left: the qualification is
+    active, or suspended for another reason than a departure confirmed since its last
+    reinstatement. A liaison leaves once; what follows is the training centre's."""
+    from django_fsm_log.models import StateLog
+
+    if qualification.state == QualificationState.ACTIVE:
+        return True
+    if qualification.state != QualificationState.SUSPENDED:
+        return False
+    last_reinstated = (
+        StateLog.objects.for_(qualification)
+        .filter(transition="reinstate")
+        .order_by("-timestamp")
+        .values_list("timestamp", flat=True)
+        .first()
+    )
+    departures = qualification.departures.all()
+    if last_reinstated is not None:
+        departures = departures.filter(confirmed_at__gt=last_reinstated)
+    return not departures.exists()
 
 
 @transaction.atomic
@@ -899,6 +961,15 @@ def departure_confirm(
         raise ValidationError({"left_on": _("The date of leaving cannot be in the future.")})
     action = "suspend" if outcome == DepartureOutcome.SUSPEND else "cancel"
     qualification = LiaisonQualification.objects.select_for_update().get(pk=qualification.pk)
+    if not departure_allowed(qualification):
+        raise ValidationError(
+            _(
+                "L-12: the departure of this liaison is already confirmed; the qualification "
+                "is “%(state)s” since. Only the training centre changes it now."
+            )
+            % {"state": qualification.get_state_display()},
+            code="L-12",
+        )
     if not can_proceed(getattr(qualification, action)):
         raise ValidationError(
             _("The qualification is “%(state)s”; this cannot be done to it now.")
