@@ -145,7 +145,7 @@ class Person(models.Model):
     """One person, one record, keyed by the resident ID number (P-01).
 
     Birth date and sex are derived from the ID number; the employment number (P-02) is set
-    once, by ``directory.services.person_assign_employment_number`` only.
+    once, by ``directory.services.employment_numbers_assign`` only.
     """
 
     id_number = models.CharField(

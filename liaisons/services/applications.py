@@ -17,10 +17,10 @@ from django_fsm import can_proceed
 
 from cqcportal.history import history_bulk_create
 from cqcportal.limits import TRAINING_CONTENT_MAX_LENGTH
+from directory import services as directory_services
 from directory.models import CertificationField, Person, TestingLab, User
 from directory.services import (
     IMPORTANT_FIELDS,
-    employment_numbers_draw,
     person_account_ensure,
     person_create,
 )
@@ -719,24 +719,19 @@ def liaison_applications_hire(
     )
     history_bulk_create(locked, model=LiaisonApplication, user=actor, date=now, update=True)
 
-    # The people: an employment number for those who have none (P-02), and the lab they now
-    # represent. The decision holds each person once (checked above).
+    # The people: an employment number for those who have none, by the one numbering path
+    # (P-02), and the lab they now represent. The decision holds each person once (checked
+    # above). One history record each for both changes.
     people = [application.person for application in locked]
-    numbers = iter(employment_numbers_draw(count=sum(not p.employment_number for p in people)))
-    changed, fields = [], set()
+    numbered = directory_services.employment_numbers_assign(people=people)
+    moved = []
     for application, person in zip(locked, people, strict=True):
-        own = set()
-        if not person.employment_number:
-            person.employment_number = next(numbers)
-            own.add("employment_number")
         if person.lab_id != application.lab_id:
             person.lab = application.lab
-            own.add("lab")
-        if own:
-            changed.append(person)
-            fields |= own
-    if changed:
-        Person.objects.bulk_update(changed, sorted(fields))
+            moved.append(person)
+    if moved:
+        Person.objects.bulk_update(moved, ["lab"])
+    changed = list({person.pk: person for person in [*numbered, *moved]}.values())
     history_bulk_create(changed, model=Person, user=actor, date=now, update=True)
 
     for qualification in legacy:

@@ -138,3 +138,29 @@ def test_the_training_centre_and_the_system_still_change_a_qualifications_state(
     qualification.refresh_from_db()
     assert qualification.state == QualificationState.REVOKED
     assert StateLog.objects.for_(qualification).count() == 2
+
+
+def test_the_hire_numbers_people_by_the_one_numbering_function(world, monkeypatch):
+    # rule P-02, issue 11: the hire drew its numbers inline, so the tests of
+    # person_assign_employment_number proved nothing of the hire's numbering.
+    from directory import services as directory_services
+    from liaisons.tests.factories import LiaisonApplicationFactory, TrainingEnrolmentFactory
+
+    calls = []
+    real = directory_services.employment_numbers_assign
+
+    def spy(*, people):
+        calls.append([person.pk for person in people])
+        return real(people=people)
+
+    monkeypatch.setattr(directory_services, "employment_numbers_assign", spy)
+    application = LiaisonApplicationFactory(lab=world.lab_a, person=world.person_a, passed=True)
+    TrainingEnrolmentFactory(person=world.person_a, passed=True)
+    services.liaison_application_hire(application=application, actor=world.training_admin)
+    directory_services.person_assign_employment_number(person=world.person_b, actor=None)
+
+    assert calls == [[world.person_a.pk], [world.person_b.pk]]
+    world.person_a.refresh_from_db()
+    world.person_b.refresh_from_db()
+    assert world.person_a.employment_number and world.person_b.employment_number
+    assert world.person_a.employment_number != world.person_b.employment_number
