@@ -54,11 +54,30 @@ def _today() -> datetime.date:
     return timezone.localdate()
 
 
+def _occurrences(pks: list[int]) -> list[int]:
+    """The state-log row of each application's latest transition, the one its notice tells
+    of: the task records what it sent under it, so a retry sends nothing twice (issue 11)."""
+    from django.contrib.contenttypes.models import ContentType
+    from django.db.models import Max
+    from django_fsm_log.models import StateLog
+
+    latest = dict(
+        StateLog.objects.filter(
+            content_type=ContentType.objects.get_for_model(LiaisonApplication), object_id__in=pks
+        )
+        .values("object_id")
+        .annotate(last=Max("pk"))
+        .values_list("object_id", "last")
+    )
+    return [latest.get(pk, 0) for pk in pks]
+
+
 def _notify(application: LiaisonApplication, event: str) -> None:
     from ..tasks import send_application_notice
 
     pk = application.pk
-    transaction.on_commit(lambda: send_application_notice.delay(pk, event))
+    (occurrence,) = _occurrences([pk])
+    transaction.on_commit(lambda: send_application_notice.delay(pk, event, occurrence))
 
 
 def _notify_all(applications: Iterable[LiaisonApplication], event: str) -> None:
@@ -66,7 +85,8 @@ def _notify_all(applications: Iterable[LiaisonApplication], event: str) -> None:
     from ..tasks import send_application_notices
 
     pks = [application.pk for application in applications]
-    transaction.on_commit(lambda: send_application_notices.delay(pks, event))
+    occurrences = _occurrences(pks)
+    transaction.on_commit(lambda: send_application_notices.delay(pks, event, occurrences))
 
 
 def _schedule_documents(*applications: LiaisonApplication) -> None:
