@@ -229,31 +229,47 @@ def person_account_ensure(*, person: Person, actor: User | None) -> tuple[User, 
     person.user = user
     person._history_user = actor
     person.save(update_fields=["user"])
-    transaction.on_commit(lambda: send_set_password_email(user_id=user.pk))
+    # From the mail worker, not the request that accepted the materials (issue 11).
+    from .tasks import send_account_created_email
+
+    user_id = user.pk
+    transaction.on_commit(lambda: send_account_created_email.delay(user_id))
     return user, True
 
 
-def send_set_password_email(*, user_id: int) -> None:
-    """E-mail a set-password link; the message never names the ID number (P-04).
+def send_set_password_email(*, user_id: int) -> int:
+    """E-mail a new account its set-password link, once (L-08); returns how many addresses
+    were written to. The message never names the ID number (P-04).
 
     In the new account's language (Chinese: a new account has chosen none), not in the
-    language of the reviewer whose acceptance opened it (issue 10).
+    language of the reviewer whose acceptance opened it (issue 10). The account is claimed
+    (``account_mail_sent_at``) before sending and released if sending fails, so a retried
+    or doubled task sends it once; an account whose password is set already gets none.
     """
-    user = User.objects.select_related("person").get(pk=user_id)
-    if not user.email:
-        return
+    user = User.objects.select_related("person").filter(pk=user_id).first()
+    if user is None or not user.email or user.has_usable_password():
+        return 0
+    claimed = User.objects.filter(pk=user_id, account_mail_sent_at=None).update(
+        account_mail_sent_at=timezone.now()
+    )
+    if not claimed:
+        return 0
     link = portal_link(
         "password_reset_confirm",
         uidb64=urlsafe_base64_encode(force_bytes(user.pk)),
         token=default_token_generator.make_token(user),
     )
     name = user.person.name if hasattr(user, "person") else user.get_full_name()
-    send_in_their_language(
-        by_language=addresses_by_language([user]),
-        subject=lambda: _("Your account on the CQC certification personnel portal"),
-        template="registration/account_created_email.txt",
-        context={"name": name, "link": link},
-    )
+    try:
+        return send_in_their_language(
+            by_language=addresses_by_language([user]),
+            subject=lambda: _("Your account on the CQC certification personnel portal"),
+            template="registration/account_created_email.txt",
+            context={"name": name, "link": link},
+        )
+    except BaseException:
+        User.objects.filter(pk=user_id).update(account_mail_sent_at=None)
+        raise
 
 
 @transaction.atomic
