@@ -151,4 +151,3 @@ class NoticeSentAdmin(admin.ModelAdmin):
 
     def has_change_permission(self, request, obj=None):
         return False
-
