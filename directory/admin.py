@@ -115,7 +115,7 @@ class PortalUserAdmin(NoDeleteMixin, UserAdmin, SimpleHistoryAdmin):
 
 @admin.register(EmploymentNumberCounter)
 class EmploymentNumberCounterAdmin(NoDeleteMixin, admin.ModelAdmin):
-    """Read-only: numbers are drawn by ``person_assign_employment_number`` alone (P-02)."""
+    """Read-only: numbers are drawn by ``employment_numbers_assign`` alone (P-02)."""
 
     list_display = ["pk", "last_value"]
 

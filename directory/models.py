@@ -145,7 +145,7 @@ class Person(models.Model):
     """One person, one record, keyed by the resident ID number (P-01).
 
     Birth date and sex are derived from the ID number; the employment number (P-02) is set
-    once, by ``directory.services.person_assign_employment_number`` only.
+    once, by ``directory.services.employment_numbers_assign`` only.
     """
 
     id_number = models.CharField(
@@ -309,8 +309,13 @@ class User(AbstractUser):
         choices=settings.LANGUAGES,
         default=settings.LANGUAGE_CODE,
     )
+    # When the new account's set-password link went out (L-08): the task sends it once
+    # however often it runs (issue 11).
+    account_mail_sent_at = models.DateTimeField(_("account e-mail sent at"), null=True, blank=True)
     # A preference, not a record: its changes are not history.
-    history = HistoricalRecords(excluded_fields=["password", "last_login", "language"])
+    history = HistoricalRecords(
+        excluded_fields=["password", "last_login", "language", "account_mail_sent_at"]
+    )
 
     class Meta:
         verbose_name = _("user")

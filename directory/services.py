@@ -1,17 +1,19 @@
 """Every write to the directory: people, employment numbers, accounts and their scope."""
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 from django.conf import settings
 from django.contrib.auth.tokens import default_token_generator
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.utils import translation
+from django.utils import timezone, translation
 from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
 from django.utils.translation import gettext as _
 from guardian.shortcuts import assign_perm, remove_perm
 
+from cqcportal.history import history_bulk_create
 from cqcportal.mail import addresses_by_language, portal_link, send_in_their_language
 
 from .constants import ROLE_SCOPE, Role, Scope
@@ -93,7 +95,7 @@ def employment_numbers_draw(*, count: int) -> list[str]:
     """``count`` new employment numbers (P-02), drawn at once from the counter row.
 
     The counter row stays locked until the transaction ends, so no two transactions draw the
-    same number. The caller holds the lock of every person it gives one of them to.
+    same number. Only ``employment_numbers_assign`` calls it: it holds the people's locks.
     """
     if count <= 0:
         return []
@@ -105,20 +107,42 @@ def employment_numbers_draw(*, count: int) -> list[str]:
 
 
 @transaction.atomic
-def person_assign_employment_number(*, person: Person, actor: User | None) -> str:
-    """Give the person their one employment number at the first hire (P-02).
+def employment_numbers_assign(*, people: Sequence[Person]) -> list[Person]:
+    """Give each of these people who has none their one employment number (P-02): the one
+    numbering path, of a single first hire and of a decision's hires alike.
 
-    A person who has one keeps it. The person row and the counter row are locked in this
-    order, so two first hires of one person never draw two numbers and two first hires of two
-    people never draw the same one; the unique constraint backs this up.
+    The people's rows and then the counter row are locked, in this order, so two first hires
+    of one person never draw two numbers and two first hires of two people never draw the
+    same one; the unique constraint backs this up. A person who has a number keeps it, as
+    stored (one given by a transaction that committed a moment ago too). The numbers are
+    written; the instances are updated; the people given one now are returned, for the caller
+    to record in the history with whatever else it changed.
     """
-    locked = Person.objects.select_for_update().get(pk=person.pk)
-    if not locked.employment_number:
-        (locked.employment_number,) = employment_numbers_draw(count=1)
-        locked._history_user = actor
-        locked.save(update_fields=["employment_number"])
-    person.employment_number = locked.employment_number
-    return locked.employment_number
+    stored = dict(
+        Person.objects.select_for_update()
+        .filter(pk__in=[person.pk for person in people])
+        .order_by("pk")
+        .values_list("pk", "employment_number")
+    )
+    numberless = sorted(pk for pk, number in stored.items() if not number)
+    drawn = dict(zip(numberless, employment_numbers_draw(count=len(numberless)), strict=True))
+    assigned: dict[int, Person] = {}
+    for person in people:
+        person.employment_number = stored[person.pk] or drawn[person.pk]
+        if person.pk in drawn:
+            assigned.setdefault(person.pk, person)
+    if assigned:
+        Person.objects.bulk_update(list(assigned.values()), ["employment_number"])
+    return list(assigned.values())
+
+
+@transaction.atomic
+def person_assign_employment_number(*, person: Person, actor: User | None) -> str:
+    """Give the person their one employment number at the first hire (P-02); a person who
+    has one keeps it (``employment_numbers_assign``)."""
+    assigned = employment_numbers_assign(people=[person])
+    history_bulk_create(assigned, model=Person, user=actor, date=timezone.now(), update=True)
+    return person.employment_number
 
 
 @dataclass(frozen=True)
@@ -205,31 +229,47 @@ def person_account_ensure(*, person: Person, actor: User | None) -> tuple[User, 
     person.user = user
     person._history_user = actor
     person.save(update_fields=["user"])
-    transaction.on_commit(lambda: send_set_password_email(user_id=user.pk))
+    # From the mail worker, not the request that accepted the materials (issue 11).
+    from .tasks import send_account_created_email
+
+    user_id = user.pk
+    transaction.on_commit(lambda: send_account_created_email.delay(user_id))
     return user, True
 
 
-def send_set_password_email(*, user_id: int) -> None:
-    """E-mail a set-password link; the message never names the ID number (P-04).
+def send_set_password_email(*, user_id: int) -> int:
+    """E-mail a new account its set-password link, once (L-08); returns how many addresses
+    were written to. The message never names the ID number (P-04).
 
     In the new account's language (Chinese: a new account has chosen none), not in the
-    language of the reviewer whose acceptance opened it (issue 10).
+    language of the reviewer whose acceptance opened it (issue 10). The account is claimed
+    (``account_mail_sent_at``) before sending and released if sending fails, so a retried
+    or doubled task sends it once; an account whose password is set already gets none.
     """
-    user = User.objects.select_related("person").get(pk=user_id)
-    if not user.email:
-        return
+    user = User.objects.select_related("person").filter(pk=user_id).first()
+    if user is None or not user.email or user.has_usable_password():
+        return 0
+    claimed = User.objects.filter(pk=user_id, account_mail_sent_at=None).update(
+        account_mail_sent_at=timezone.now()
+    )
+    if not claimed:
+        return 0
     link = portal_link(
         "password_reset_confirm",
         uidb64=urlsafe_base64_encode(force_bytes(user.pk)),
         token=default_token_generator.make_token(user),
     )
     name = user.person.name if hasattr(user, "person") else user.get_full_name()
-    send_in_their_language(
-        by_language=addresses_by_language([user]),
-        subject=lambda: _("Your account on the CQC certification personnel portal"),
-        template="registration/account_created_email.txt",
-        context={"name": name, "link": link},
-    )
+    try:
+        return send_in_their_language(
+            by_language=addresses_by_language([user]),
+            subject=lambda: _("Your account on the CQC certification personnel portal"),
+            template="registration/account_created_email.txt",
+            context={"name": name, "link": link},
+        )
+    except BaseException:
+        User.objects.filter(pk=user_id).update(account_mail_sent_at=None)
+        raise
 
 
 @transaction.atomic

@@ -16,6 +16,7 @@ from .models import (
     LiaisonApplication,
     LiaisonDocument,
     LiaisonQualification,
+    NoticeSent,
     TrainingEnrolment,
     TrainingSession,
 )
@@ -134,3 +135,19 @@ class CoverageGapAdmin(NoDeleteMixin, admin.ModelAdmin):
     list_filter = ("field",)
     search_fields = ("lab__name",)
     raw_id_fields = ("lab",)
+
+
+@admin.register(NoticeSent)
+class NoticeSentAdmin(admin.ModelAdmin):
+    """Read-only: which messages of an application's notices went out (issue 11)."""
+
+    list_display = ("application", "event", "part", "sent_at")
+    list_filter = ("event",)
+    search_fields = ("application__applicant_name",)
+    raw_id_fields = ("application",)
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False

@@ -79,6 +79,11 @@ class QualificationState(models.TextChoices):
     CANCELLED = "cancelled", _("Cancelled")
 
 
+#: A qualification the liaison still holds: it may be evaluated, left (L-12) or migrated
+#: (L-13); a revoked or cancelled one is over.
+CURRENT_QUALIFICATION_STATES = frozenset({QualificationState.ACTIVE, QualificationState.SUSPENDED})
+
+
 class TrainingMode(models.TextChoices):
     """L-09: how entry training is given."""
 

@@ -4,6 +4,7 @@ They name the person and the lab, never the ID number (P-04). Each recipient rea
 their own language, Chinese unless they chose otherwise (issue 10).
 """
 
+from django.db import IntegrityError, transaction
 from django.db.models import Q
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
@@ -12,7 +13,7 @@ from cqcportal.mail import addresses_by_language, portal_link, send_in_their_lan
 from directory.constants import Role
 from directory.models import CertificationField, TestingLab, User
 
-from .models import LiaisonApplication, LiaisonQualification
+from .models import LiaisonApplication, LiaisonQualification, NoticeSent
 
 
 def _lab_staff(lab_id: int):
@@ -54,11 +55,13 @@ SUBJECTS = {
 }
 
 
-def send_application_notice(application: LiaisonApplication, event: str) -> int:
-    link = portal_link("liaisons:application_detail", application.pk)
-    context = {"application": application, "event": event, "link": link}
+def application_notice_parts(
+    application: LiaisonApplication, event: str
+) -> list[tuple[str, dict[str, list[str]]]]:
+    """The messages of one notice, each named: the person's own copy of a decision, which
+    goes alone, then one message per language of the others."""
     by_language = application_recipients_by_language(application, event)
-    sent = 0
+    parts = []
     if event in ("hired", "rejected"):
         # The person's copy goes alone: on one "To:" line with the lab's, the lab would read
         # the address on the record of someone it may have applied for as a stranger (P-04,
@@ -68,18 +71,48 @@ def send_application_notice(application: LiaisonApplication, event: str) -> int:
             language: [address for address in addresses if address != own]
             for language, addresses in by_language.items()
         }
-        sent += send_in_their_language(
-            by_language=addresses_by_language(persons=[application.person]),
-            subject=lambda: _(SUBJECTS[event]),
-            template="liaisons/email/application_notice.txt",
-            context=context,
-        )
-    return sent + send_in_their_language(
-        by_language=by_language,
-        subject=lambda: _(SUBJECTS[event]),
-        template="liaisons/email/application_notice.txt",
-        context=context,
-    )
+        parts.append(("person", addresses_by_language(persons=[application.person])))
+    parts += [
+        (f"lang:{language}", {language: addresses})
+        for language, addresses in sorted(by_language.items())
+        if addresses
+    ]
+    return parts
+
+
+def send_application_notice(
+    application: LiaisonApplication, event: str, *, occurrence: int = 0
+) -> int:
+    """Send the notice's messages not sent yet for this occurrence of the event; returns
+    how many addresses were written to now.
+
+    Each message is claimed (a ``NoticeSent`` row, unique) before it goes out and the claim
+    dropped if sending fails, so a retried or doubled task never sends it twice, and a
+    failed one is sent by the retry (issue 11).
+    """
+    link = portal_link("liaisons:application_detail", application.pk)
+    context = {"application": application, "event": event, "link": link}
+    key = {"application": application, "event": event, "occurrence": occurrence}
+    sent = 0
+    for part, by_language in application_notice_parts(application, event):
+        if not any(by_language.values()):
+            continue
+        try:
+            with transaction.atomic():
+                claim = NoticeSent.objects.create(part=part, **key)
+        except IntegrityError:
+            continue  # sent already, or being sent by another run
+        try:
+            sent += send_in_their_language(
+                by_language=by_language,
+                subject=lambda: _(SUBJECTS[event]),
+                template="liaisons/email/application_notice.txt",
+                context=context,
+            )
+        except BaseException:
+            claim.delete()
+            raise
+    return sent
 
 
 def send_coverage_gap_notice(lab: TestingLab, field_codes: list[str]) -> int:

@@ -41,6 +41,13 @@ def can_confirm_departure(user, qualification) -> bool:
     return can_prepare_for_lab(user, qualification.lab)
 
 
+def can_change_qualification_state(user, qualification, action: str) -> bool:
+    """Who suspends, reinstates, revokes or cancels a qualification directly: the training
+    centre, on the evaluations (L-10). The lab confirms a departure instead (L-12,
+    ``can_confirm_departure``), which records why the qualification ended."""
+    return is_training_centre(user)
+
+
 def can_evaluate(user, qualification) -> bool:
     """L-10: department evaluators of the labs they were given, and the lab's branch centre."""
     if not _active(user):

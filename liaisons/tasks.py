@@ -27,8 +27,9 @@ BATCH_PRINT_HARD_LIMIT = 330
 
 
 @shared_task(autoretry_for=(ConnectionError, TimeoutError), retry_backoff=True, max_retries=5)
-def send_application_notice(application_id: int, event: str) -> int:
-    """E-mail whoever must act next on an application (L-07)."""
+def send_application_notice(application_id: int, event: str, occurrence: int = 0) -> int:
+    """E-mail whoever must act next on an application (L-07); run again (a retry, a second
+    delivery) it sends only what was not sent (``NoticeSent``)."""
     application = (
         LiaisonApplication.objects.select_related("lab__branch", "person")
         .filter(pk=application_id)
@@ -37,7 +38,7 @@ def send_application_notice(application_id: int, event: str) -> int:
     if application is None:
         return 0
     try:
-        return notifications.send_application_notice(application, event)
+        return notifications.send_application_notice(application, event, occurrence=occurrence)
     except SoftTimeLimitExceeded:
         # The mail server hangs: give up on this notice rather than hold the mail worker.
         log.error("notice %s of application %s not sent: time limit", event, application_id)
@@ -45,17 +46,26 @@ def send_application_notice(application_id: int, event: str) -> int:
 
 
 @shared_task(autoretry_for=(ConnectionError, TimeoutError), retry_backoff=True, max_retries=5)
-def send_application_notices(application_ids: list[int], event: str) -> int:
-    """``send_application_notice`` for the applications of one decision (a batch of hires)."""
+def send_application_notices(
+    application_ids: list[int], event: str, occurrences: list[int] | None = None
+) -> int:
+    """``send_application_notice`` for the applications of one decision (a batch of hires).
+
+    A retry after a failure part-way sends only the messages not yet sent (``NoticeSent``)."""
+    occurrence_of = dict(
+        zip(application_ids, occurrences or [0] * len(application_ids), strict=True)
+    )
     applications = LiaisonApplication.objects.select_related("lab__branch", "person").filter(
         pk__in=application_ids
     )
     sent = 0
     try:
         for application in applications.order_by("pk"):
-            sent += notifications.send_application_notice(application, event)
+            sent += notifications.send_application_notice(
+                application, event, occurrence=occurrence_of.get(application.pk, 0)
+            )
     except SoftTimeLimitExceeded:
-        # Not retried: the notices already sent would go out twice.
+        # The rest is left to a retry of the whole batch, which skips what went out.
         log.error("notices %s: %d sent, the rest not: time limit", event, sent)
     return sent
 

@@ -11,6 +11,7 @@ from cqcportal.celery import app
 PROJECT_PACKAGES = ("cqcportal.", "directory.", "liaisons.", "access_audit.", "quality_roles.")
 
 EXPECTED_QUEUES = {
+    "directory.tasks.send_account_created_email": "mail",
     "liaisons.tasks.send_application_notice": "mail",
     "liaisons.tasks.send_application_notices": "mail",
     "liaisons.tasks.send_coverage_gap_notice": "mail",

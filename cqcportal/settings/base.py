@@ -172,6 +172,7 @@ CELERY_TASK_TIME_LIMIT = 90
 # up mail. Anything else goes to the default queue, "celery".
 CELERY_TASK_DEFAULT_QUEUE = "celery"
 CELERY_TASK_ROUTES = {
+    "directory.tasks.send_account_created_email": {"queue": "mail"},
     "liaisons.tasks.send_application_notice": {"queue": "mail"},
     "liaisons.tasks.send_application_notices": {"queue": "mail"},
     "liaisons.tasks.send_coverage_gap_notice": {"queue": "mail"},

@@ -130,3 +130,44 @@ def test_evaluator_gets_labs_by_object_permission(world):
 def test_people_factory_makes_valid_people():
     person = PersonFactory()
     person.full_clean()
+
+
+def test_the_set_password_mail_is_a_mail_queue_task_on_commit_and_sent_once(
+    world, monkeypatch, django_capture_on_commit_callbacks
+):
+    # rule L-08, issue 11: the mail was sent inside the web request, and a second run of its
+    # job sent it again.
+    from directory import tasks
+
+    queued = []
+    monkeypatch.setattr(tasks.send_account_created_email, "delay", queued.append)
+    with django_capture_on_commit_callbacks(execute=False) as callbacks:
+        user, created = services.person_account_ensure(person=world.person_a, actor=None)
+    assert created and not mail.outbox and not queued  # nothing before the commit
+    for callback in callbacks:
+        callback()
+    assert queued == [user.pk] and not mail.outbox  # queued, not sent by the request
+    assert tasks.send_account_created_email.run(user.pk) == 1
+    assert tasks.send_account_created_email.run(user.pk) == 0
+    assert len(mail.outbox) == 1
+    user.refresh_from_db()
+    assert user.account_mail_sent_at is not None
+
+
+def test_a_set_password_mail_that_failed_is_sent_by_the_retry(world, monkeypatch):
+    # rule L-08, issue 11
+    from directory import tasks
+
+    monkeypatch.setattr(tasks.send_account_created_email, "delay", lambda pk: None)
+    user, _ = services.person_account_ensure(person=world.person_a, actor=None)
+    real = services.send_in_their_language
+
+    def down(**kwargs):
+        raise ConnectionError("mail server gone")
+
+    monkeypatch.setattr(services, "send_in_their_language", down)
+    with pytest.raises(ConnectionError):
+        tasks.send_account_created_email.run(user.pk)
+    monkeypatch.setattr(services, "send_in_their_language", real)
+    assert tasks.send_account_created_email.run(user.pk) == 1
+    assert len(mail.outbox) == 1

@@ -11,6 +11,7 @@ from .changes import ChangeRequest
 from .coverage import CoverageGap
 from .documents import LiaisonDocument
 from .evaluations import Evaluation, EvaluationDecision
+from .notices import NoticeSent
 from .qualifications import Departure, LiaisonQualification
 from .training import TrainingEnrolment, TrainingSession
 
@@ -27,6 +28,7 @@ __all__ = [
     "LiaisonApplication",
     "LiaisonDocument",
     "LiaisonQualification",
+    "NoticeSent",
     "TrainingEnrolment",
     "TrainingSession",
 ]

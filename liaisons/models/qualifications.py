@@ -11,7 +11,12 @@ from simple_history.models import HistoricalRecords
 
 from cqcportal.limits import REASON_MAX_LENGTH
 
-from ..constants import DepartureOutcome, DepartureReason, QualificationState
+from ..constants import (
+    CURRENT_QUALIFICATION_STATES,
+    DepartureOutcome,
+    DepartureReason,
+    QualificationState,
+)
 
 Q_ = QualificationState
 
@@ -81,6 +86,12 @@ class LiaisonQualification(FSMModelMixin, models.Model):
     @property
     def needs_migration(self) -> bool:
         return self.is_legacy and self.migrated_at is None
+
+    @property
+    def can_be_migrated(self) -> bool:
+        """L-13: a legacy qualification not yet migrated and still held; a revoked or
+        cancelled one is over, and its liaison is hired, if at all, as a new applicant."""
+        return self.needs_migration and self.state in CURRENT_QUALIFICATION_STATES
 
     @fsm_log_by
     @fsm_log_description

@@ -17,10 +17,10 @@ from django_fsm import can_proceed
 
 from cqcportal.history import history_bulk_create
 from cqcportal.limits import TRAINING_CONTENT_MAX_LENGTH
+from directory import services as directory_services
 from directory.models import CertificationField, Person, TestingLab, User
 from directory.services import (
     IMPORTANT_FIELDS,
-    employment_numbers_draw,
     person_account_ensure,
     person_create,
 )
@@ -33,6 +33,7 @@ from ..constants import (
     AssessmentItemKind,
     DepartureOutcome,
     MaterialKind,
+    QualificationState,
 )
 from ..models import (
     APPLICANT_FIELDS,
@@ -53,11 +54,30 @@ def _today() -> datetime.date:
     return timezone.localdate()
 
 
+def _occurrences(pks: list[int]) -> list[int]:
+    """The state-log row of each application's latest transition, the one its notice tells
+    of: the task records what it sent under it, so a retry sends nothing twice (issue 11)."""
+    from django.contrib.contenttypes.models import ContentType
+    from django.db.models import Max
+    from django_fsm_log.models import StateLog
+
+    latest = dict(
+        StateLog.objects.filter(
+            content_type=ContentType.objects.get_for_model(LiaisonApplication), object_id__in=pks
+        )
+        .values("object_id")
+        .annotate(last=Max("pk"))
+        .values_list("object_id", "last")
+    )
+    return [latest.get(pk, 0) for pk in pks]
+
+
 def _notify(application: LiaisonApplication, event: str) -> None:
     from ..tasks import send_application_notice
 
     pk = application.pk
-    transaction.on_commit(lambda: send_application_notice.delay(pk, event))
+    (occurrence,) = _occurrences([pk])
+    transaction.on_commit(lambda: send_application_notice.delay(pk, event, occurrence))
 
 
 def _notify_all(applications: Iterable[LiaisonApplication], event: str) -> None:
@@ -65,7 +85,8 @@ def _notify_all(applications: Iterable[LiaisonApplication], event: str) -> None:
     from ..tasks import send_application_notices
 
     pks = [application.pk for application in applications]
-    transaction.on_commit(lambda: send_application_notices.delay(pks, event))
+    occurrences = _occurrences(pks)
+    transaction.on_commit(lambda: send_application_notices.delay(pks, event, occurrences))
 
 
 def _schedule_documents(*applications: LiaisonApplication) -> None:
@@ -281,6 +302,29 @@ def _full_clean(application: LiaisonApplication) -> None:
         ) from None
 
 
+def _require_migratable(
+    legacy_qualification: LiaisonQualification, *, person: Person, lab: TestingLab
+) -> None:
+    """L-13: only a legacy qualification of this person at this lab, not migrated and still
+    held, is migrated; a revoked or cancelled one is not brought back by a migration."""
+    legacy_qualification = LiaisonQualification.objects.get(pk=legacy_qualification.pk)
+    if (
+        legacy_qualification.person_id != person.pk
+        or legacy_qualification.lab_id != lab.pk
+        or not legacy_qualification.needs_migration
+    ):
+        raise ValidationError(_("This qualification does not need migration (L-13)."), code="L-13")
+    if not legacy_qualification.can_be_migrated:
+        raise ValidationError(
+            _(
+                "L-13: the legacy qualification is “%(state)s”; only a qualification still held "
+                "is migrated. Apply for this person as a new liaison instead."
+            )
+            % {"state": legacy_qualification.get_state_display()},
+            code="L-13",
+        )
+
+
 def _already_open() -> ValidationError:
     return ValidationError(
         _("Your lab already has an application in progress for this ID number; continue that one."),
@@ -318,12 +362,8 @@ def liaison_application_start(
     if not data["name"]:
         raise ValidationError({"name": _("This field is required.")}, code="required")
     person = _person_for_number(number, name=data["name"], lab=lab, actor=actor)
-    if legacy_qualification is not None and (
-        legacy_qualification.person_id != person.pk
-        or legacy_qualification.lab_id != lab.pk
-        or not legacy_qualification.needs_migration
-    ):
-        raise ValidationError(_("This qualification does not need migration (L-13)."))
+    if legacy_qualification is not None:
+        _require_migratable(legacy_qualification, person=person, lab=lab)
     if LiaisonApplication.objects.filter(
         person=person, lab=lab, state__in=OPEN_STATE_VALUES
     ).exists():
@@ -667,8 +707,24 @@ def liaison_applications_hire(
                     ),
                 )
             )
+    # L-13: a legacy qualification revoked or cancelled since its migration was started is
+    # not migrated (liaison_application_start refuses to start one).
+    legacy = list(
+        LiaisonQualification.objects.select_for_update()
+        .filter(pk__in=[a.legacy_qualification_id for a in locked if a.legacy_qualification_id])
+        .order_by("pk")
+    )
+    over = {q.pk: q for q in legacy if not q.can_be_migrated}
     for application in locked:
         own = _hire_problems(application, trained=trained, today=today)
+        if application.legacy_qualification_id in over and not own:
+            own.append(
+                rules._problem(
+                    "L-13",
+                    _("the legacy qualification is “%(state)s”; it is no longer migrated.")
+                    % {"state": over[application.legacy_qualification_id].get_state_display()},
+                )
+            )
         if len(locked) > 1:
             own = [_about(application, problem) for problem in own]
         problems += own
@@ -687,31 +743,21 @@ def liaison_applications_hire(
     )
     history_bulk_create(locked, model=LiaisonApplication, user=actor, date=now, update=True)
 
-    # The people: an employment number for those who have none (P-02), and the lab they now
-    # represent. The decision holds each person once (checked above).
+    # The people: an employment number for those who have none, by the one numbering path
+    # (P-02), and the lab they now represent. The decision holds each person once (checked
+    # above). One history record each for both changes.
     people = [application.person for application in locked]
-    numbers = iter(employment_numbers_draw(count=sum(not p.employment_number for p in people)))
-    changed, fields = [], set()
+    numbered = directory_services.employment_numbers_assign(people=people)
+    moved = []
     for application, person in zip(locked, people, strict=True):
-        own = set()
-        if not person.employment_number:
-            person.employment_number = next(numbers)
-            own.add("employment_number")
         if person.lab_id != application.lab_id:
             person.lab = application.lab
-            own.add("lab")
-        if own:
-            changed.append(person)
-            fields |= own
-    if changed:
-        Person.objects.bulk_update(changed, sorted(fields))
+            moved.append(person)
+    if moved:
+        Person.objects.bulk_update(moved, ["lab"])
+    changed = list({person.pk: person for person in [*numbered, *moved]}.values())
     history_bulk_create(changed, model=Person, user=actor, date=now, update=True)
 
-    legacy = list(
-        LiaisonQualification.objects.select_for_update()
-        .filter(pk__in=[a.legacy_qualification_id for a in locked if a.legacy_qualification_id])
-        .order_by("pk")
-    )
     for qualification in legacy:
         qualification.migrated_at = now  # L-13
     LiaisonQualification.objects.filter(pk__in=[q.pk for q in legacy]).update(migrated_at=now)
@@ -877,13 +923,44 @@ def qualification_change_state(
     """Suspend, reinstate, revoke or cancel a qualification; the one way a qualification's
     state changes, so the person's login right and the lab's coverage follow (A-01, L-06).
 
-    Whoever calls this has checked that ``actor`` may; a reason is always required.
+    The training centre decides (L-10); ``actor=None`` is the system itself (a deadline job,
+    a management command), never a user. The lab's own departure goes through
+    ``departure_confirm`` (L-12), which records it. A reason is always required.
     """
     if action not in ("suspend", "reinstate", "revoke", "cancel"):
         raise ValueError(action)
+    if actor is not None and not permissions.can_change_qualification_state(
+        actor, qualification, action
+    ):
+        raise PermissionDenied(
+            _("Only the training centre changes the state of a qualification (L-10).")
+        )
     return _qualification_transition(
         qualification, action, actor=actor, reason=_require_reason(reason)
     )
+
+
+def departure_allowed(qualification: LiaisonQualification) -> bool:
+    """L-12: whether the lab may still confirm that this liaison left: the qualification is
+    active, or suspended for another reason than a departure confirmed since its last
+    reinstatement. A liaison leaves once; what follows is the training centre's."""
+    from django_fsm_log.models import StateLog
+
+    if qualification.state == QualificationState.ACTIVE:
+        return True
+    if qualification.state != QualificationState.SUSPENDED:
+        return False
+    last_reinstated = (
+        StateLog.objects.for_(qualification)
+        .filter(transition="reinstate")
+        .order_by("-timestamp")
+        .values_list("timestamp", flat=True)
+        .first()
+    )
+    departures = qualification.departures.all()
+    if last_reinstated is not None:
+        departures = departures.filter(confirmed_at__gt=last_reinstated)
+    return not departures.exists()
 
 
 @transaction.atomic
@@ -903,6 +980,15 @@ def departure_confirm(
         raise ValidationError({"left_on": _("The date of leaving cannot be in the future.")})
     action = "suspend" if outcome == DepartureOutcome.SUSPEND else "cancel"
     qualification = LiaisonQualification.objects.select_for_update().get(pk=qualification.pk)
+    if not departure_allowed(qualification):
+        raise ValidationError(
+            _(
+                "L-12: the departure of this liaison is already confirmed; the qualification "
+                "is “%(state)s” since. Only the training centre changes it now."
+            )
+            % {"state": qualification.get_state_display()},
+            code="L-12",
+        )
     if not can_proceed(getattr(qualification, action)):
         raise ValidationError(
             _("The qualification is “%(state)s”; this cannot be done to it now.")

@@ -184,3 +184,50 @@ def test_three_starts_for_one_new_person_give_one_application_and_two_clear_refu
             assert "already has an application in progress" in str(body)
     assert Person.objects.filter(id_number=number).count() == 1
     assert LiaisonApplication.objects.filter(person__id_number=number).count() == 1
+
+
+def test_decisions_hiring_different_people_at_once_draw_distinct_numbers(
+    certification_fields, world
+):
+    # rule P-02, issue 11: the real hire, not only the numbering function its tests called.
+    # Two decisions and two first hires outside any decision, all at the same moment: every
+    # person gets one number, no number twice, and the counter moved once per number.
+    from directory.models import EmploymentNumberCounter, Person
+    from directory.services import person_assign_employment_number
+    from directory.tests.factories import PersonFactory
+    from liaisons.tests.factories import LiaisonApplicationFactory
+
+    def passed(lab):
+        application = LiaisonApplicationFactory(lab=lab, person=PersonFactory(lab=lab), passed=True)
+        TrainingEnrolmentFactory(person=application.person, passed=True)
+        return application.pk
+
+    first = [passed(world.lab_a) for _ in range(3)]
+    second = [passed(world.lab_b) for _ in range(3)]
+    others = [PersonFactory(lab=world.lab_a) for _ in range(2)]
+    second_admin = UserFactory(username="training_2", role=Role.TRAINING_ADMIN)
+
+    def decide(pks, actor):
+        return lambda: services.liaison_applications_hire(
+            applications=[_fresh(pk) for pk in pks], actor=actor
+        )
+
+    def assign(person):
+        return lambda: person_assign_employment_number(
+            person=Person.objects.get(pk=person.pk), actor=None
+        )
+
+    results = _run_together(
+        [
+            decide(first, world.training_admin),
+            decide(second, second_admin),
+            *(assign(person) for person in others),
+        ]
+    )
+    assert not [r for r in results if isinstance(r, ValidationError)]
+    numbers = list(
+        Person.objects.exclude(employment_number=None).values_list("employment_number", flat=True)
+    )
+    assert len(numbers) == len(set(numbers)) == len(first) + len(second) + len(others)
+    assert EmploymentNumberCounter.objects.get().last_value == len(numbers)
+    assert {Person.objects.get(pk=p.pk).employment_number for p in others} == set(results[2:])

@@ -397,9 +397,8 @@ class LegacyListView(LoginRequiredMixin, ListView):
         user = self.request.user
         for qualification in context["qualifications"]:
             qualification.can_migrate = (
-                qualification.needs_migration
+                qualification.can_be_migrated
                 and not qualification.migration_open
-                and qualification.state in (QualificationState.ACTIVE, QualificationState.SUSPENDED)
                 and can_prepare_for_lab(user, qualification.lab)
             )
         context["deadline_day"] = MIGRATION_DEADLINE

@@ -15,7 +15,6 @@ from directory.selectors import get_in_scope_or_404, person_list
 from directory.views import ScopedDetailView
 
 from .. import permissions, selectors, services
-from ..constants import QualificationState
 from ..forms_qualifications import DepartureForm, QualificationFilter
 from ..models import LiaisonQualification
 
@@ -66,11 +65,10 @@ class QualificationDetailView(ScopedDetailView):
             ),
         )
         # A form sent back with its errors is always shown; a fresh one only to the lab, while
-        # the liaison is active, or suspended for another reason than having left.
-        may_confirm = permissions.can_confirm_departure(user, qualification) and (
-            qualification.state == QualificationState.ACTIVE
-            or (qualification.state == QualificationState.SUSPENDED and not context["departures"])
-        )
+        # the service would take it (L-12).
+        may_confirm = permissions.can_confirm_departure(
+            user, qualification
+        ) and services.departure_allowed(qualification)
         if may_confirm and "departure_form" not in context:
             context["departure_form"] = DepartureForm()
         return context
