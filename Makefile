@@ -12,13 +12,15 @@ PYTEST_ARGS ?=
 run: venv messages migrate demo ## set up what is missing and serve on http://127.0.0.1:8000
 	$(MANAGE) runserver 127.0.0.1:8000
 
-test: venv messages ## the whole suite (PostgreSQL and Redis when DATABASE_URL / REDIS_URL are set)
+test: venv messages ## the import contract, then the whole suite (PostgreSQL and Redis when DATABASE_URL / REDIS_URL are set)
+	$(VENV)/bin/lint-imports --no-cache
 	$(PY) -m pytest $(PYTEST_ARGS)
 
 bench: venv messages ## benchmarks against PostgreSQL (DATABASE_URL, default local postgres)
 	$(PY) bench/run.py
 
 lint: venv
+	$(VENV)/bin/lint-imports --no-cache
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
 

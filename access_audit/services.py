@@ -5,6 +5,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from directory.models import Person, User
+from liaisons.selectors import person_holds_active_qualification
 
 from .constants import LoginRightState
 from .models import LoginRight
@@ -15,10 +16,9 @@ def login_rights_follow_qualifications(
     *, person: Person, actor: User | None, reason: str
 ) -> list[LoginRight]:
     """Revoke the person's active login rights unless they hold an active liaison
-    qualification (A-01). Every change of a qualification's state calls this, so rights
-    follow qualifications; returns the rights revoked."""
-    from liaisons.selectors import person_holds_active_qualification
-
+    qualification (A-01). Every change of a qualification's state leads here (liaisons
+    announces it, ``receivers`` listens), so rights follow qualifications; returns the
+    rights revoked."""
     if person_holds_active_qualification(person=person):
         return []
     now = timezone.now()

@@ -1,8 +1,13 @@
-"""Navigation by role: the links a signed-in user's menu shows."""
+"""Navigation by role: the links a signed-in user's menu shows.
+
+The directory's own links first, then those the apps built on it register
+(``directory.registry.menu_entry``, issue 11), in their order.
+"""
 
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
+from . import registry
 from .constants import BODY_ROLES, Role
 
 _LABS = ("directory:lab_list", _("Testing labs"))
@@ -10,52 +15,33 @@ _BRANCHES = ("directory:branch_list", _("Branch centres"))
 _PEOPLE = ("directory:person_list", _("People"))
 _BODIES = ("directory:body_list", _("Certification bodies"))
 _PROFILE = ("directory:my_profile", _("My data"))
-# The liaison capability (issue 3).
-_APPLICATIONS = ("liaisons:application_list", _("Applications"))
-_LIAISONS = ("liaisons:qualification_list", _("Liaisons"))
-_TRAINING = ("liaisons:training_session_list", _("Training"))
-_EVALUATION_OVERVIEW = ("liaisons:evaluation_overview", _("Evaluations"))
-_EVALUATE = ("liaisons:evaluable_list", _("Evaluations"))
-_CHANGES = ("liaisons:change_request_list", _("Change requests"))
-_LEGACY = ("liaisons:legacy_list", _("Legacy liaisons"))
-#: The public roster (L-11), in every menu and for visitors who are not signed in.
-ROSTER = ("liaisons:roster", _("Roster"))
 
 _CQC_DIRECTORY = (_BRANCHES, _LABS, _PEOPLE)
 
 NAVIGATION: dict[str, tuple] = {
-    Role.PERSON: (_PROFILE, ROSTER),
-    Role.LAB_STAFF: (_LABS, _PEOPLE, _APPLICATIONS, _LIAISONS, ROSTER),
-    Role.BRANCH_REVIEWER: (*_CQC_DIRECTORY, _APPLICATIONS, _LIAISONS, _EVALUATE, _CHANGES, ROSTER),
-    Role.TRAINING_ADMIN: (
-        *_CQC_DIRECTORY,
-        _APPLICATIONS,
-        _LIAISONS,
-        _TRAINING,
-        _EVALUATION_OVERVIEW,
-        _CHANGES,
-        _LEGACY,
-        ROSTER,
-    ),
-    Role.QUALITY_TECH_OFFICER: (*_CQC_DIRECTORY, _LIAISONS, ROSTER),
-    Role.GENERAL_BUSINESS_OFFICER: (*_CQC_DIRECTORY, _LIAISONS, _EVALUATE, ROSTER),
-    Role.DEPARTMENT_EVALUATOR: (_LABS, _PEOPLE, _LIAISONS, _EVALUATE, ROSTER),
-    Role.REGULATOR_INSPECTOR: (_BODIES, _PEOPLE, ROSTER),
-    **{role: (_BODIES, _PEOPLE, ROSTER) for role in BODY_ROLES},
+    Role.PERSON: (_PROFILE,),
+    Role.LAB_STAFF: (_LABS, _PEOPLE),
+    Role.BRANCH_REVIEWER: _CQC_DIRECTORY,
+    Role.TRAINING_ADMIN: _CQC_DIRECTORY,
+    Role.QUALITY_TECH_OFFICER: _CQC_DIRECTORY,
+    Role.GENERAL_BUSINESS_OFFICER: _CQC_DIRECTORY,
+    Role.DEPARTMENT_EVALUATOR: (_LABS, _PEOPLE),
+    Role.REGULATOR_INSPECTOR: (_BODIES, _PEOPLE),
+    **{role: (_BODIES, _PEOPLE) for role in BODY_ROLES},
 }
+_SUPERUSER = (_BRANCHES, _LABS, _PEOPLE, _BODIES)
+
+
+def _link(name, label):
+    return {"url": reverse(name), "label": label, "name": name}
 
 
 def navigation(request):
     user = getattr(request, "user", None)
+    apps = [(entry.url_name, entry.label) for entry in registry.menu_entries(user)]
     if user is None or not user.is_authenticated:
-        name, label = ROSTER
-        return {"nav_links": [{"url": reverse(name), "label": label, "name": name}]}
-    entries = NAVIGATION.get(user.role, ())
-    if user.is_superuser:
-        # Not the training centre's pages (entry training, evaluations): they are the training
-        # centre's work and answer 403 to anyone else, a superuser included (issue 10).
-        entries = (_BRANCHES, _LABS, _PEOPLE, _BODIES, _APPLICATIONS, _LIAISONS, _CHANGES)
-        entries += (_LEGACY, ROSTER)
-    links = [{"url": reverse("dashboard"), "label": _("Dashboard"), "name": "dashboard"}]
-    links += [{"url": reverse(name), "label": label, "name": name} for name, label in entries]
+        return {"nav_links": [_link(name, label) for name, label in apps]}
+    own = _SUPERUSER if user.is_superuser else NAVIGATION.get(user.role, ())
+    links = [_link("dashboard", _("Dashboard"))]
+    links += [_link(name, label) for name, label in (*own, *apps)]
     return {"nav_links": links}

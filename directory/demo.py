@@ -6,7 +6,7 @@ import datetime
 
 from django.db import transaction
 
-from . import services
+from . import registry, services
 from .constants import CertificationFieldCode as F
 from .constants import DepartmentKind, Education, PoliticalStatus, Role
 from .idnumbers import build_id_number, build_uscc
@@ -100,6 +100,7 @@ def _seed_authenticator(user: User) -> None:
     StaticToken.objects.bulk_create(StaticToken(device=codes, token=c) for c in DEMO_RECOVERY_CODES)
 
 
+@registry.demo(order=0)
 @transaction.atomic
 def seed_directory() -> list[tuple[str, str, str]]:
     """Create (or find) the demo directory; returns (username, role, scope) of every demo user."""

@@ -8,6 +8,7 @@ from django.core.exceptions import ValidationError
 from django.db import connection
 from django.http import Http404, JsonResponse
 from django.shortcuts import redirect, render
+from django.template.loader import render_to_string
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views import View
@@ -18,7 +19,7 @@ from django_filters.views import FilterView
 
 from cqcportal.timeline import timeline_for
 
-from . import selectors, services
+from . import registry, selectors, services
 from .dashboard import cards_for
 from .filters import PersonFilter
 from .forms import LockedOutPasswordChangeForm, SelfMaintainedDataForm
@@ -143,6 +144,18 @@ class LabListView(LoginRequiredMixin, ListView):
     def get_queryset(self):
         return selectors.lab_list(user=self.request.user).prefetch_related("business_scope")
 
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        # Each field of each lab's scope with what the apps mark on it (a coverage gap, L-06):
+        # the markers registered in directory.registry, asked once for the page (issue 11).
+        labs = list(context["labs"])
+        marks = registry.lab_scope_marks([lab.pk for lab in labs])
+        context["rows"] = [
+            (lab, [(f, marks.get(lab.pk, {}).get(f.pk)) for f in lab.business_scope.all()])
+            for lab in labs
+        ]
+        return context
+
 
 class LabDetailView(ScopedDetailView):
     model = TestingLab
@@ -155,6 +168,13 @@ class LabDetailView(ScopedDetailView):
         context["people_count"] = (
             selectors.person_list(user=self.request.user).filter(lab=self.object).count()
         )
+        # The panels the apps built on the directory register (issue 11), in their order.
+        user = self.request.user
+        context["panels"] = [
+            render_to_string(template, panel_context, request=self.request)
+            for template, make_context in registry.lab_panels()
+            if (panel_context := make_context(lab=self.object, user=user)) is not None
+        ]
         return context
 
 

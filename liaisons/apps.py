@@ -7,4 +7,9 @@ class LiaisonsConfig(AppConfig):
     verbose_name = _("Liaison officers")
 
     def ready(self) -> None:
-        from . import cards  # noqa: F401 - registers the dashboard cards
+        from . import (
+            cards,  # noqa: F401 - registers the dashboard cards
+            registrations,
+        )
+
+        registrations.register()  # the menu entries and the lab pages' parts (issue 11)

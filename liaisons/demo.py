@@ -10,6 +10,7 @@ from django.db import transaction
 from django.test.utils import override_settings
 from django.utils import timezone
 
+from directory import registry
 from directory.constants import PoliticalStatus, Role
 from directory.demo import DEMO_PASSWORD
 from directory.idnumbers import build_id_number
@@ -136,6 +137,7 @@ def _training_pass(person: Person, session: TrainingSession, training: User) -> 
         enrolment.save()
 
 
+@registry.demo(order=10)  # on the directory's demo (issue 11)
 @transaction.atomic
 def seed_liaisons() -> None:
     if LiaisonApplication.objects.exists():

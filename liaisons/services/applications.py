@@ -44,6 +44,7 @@ from ..models import (
     LiaisonApplication,
     LiaisonQualification,
 )
+from ..signals import announce_qualifications_changed
 from ..uploads import check_upload, material_display_name
 
 #: What the recommendation form holds beyond the person's own data (L-01, L-03).
@@ -765,8 +766,8 @@ def liaison_applications_hire(
 
     # A person represents one lab at a time: the hire ends their current qualification (L-12;
     # docs/decisions.md, "A hire that moves a liaison to another lab"). It must end before the
-    # new one is written (the one-current constraint), so their login right is looked at only
-    # once the new one exists, below: a transfer keeps the right (A-01).
+    # new one is written (the one-current constraint); the login right is looked at only once
+    # the new one exists (the announcement at the end): a transfer keeps the right (A-01).
     hired_on = timezone.localdate(now)
     lab_of = {application.person_id: application.lab for application in locked}
     ended = []
@@ -779,11 +780,7 @@ def liaison_applications_hire(
                 "Transferred: hired as liaison officer of %(lab)s on %(date)s; a person "
                 "represents one lab at a time (L-12)."
             ) % {"lab": new_lab.name, "date": hired_on.isoformat()}
-        ended.append(
-            _qualification_transition(
-                current, "cancel", actor=actor, reason=reason, rights_follow=False
-            )
-        )
+        ended.append(_qualification_transition(current, "cancel", actor=actor, reason=reason))
 
     qualifications = LiaisonQualification.objects.bulk_create(
         [
@@ -830,9 +827,11 @@ def liaison_applications_hire(
         }
     )
     if ended:
-        _after_transfers(ended, hired=qualifications, people=people, actor=actor)
+        _after_transfers(ended, hired=qualifications)
     _schedule_documents(*locked)  # the hire notices
     _notify_all(locked, "hired")
+    # Once every write is done (issue 11): the rights follow (A-01), the new ones in hand.
+    announce_qualifications_changed([*ended, *qualifications], actor=actor)
     return qualifications
 
 
@@ -840,23 +839,11 @@ def _after_transfers(
     ended: list[LiaisonQualification],
     *,
     hired: list[LiaisonQualification],
-    people: list[Person],
-    actor: User,
 ) -> None:
-    """What follows the qualifications a hire ended, once the new ones exist: the login
-    rights are looked at (A-01: the new qualification keeps them), and each lab a liaison
-    left for another is told who hired them (L-12)."""
-    from access_audit.services import login_rights_follow_qualifications
-
+    """What follows the qualifications a hire ended, once the new ones exist: each lab a
+    liaison left for another is told who hired them (L-12)."""
     from ..tasks import send_transfer_notice
 
-    person_of = {person.pk: person for person in people}
-    for qualification in ended:
-        login_rights_follow_qualifications(
-            person=person_of[qualification.person_id],
-            actor=actor,
-            reason=qualification.state_reason,
-        )
     new_of_person = {qualification.person_id: qualification for qualification in hired}
     for qualification in ended:
         new = new_of_person[qualification.person_id]
@@ -891,13 +878,9 @@ def _qualification_transition(
     *,
     actor: User | None,
     reason: str,
-    rights_follow: bool = True,
 ) -> LiaisonQualification:
-    """Change the qualification's state; the login rights (A-01) and the lab's coverage (L-06)
-    follow. A hire ending a qualification passes ``rights_follow=False`` and looks at the
-    rights itself once the new qualification exists."""
-    from access_audit.services import login_rights_follow_qualifications
-
+    """Change the qualification's state; the lab's coverage (L-06) follows. The login rights
+    (A-01) follow the announcement the calling service makes once all its writes are done."""
     qualification = LiaisonQualification.objects.select_for_update().get(pk=qualification.pk)
     transition = getattr(qualification, name)
     if not can_proceed(transition):
@@ -909,9 +892,7 @@ def _qualification_transition(
     transition(reason=reason, by=actor, description=reason)
     qualification._history_user = actor
     qualification.save()
-    # Rights follow qualifications (A-01), and a lost liaison may open a gap (L-06).
-    if rights_follow:
-        login_rights_follow_qualifications(person=qualification.person, actor=actor, reason=reason)
+    # A lost liaison may open a gap (L-06).
     coverage_refresh(lab=qualification.lab)
     return qualification
 
@@ -935,9 +916,11 @@ def qualification_change_state(
         raise PermissionDenied(
             _("Only the training centre changes the state of a qualification (L-10).")
         )
-    return _qualification_transition(
+    qualification = _qualification_transition(
         qualification, action, actor=actor, reason=_require_reason(reason)
     )
+    announce_qualifications_changed([qualification], actor=actor)  # A-01
+    return qualification
 
 
 def departure_allowed(qualification: LiaisonQualification) -> bool:
@@ -1010,7 +993,8 @@ def departure_confirm(
         "reason": departure.get_reason_display(),
         "date": left_on.isoformat(),
     }
-    _qualification_transition(qualification, action, actor=actor, reason=text)
+    qualification = _qualification_transition(qualification, action, actor=actor, reason=text)
+    announce_qualifications_changed([qualification], actor=actor)  # A-01
     return departure
 
 

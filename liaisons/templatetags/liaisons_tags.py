@@ -54,18 +54,6 @@ def coverage_for(lab: TestingLab) -> LabCoverage:
     )
 
 
-@register.simple_tag
-def labs_scope_coverage(labs) -> list[tuple[TestingLab, list[tuple[CertificationField, bool]]]]:
-    """``{% labs_scope_coverage labs as rows %}``: each lab of a list page with each field of
-    its scope and whether it is a gap now (L-06), from the selector every reader uses; one
-    query for the page. The labs' ``business_scope`` is expected prefetched."""
-    labs = list(labs)
-    gaps = selectors.labs_coverage_gaps(lab_ids=[lab.pk for lab in labs])
-    return [
-        (lab, [(f, f.pk in gaps.get(lab.pk, ())) for f in lab.business_scope.all()]) for lab in labs
-    ]
-
-
 @register.filter
 def works_with_liaisons(user) -> bool:
     """Lab and CQC staff: their navigation leads to the qualification list."""

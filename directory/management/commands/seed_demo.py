@@ -1,21 +1,26 @@
 from django.core.management.base import BaseCommand
+from django.utils.module_loading import autodiscover_modules
 
+from directory import registry
 from directory.demo import (
     DEMO_PASSWORD,
     DEMO_RECOVERY_CODES,
     DEMO_TOTP_SECRET,
     DEMO_TWO_STEP_USERNAME,
-    seed_directory,
 )
-from liaisons.demo import seed_liaisons
 
 
 class Command(BaseCommand):
     help = "Create the demo data (idempotent) and print the demo users."
 
     def handle(self, *args, **options):
-        users = seed_directory()
-        seed_liaisons()
+        # Each installed app's ``demo`` module registers its builder with
+        # ``directory.registry.demo(order=...)``: the directory's first, then the apps built
+        # on it (issue 11: the directory does not know them).
+        autodiscover_modules("demo")
+        users = []
+        for builder in registry.demo_builders():
+            users += builder() or []
         self.stdout.write(
             self.style.SUCCESS(f"Demo data ready. Demo users (password: {DEMO_PASSWORD}):")
         )

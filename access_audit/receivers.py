@@ -1,0 +1,33 @@
+"""What the access audit does when the liaison capability announces a change (issue 11)."""
+
+from liaisons.constants import QualificationState
+from liaisons.signals import qualifications_changed
+
+from .services import login_rights_follow_qualifications
+
+
+def rights_follow_qualifications(sender, *, qualifications, actor, **kwargs) -> None:
+    """A-01: each person whose qualification changed keeps their login right only while they
+    hold an active qualification. A person with an active one among those announced (a hire,
+    a transfer's new qualification, a reinstatement) holds one: nothing to look up."""
+    holding = {
+        q.person_id
+        for q in qualifications
+        # What ``counting_qualifications`` counts: a legacy one may have stopped (L-13).
+        if q.state == QualificationState.ACTIVE and not q.is_legacy
+    }
+    looked_at = set()
+    for qualification in qualifications:
+        person_id = qualification.person_id
+        if person_id in holding or person_id in looked_at:
+            continue
+        looked_at.add(person_id)
+        login_rights_follow_qualifications(
+            person=qualification.person, actor=actor, reason=qualification.state_reason
+        )
+
+
+def connect() -> None:
+    qualifications_changed.connect(
+        rights_follow_qualifications, dispatch_uid="access_audit.rights_follow_qualifications"
+    )
