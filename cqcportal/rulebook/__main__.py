@@ -6,7 +6,7 @@ import sys
 from . import OUTPUT, ROOT, generate
 
 
-def main(argv=None) -> int:
+def main(argv=None, root=ROOT) -> int:
     parser = argparse.ArgumentParser(prog="python -m cqcportal.rulebook", description=__doc__)
     parser.add_argument(
         "--check",
@@ -14,8 +14,8 @@ def main(argv=None) -> int:
         help="write nothing; exit 1 if docs/rules.md is out of date or a rule lacks code or tests",
     )
     args = parser.parse_args(argv)
-    text, found = generate(ROOT)
-    target = ROOT / OUTPUT
+    text, found = generate(root)
+    target = root / OUTPUT
     for problem in found:
         print(f"rulebook: {problem}", file=sys.stderr)
     if args.check:
