@@ -181,11 +181,15 @@ def _places(files: dict[str, list[str]], none: str) -> list[str]:
     if not files:
         return [f"- {none}"]
     paths = sorted(files)
-    lines = [f"- {_place(p, files[p])}" for p in paths[:MAX_FILES]]
-    if len(paths) > MAX_FILES:
-        rest = len(paths) - MAX_FILES
-        names = sum(len(files[p]) or 1 for p in paths[MAX_FILES:])
-        lines.append(f"- and {rest} more files ({names} more places)")
+    # "and 1 more file" would take the line the file itself takes.
+    shown = len(paths) if len(paths) <= MAX_FILES + 1 else MAX_FILES
+    lines = [f"- {_place(p, files[p])}" for p in paths[:shown]]
+    if len(paths) > shown:
+        rest = len(paths) - shown
+        names = sum(len(files[p]) or 1 for p in paths[shown:])
+        files_word = "file" if rest == 1 else "files"
+        places_word = "place" if names == 1 else "places"
+        lines.append(f"- and {rest} more {files_word} ({names} more {places_word})")
     return lines
 
 
