@@ -7,7 +7,7 @@ MANAGE := $(PY) manage.py
 APT_PACKAGES := fonts-noto-cjk fonts-wqy-microhei libharfbuzz-subset0 gettext libpango-1.0-0 libpangoft2-1.0-0 poppler-utils
 PYTEST_ARGS ?=
 
-.PHONY: run test bench lint format system-packages venv messages migrate demo check-deploy clean
+.PHONY: run test bench lint format rules system-packages venv messages migrate demo check-deploy clean
 
 run: venv messages migrate demo ## set up what is missing and serve on http://127.0.0.1:8000
 	$(MANAGE) runserver 127.0.0.1:8000
@@ -23,6 +23,9 @@ lint: venv
 	$(VENV)/bin/lint-imports --no-cache
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
+
+rules: ## regenerate docs/rules.md from cqcportal/rulebook/rules.py and the code's citations
+	$(PY) -m cqcportal.rulebook
 
 format: venv
 	$(VENV)/bin/ruff check --fix .
