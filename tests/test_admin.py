@@ -89,3 +89,11 @@ def test_the_filters_and_the_search_select_the_right_rows(client, world):
         client, LiaisonApplication, {"lab__branch__id__exact": world.branch_n.pk}
     )
     assert list(app_by_branch.result_list) == [draft]
+
+    from access_audit.models import LoginRight
+    from access_audit.tests.factories import LoginRightFactory
+
+    LoginRightFactory(person=world.person_a)
+    revoked = LoginRightFactory(person=world.person_b, revoked=True)
+    by_right_state = _changelist(client, LoginRight, {"state__exact": "revoked"})
+    assert list(by_right_state.result_list) == [revoked]
