@@ -7,7 +7,9 @@ after each flush).
 """
 
 import os
+import re
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import pytest
 from django.conf import settings
@@ -190,6 +192,9 @@ def test_liaison_journey_from_application_to_roster_and_coverage(browser, live_s
     # rule L-02, rule L-06, rule L-07, rule L-08, rule L-09, rule L-11
     import datetime
 
+    from django.core import mail
+
+    from directory.constants import Role
     from directory.idnumbers import build_id_number
     from directory.models import TestingLab, User
     from liaisons.models import LiaisonApplication, TrainingSession
@@ -285,6 +290,21 @@ def test_liaison_journey_from_application_to_roster_and_coverage(browser, live_s
     branch_page.get_by_role("link", name="周杰").click()
     act(branch_page, "accept")
     expect(branch_page.locator("main")).to_contain_text("Being checked by the branch centre")
+    # L-08 (issue 11): accepting opened the applicant's account, username = ID number, with
+    # no password, and mailed a set-password link (never the ID number) to the address the
+    # application gives. The live server runs in this process: its mail is in mail.outbox.
+    account = User.objects.get(username=id_number)
+    assert account.role == Role.PERSON and not account.has_usable_password()
+    assert Person.objects.get(id_number=id_number).user == account
+
+    def account_mails():
+        # The demo data mailed its own accounts' links before; only the applicant's count.
+        return [m for m in mail.outbox if m.to == ["zhoujie@example.cn"]]
+
+    assert len(account_mails()) == 1
+    assert "/accounts/reset/" in account_mails()[0].body
+    assert id_number not in account_mails()[0].body + account_mails()[0].subject  # rule P-04
+    link = re.search(r"https?://\S+/accounts/reset/\S+/", account_mails()[0].body).group(0)
     act(branch_page, "return", "声明未手签")
     expect(branch_page.locator("main")).to_contain_text("声明未手签")
 
@@ -302,6 +322,9 @@ def test_liaison_journey_from_application_to_roster_and_coverage(browser, live_s
     # The branch passes it to the training centre.
     branch_page.goto(f"/liaisons/applications/{application.pk}/")
     act(branch_page, "accept")
+    # The second acceptance keeps the account and mails no second link (L-08).
+    assert User.objects.filter(username=id_number).count() == 1
+    assert len(account_mails()) == 1
     act(branch_page, "pass")
     expect(branch_page.locator("main")).to_contain_text("Passed to the training centre")
 
@@ -332,5 +355,18 @@ def test_liaison_journey_from_application_to_roster_and_coverage(browser, live_s
     lab_page.goto(f"/directory/labs/{lab.pk}/")
     expect(lab_page.get_by_test_id("coverage-gaps")).to_have_count(0)
     screenshot(lab_page, "journey-4-coverage.png")
-    for context in (lab_context, branch_context, training_context, public):
+    # The applicant follows the mailed link, chooses a password and signs in with the ID
+    # number (L-08, P-01): the link works.
+    applicant = browser.new_context(base_url=live_server.url, locale="zh-CN")
+    applicant.set_default_timeout(TIMEOUT_MS)
+    applicant_page = applicant.new_page()
+    applicant_page.goto(urlsplit(link).path)
+    applicant_page.locator("#id_new_password1").fill("Zhou-jie-2026-portal")
+    applicant_page.locator("#id_new_password2").fill("Zhou-jie-2026-portal")
+    applicant_page.locator("main form button[type=submit]").click()
+    expect(applicant_page).to_have_url(f"{live_server.url}/accounts/reset/done/")
+    sign_in(applicant_page, id_number, "Zhou-jie-2026-portal")
+    expect(applicant_page).to_have_url(f"{live_server.url}/")
+    expect(applicant_page.locator(".whoami")).to_contain_text("周杰")
+    for context in (lab_context, branch_context, training_context, public, applicant):
         context.close()

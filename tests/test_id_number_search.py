@@ -148,6 +148,10 @@ def test_an_unknown_search_key_shows_no_one(client, world):
     response = client.get(PEOPLE, {"idq": "not-a-key"})
     assert response.status_code == 200
     assert list(response.context["people"]) == []
+    # issue 11: the same user sees people without the key, or a list that is always empty
+    # would pass above.
+    listed = {row["id"] for row in client.get(PEOPLE).context["people"]}
+    assert listed == {world.person_a.pk, world.person_b.pk}
 
 
 @pytest.mark.parametrize("role", ["training_admin", "branch_n_reviewer"])

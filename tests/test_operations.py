@@ -1,6 +1,5 @@
 """Operations: health check, settings of the embedded default, ID numbers kept out of logs."""
 
-import logging
 import os
 import subprocess
 import sys
@@ -45,8 +44,8 @@ def _run_django(code: str, env_overrides: dict[str, str] | None = None):
         for k, v in os.environ.items()
         if k not in {"DATABASE_URL", "REDIS_URL", "DJANGO_SECRET_KEY"}
     }
-    env.update(env_overrides or {})
     env["DJANGO_SETTINGS_MODULE"] = "cqcportal.settings.local"
+    env.update(env_overrides or {})
     return subprocess.run(
         [sys.executable, "-c", f"import django; django.setup(); {code}"],
         cwd=ROOT,
@@ -88,30 +87,61 @@ def test_database_and_redis_urls_switch_to_postgresql_and_redis():
     )
 
 
-def test_id_numbers_never_reach_the_log(caplog, capsys):  # rule P-04
-    from directory.log_filters import MaskIdNumbersFilter
-
-    logger = logging.getLogger("cqcportal.test")
-    handler = logging.StreamHandler(sys.stderr)
-    handler.addFilter(MaskIdNumbersFilter())
-    logger.addHandler(handler)
-    # Only this handler: the root's console may hold a stream an earlier test closed, and
-    # logging's own error report would print this line's source.
-    logger.propagate = False
-    try:
-        logger.warning("sign-in failed for %s", "11010519850307006X")
-    finally:
-        logger.removeHandler(handler)
-        logger.propagate = True
-    err = capsys.readouterr().err
-    assert "11010519850307006X" not in err
-    assert "110105********006X" in err
+#: Logs one line with an ID number through each logger the portal's code and Django write to,
+#: after ``django.setup()`` applied ``settings.LOGGING`` as runserver, gunicorn and the workers
+#: do (nothing attached by hand).
+LOG_EVERY_WAY = (
+    "import logging, sys;"
+    "n = '11010519850307006X';"
+    "logging.getLogger().warning('root %s', n);"
+    "logging.getLogger('directory.services').warning('services %s', n);"
+    "logging.getLogger('django.request').error('request /people/?q=%s', n);"
+    "logging.getLogger('django.server').info('server GET /people/?q=%s', n);"
+    "logging.getLogger('liaisons.tasks').info('task ' + n);"
+    "exec('try:\\n raise ValueError(n)\\nexcept ValueError:\\n"
+    " logging.getLogger(\\'django\\').exception(\\'traceback\\')');"
+    "print('done')"
+)
 
 
-def test_the_configured_console_handler_masks_id_numbers():  # rule P-04
-    from django.conf import settings
+def _assert_logged_masked(result) -> None:
+    assert result.stdout.strip() == "done"
+    log = result.stderr
+    # Every line arrived (a handler that dropped them all would mask nothing and pass).
+    for line in (
+        "WARNING root root 110105********006X",
+        "WARNING directory.services services 110105********006X",
+        "ERROR django.request request /people/?q=110105********006X",
+        "INFO django.server server GET /people/?q=110105********006X",
+        "INFO liaisons.tasks task 110105********006X",
+        "ERROR django traceback",
+        "ValueError: 110105********006X",
+    ):
+        assert line in log, line
+    assert "11010519850307006X" not in log + result.stdout
 
-    assert "mask_id_numbers" in settings.LOGGING["handlers"]["console"]["filters"]
+
+def test_id_numbers_never_reach_the_log():  # rule P-04, issue 11
+    # issue 11: this test attached the filter to a handler of its own, so it passed whatever
+    # settings.LOGGING said; now it logs through the configured handlers.
+    _assert_logged_masked(_run_django(LOG_EVERY_WAY))
+
+
+def test_the_configured_console_handler_masks_id_numbers():  # rule P-04, issue 11
+    # issue 11: this only checked a settings entry. The production settings' LOGGING, applied
+    # by django.setup() in a fresh interpreter, must write masked lines.
+    _assert_logged_masked(
+        _run_django(
+            LOG_EVERY_WAY,
+            {
+                "DJANGO_SETTINGS_MODULE": "cqcportal.settings.production",
+                "DJANGO_SECRET_KEY": "x" * 50,
+                "DJANGO_ALLOWED_HOSTS": "portal.example.cn",
+                "DATABASE_URL": "postgres://u@db:5432/x",
+                "DJANGO_TRUSTED_PROXIES": "",
+            },
+        )
+    )
 
 
 def test_celery_workers_keep_the_masking_filter():  # rule P-04

@@ -245,7 +245,10 @@ def test_with_an_authenticator_the_second_step_is_asked_on_the_embedded_default(
 def test_without_the_requirement_deciders_sign_in_with_the_password(client, world, settings):
     settings.SECOND_FACTOR_REQUIRED = False
     _sign_in(client, world.training_admin)
-    assert client.get(reverse("dashboard")).status_code == 200
+    response = client.get(reverse("dashboard"))
+    assert response.status_code == 200
+    # issue 11: signed in as the training admin, not an anonymous page that answers 200.
+    assert response.context["user"] == world.training_admin
 
 
 def test_persons_may_turn_it_on_and_off_deciders_only_on(client, world, required):

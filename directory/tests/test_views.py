@@ -58,9 +58,17 @@ def test_people_list_masks_id_numbers(client, world):  # rule P-04
 
 
 def test_lab_staff_see_the_full_id_number_nowhere(client, world):  # rule P-04
+    # issue 11: the page must really show their own lab's person, masked; an absent number
+    # alone would pass on a 404 or an empty page.
     client.force_login(world.lab_a_staff)
-    html = client.get(reverse("directory:person_detail", args=[world.person_a.pk])).content
-    assert world.person_a.id_number.encode() not in html
+    response = client.get(reverse("directory:person_detail", args=[world.person_a.pk]))
+    assert response.status_code == 200
+    assert response.context["person"] == world.person_a
+    assert response.context["show_full_id_number"] is False
+    html = response.content.decode()
+    assert world.person_a.name in html
+    assert world.person_a.masked_id_number in html
+    assert world.person_a.id_number not in html
 
 
 def test_people_list_filters_by_name_and_lab(client, world):
@@ -77,18 +85,28 @@ def test_a_lab_outside_the_scope_is_not_offered_as_a_filter(client, world):
     response = client.get(reverse("directory:person_list"), {"lab": world.lab_b.pk})
     assert world.person_b.name not in response.content.decode()
     assert response.context["filter"].errors
+    # issue 11: and the lab's own people are still listed (an empty page would pass above).
+    own = client.get(reverse("directory:person_list"), {"lab": world.lab_a.pk})
+    assert [row["id"] for row in own.context["people"]] == [world.person_a.pk]
+    assert world.person_a.name in own.content.decode()
 
 
 def test_people_list_queries_do_not_grow_with_the_rows(client, world):
+    # issue 11: the page must really list the rows, or an empty page would pass as well.
     client.force_login(world.branch_n_reviewer)
     url = reverse("directory:person_list")
     client.get(url)
     with CaptureQueriesContext(connection) as few:
-        client.get(url)
-    PersonFactory.create_batch(30, lab=world.lab_a)
+        first = client.get(url)
+    assert [row["id"] for row in first.context["people"]] == [world.person_a.pk]
+    added = PersonFactory.create_batch(30, lab=world.lab_a)
     with CaptureQueriesContext(connection) as many:
-        client.get(url)
+        second = client.get(url)
     assert len(many) == len(few)
+    listed = {row["id"] for row in second.context["people"]}
+    assert listed == {world.person_a.pk, *(person.pk for person in added)}
+    html = second.content.decode()
+    assert all(person.name in html for person in added)
 
 
 def test_navigation_follows_the_role(client, world):

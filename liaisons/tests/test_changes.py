@@ -21,7 +21,7 @@ from liaisons.services.changes import (
     change_request_reject,
     change_request_submit,
 )
-from liaisons.tests.factories import LiaisonQualificationFactory, pdf_upload
+from liaisons.tests.factories import ChangeRequestFactory, LiaisonQualificationFactory, pdf_upload
 
 pytestmark = pytest.mark.django_db
 
@@ -470,13 +470,7 @@ def test_review_on_the_screens_from_branch_to_training(client, world, person_use
 
     client.force_login(world.training_admin)
     # The training centre's list shows the forwarded requests by default.
-    other = change_request_submit(
-        person=world.person_b,
-        actor=world.lab_b_staff,
-        tier=ChangeTier.IMPORTANT,
-        changes={"major": "物理"},
-        justification="x",
-    )
+    other = ChangeRequestFactory(person=world.person_b, requested_by=world.lab_b_staff)
     listing = client.get(reverse("liaisons:change_request_list")).content.decode()
     assert reverse("liaisons:change_request_detail", args=[request.pk]) in listing
     assert reverse("liaisons:change_request_detail", args=[other.pk]) not in listing

@@ -12,7 +12,7 @@ from django.utils import timezone, translation
 from guardian.shortcuts import assign_perm
 
 from access_audit.constants import LoginRightState
-from access_audit.models import LoginRight
+from access_audit.tests.factories import LoginRightFactory
 from directory.constants import DepartmentKind, Role
 from directory.dashboard import cards_for
 from directory.tests.factories import DepartmentFactory, UserFactory
@@ -20,7 +20,7 @@ from liaisons.constants import EvaluationDecisionKind, EvaluationRating, Qualifi
 from liaisons.models import CoverageGap, Evaluation, EvaluationDecision
 from liaisons.selectors_training import evaluation_overview, qualifications_awaiting_decision
 from liaisons.services.evaluations import evaluation_decide, evaluation_record
-from liaisons.tests.factories import LiaisonQualificationFactory
+from liaisons.tests.factories import EvaluationFactory, LiaisonQualificationFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -164,9 +164,7 @@ def test_keep_records_the_decision_only(world, liaisons):
 def test_suspending_ends_the_login_right_and_opens_a_coverage_gap(world, liaisons):
     # rule L-10, rule A-01 (rights follow qualifications), rule L-06 (coverage)
     a, _ = liaisons
-    right = LoginRight.objects.create(
-        person=world.person_a, account="cbs001", granted_at=timezone.now()
-    )
+    right = LoginRightFactory(person=world.person_a, account="cbs001")
     assert not CoverageGap.objects.filter(lab=world.lab_a, closed_at=None).exists()
     evaluation_decide(
         qualification=a, actor=world.training_admin, decision="suspend", reason="连续三次差评"
@@ -200,9 +198,12 @@ def test_a_poor_rating_awaits_a_decision_until_one_is_taken(world, liaisons):
     evaluation_decide(qualification=a, actor=world.training_admin, decision="keep", reason="约谈")
     assert not qualifications_awaiting_decision(user=world.training_admin).exists()
     # A new poor rating after the decision asks for one again.
-    later = _evaluate(a, world.branch_n_reviewer, POOR)
-    Evaluation.objects.filter(pk=later.pk).update(
-        evaluated_at=timezone.now() + datetime.timedelta(seconds=5)
+    EvaluationFactory(
+        qualification=a,
+        by_branch=True,
+        poor=True,
+        evaluated_by=world.branch_n_reviewer,
+        evaluated_at=timezone.now() + datetime.timedelta(seconds=5),
     )
     assert list(qualifications_awaiting_decision(user=world.training_admin)) == [a]
     assert not qualifications_awaiting_decision(user=world.evaluator).exists()
