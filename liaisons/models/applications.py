@@ -7,29 +7,23 @@ from django.core.validators import MaxLengthValidator
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
-from django.utils.translation import pgettext_lazy
 from django_fsm import FSMField, FSMModelMixin, transition
 from django_fsm_log.decorators import fsm_log_by, fsm_log_description
 from simple_history.models import HistoricalRecords
 
 from cqcportal.limits import (
-    ADDRESS_MAX_LENGTH,
-    EMAIL_MAX_LENGTH,
-    MAJOR_MAX_LENGTH,
-    PERSON_NAME_MAX_LENGTH,
-    PHONE_MAX_LENGTH,
     REASON_MAX_LENGTH,
     RECOMMENDATION_MAX_LENGTH,
     SIGNATORY_MAX_LENGTH,
     TRAINING_EVALUATION_MAX_LENGTH,
     WORK_HISTORY_MAX_LENGTH,
     WORK_HISTORY_MAX_LINES,
-    WORK_UNIT_MAX_LENGTH,
     MaxLinesValidator,
 )
 from directory.constants import Education, PoliticalStatus, Sex
 from directory.idnumbers import birth_date_of, mask_id_number, sex_of
-from directory.validators import validate_past_date, validate_person_name
+from directory.models import Person
+from directory.validators import validate_past_date
 
 from ..constants import OPEN_STATE_VALUES, ApplicationState, AssessmentItemKind, MaterialKind
 
@@ -99,6 +93,12 @@ class Applicant:
         return self.name
 
 
+def _as_on_record(name: str) -> models.Field:
+    """A field of the applicant's stated data, defined once: as the person's record defines
+    it (label, length, choices, checks), since it fills the same box of the same form."""
+    return Person._meta.get_field(name).clone()
+
+
 class LiaisonApplication(FSMModelMixin, models.Model):
     """A lab's application to have one person hired as its certification liaison officer.
 
@@ -121,39 +121,14 @@ class LiaisonApplication(FSMModelMixin, models.Model):
     # The applicant's data as the lab states it on the recommendation form (L-03). The person's
     # record is written from it only while the lab keeps that record (a new applicant of its
     # own, before the first submission): see ``liaisons.services.applications``.
-    applicant_name = models.CharField(
-        pgettext_lazy("person", "name"),
-        max_length=50,
-        validators=[validate_person_name, MaxLengthValidator(PERSON_NAME_MAX_LENGTH)],
-    )
-    applicant_political_status = models.CharField(
-        _("political status"), max_length=20, choices=PoliticalStatus.choices, blank=True
-    )
-    applicant_education = models.CharField(
-        _("education"), max_length=20, choices=Education.choices, blank=True
-    )
-    # The limits of the person's record (cqcportal.limits): the same boxes of the same form.
-    applicant_major = models.CharField(
-        _("major"), max_length=100, blank=True, validators=[MaxLengthValidator(MAJOR_MAX_LENGTH)]
-    )
-    applicant_phone = models.CharField(
-        _("phone"), max_length=30, blank=True, validators=[MaxLengthValidator(PHONE_MAX_LENGTH)]
-    )
-    applicant_email = models.EmailField(
-        _("e-mail"), blank=True, validators=[MaxLengthValidator(EMAIL_MAX_LENGTH)]
-    )
-    applicant_work_unit = models.CharField(
-        _("work unit"),
-        max_length=200,
-        blank=True,
-        validators=[MaxLengthValidator(WORK_UNIT_MAX_LENGTH)],
-    )
-    applicant_address = models.CharField(
-        _("address"),
-        max_length=200,
-        blank=True,
-        validators=[MaxLengthValidator(ADDRESS_MAX_LENGTH)],
-    )
+    applicant_name = _as_on_record("name")
+    applicant_political_status = _as_on_record("political_status")
+    applicant_education = _as_on_record("education")
+    applicant_major = _as_on_record("major")
+    applicant_phone = _as_on_record("phone")
+    applicant_email = _as_on_record("email")
+    applicant_work_unit = _as_on_record("work_unit")
+    applicant_address = _as_on_record("address")
     fields = models.ManyToManyField(
         "directory.CertificationField",
         related_name="+",
