@@ -1,14 +1,11 @@
 """Employment numbers under real concurrency on PostgreSQL (P-02)."""
 
-import threading
-from concurrent.futures import ThreadPoolExecutor
-
 import pytest
-from django.db import close_old_connections, connection
 
 from directory import services
 from directory.models import EmploymentNumberCounter, Person
 from directory.tests.factories import PersonFactory, TestingLabFactory
+from directory.tests.threads import run_together
 
 # serialized_rollback like the browser tests: a flush without it re-creates the content types
 # under new keys, and the next test restoring the serialized ones then collides with them.
@@ -18,27 +15,10 @@ pytestmark = [
 ]
 
 
-def _run_together(calls):
-    """Run every call in its own thread and transaction, all released at the same moment."""
-    barrier = threading.Barrier(len(calls))
-
-    def run(call):
-        try:
-            barrier.wait(timeout=10)
-            return call()
-        finally:
-            connection.close()
-
-    with ThreadPoolExecutor(max_workers=len(calls)) as pool:
-        results = list(pool.map(run, calls))
-    close_old_connections()
-    return results
-
-
 def test_simultaneous_first_hires_of_different_people_get_different_numbers():  # rule P-02
     lab = TestingLabFactory()
     people = [PersonFactory(lab=lab) for _ in range(12)]
-    numbers = _run_together(
+    numbers = run_together(
         [
             (lambda p=p: services.person_assign_employment_number(person=p, actor=None))
             for p in people
@@ -52,7 +32,7 @@ def test_simultaneous_first_hires_of_different_people_get_different_numbers():  
 
 def test_simultaneous_first_hires_of_one_person_give_one_number():  # rule P-02
     person = PersonFactory()
-    numbers = _run_together(
+    numbers = run_together(
         [
             (
                 lambda: services.person_assign_employment_number(

@@ -1,16 +1,13 @@
 """Two people acting on one application at the same moment, on real PostgreSQL (L-07)."""
 
-import threading
-from concurrent.futures import ThreadPoolExecutor
-
 import pytest
 from django.core.exceptions import ValidationError
-from django.db import close_old_connections, connection
 from django_fsm_log.models import StateLog
 
 from directory.constants import CertificationFieldCode, Role
 from directory.models import CertificationField
 from directory.tests.factories import UserFactory
+from directory.tests.threads import run_together
 from liaisons import services
 from liaisons.constants import ApplicationState
 from liaisons.models import LiaisonApplication, LiaisonQualification
@@ -25,23 +22,8 @@ pytestmark = [
 
 
 def _run_together(calls):
-    """Each call in its own thread and transaction, released at the same moment; returns
-    the result or the ValidationError of each."""
-    barrier = threading.Barrier(len(calls))
-
-    def run(call):
-        try:
-            barrier.wait(timeout=10)
-            return call()
-        except ValidationError as error:
-            return error
-        finally:
-            connection.close()
-
-    with ThreadPoolExecutor(max_workers=len(calls)) as pool:
-        results = list(pool.map(run, calls))
-    close_old_connections()
-    return results
+    """``run_together``, a ValidationError (the loser's refusal) returned as a result."""
+    return run_together(calls, returned=(ValidationError,))
 
 
 @pytest.fixture(autouse=True)

@@ -12,18 +12,17 @@ and open every connection of the test, the threads' too, on that file.
 """
 
 import sqlite3
-import threading
-from concurrent.futures import ThreadPoolExecutor
 
 import pytest
 from django.contrib.messages import get_messages
-from django.db import close_old_connections, connection, connections
+from django.db import connection, connections
 from django.test import Client
 from django.urls import reverse
 from rest_framework.test import APIClient
 
 from directory.constants import Role
 from directory.tests.factories import UserFactory
+from directory.tests.threads import run_together
 from liaisons import services
 from liaisons.constants import ApplicationState
 from liaisons.models import LiaisonApplication, LiaisonQualification
@@ -60,23 +59,6 @@ def sqlite_file(db, tmp_path):
         shared["NAME"] = memory.settings_dict["NAME"]
         memory.settings_dict = shared
         connections["default"] = memory
-
-
-def _run_together(calls):
-    """Each call in its own thread and connection, released at the same moment."""
-    barrier = threading.Barrier(len(calls))
-
-    def run(call):
-        try:
-            barrier.wait(timeout=10)
-            return call()
-        finally:
-            connection.close()
-
-    with ThreadPoolExecutor(max_workers=len(calls)) as pool:
-        results = list(pool.map(run, calls))
-    close_old_connections()
-    return results
 
 
 def _passed_to_training(world):
@@ -136,7 +118,7 @@ def test_two_hires_on_the_screen_at_once_one_hired_one_told_to_reload(sqlite_fil
     application = _passed_to_training(world)
     url = reverse("liaisons:application_hire", args=[application.pk])
 
-    results = _run_together([_post_as(world.training_admin, url), _post_as(second_admin, url)])
+    results = run_together([_post_as(world.training_admin, url), _post_as(second_admin, url)])
 
     assert [status for status, _messages in results] == [302, 302]
     messages = sorted(message for _status, (message,) in results)
@@ -158,9 +140,7 @@ def test_two_reviewers_pass_on_the_screen_at_once_one_passes_one_told_to_reload(
     application = _with_branch(world)
     url = reverse("liaisons:application_pass", args=[application.pk])
 
-    results = _run_together(
-        [_post_as(world.branch_n_reviewer, url), _post_as(second_reviewer, url)]
-    )
+    results = run_together([_post_as(world.branch_n_reviewer, url), _post_as(second_reviewer, url)])
 
     assert [status for status, _messages in results] == [302, 302]
     messages = sorted(message for _status, (message,) in results)
@@ -177,7 +157,7 @@ def test_two_hires_through_the_api_at_once_one_200_one_400(sqlite_file, world, r
     application = _passed_to_training(world)
     url = f"/api/liaisons/applications/{application.pk}/hire/"
 
-    results = _run_together(
+    results = run_together(
         [_api_post_as(world.training_admin, url), _api_post_as(second_admin, url)]
     )
 
