@@ -17,7 +17,7 @@ class LoginRightFactory(DjangoModelFactory):
         model = LoginRight
 
     person = factory.SubFactory(PersonFactory)
-    account = factory.Sequence(lambda n: f"cbs{n:04d}")
+    username = factory.Sequence(lambda n: f"cbs{n:04d}")
     state = LoginRightState.ACTIVE
     granted_at = factory.LazyFunction(timezone.now)
     granted_by = factory.SubFactory(UserFactory)

@@ -71,7 +71,7 @@ def test_a_transfer_is_announced_once_with_the_new_qualification_written(
 def test_a_suspension_is_announced_once_and_the_right_follows(world, heard):
     # rule A-01, issue 11
     qualification = LiaisonQualificationFactory(lab=world.lab_a, person=world.person_a)
-    LoginRight.objects.create(person=world.person_a, account="cbs-jia", granted_at=timezone.now())
+    LoginRight.objects.create(person=world.person_a, username="cbs-jia", granted_at=timezone.now())
 
     services.qualification_change_state(
         qualification=qualification, action="suspend", actor=world.training_admin, reason="查"
@@ -90,7 +90,7 @@ def test_the_rights_follow_through_the_announcement_alone(world):
     qualification = LiaisonQualificationFactory(
         lab=world.lab_a, person=world.person_a, fields=[F.CCC]
     )
-    LoginRight.objects.create(person=world.person_a, account="cbs-jia", granted_at=timezone.now())
+    LoginRight.objects.create(person=world.person_a, username="cbs-jia", granted_at=timezone.now())
     assert qualifications_changed.disconnect(
         rights_follow_qualifications, dispatch_uid="access_audit.rights_follow_qualifications"
     )

@@ -164,7 +164,7 @@ def test_keep_records_the_decision_only(world, liaisons):
 def test_suspending_ends_the_login_right_and_opens_a_coverage_gap(world, liaisons):
     # rule L-10, rule A-01 (rights follow qualifications), rule L-06 (coverage)
     a, _ = liaisons
-    right = LoginRightFactory(person=world.person_a, account="cbs001")
+    right = LoginRightFactory(person=world.person_a, username="cbs001")
     assert not CoverageGap.objects.filter(lab=world.lab_a, closed_at=None).exists()
     evaluation_decide(
         qualification=a, actor=world.training_admin, decision="suspend", reason="连续三次差评"

@@ -158,7 +158,7 @@ def test_lab_confirms_a_departure_the_qualification_ends_the_login_right_and_cov
     # rule L-12, rule A-01, rule L-06
     a, _ = hired
     right = LoginRight.objects.create(
-        person=world.person_a, account="cbs-a", granted_at=timezone.now()
+        person=world.person_a, username="cbs-a", granted_at=timezone.now()
     )
     assert not CoverageGap.objects.filter(lab=world.lab_a, closed_at=None).exists()
     client.force_login(world.lab_a_staff)

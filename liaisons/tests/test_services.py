@@ -314,7 +314,7 @@ def test_suspending_a_qualification_revokes_the_login_right(world):
     # rule A-01, rule L-12
     qualification = LiaisonQualificationFactory(lab=world.lab_a, person=world.person_a)
     right = LoginRight.objects.create(
-        person=world.person_a, account="cbs001", granted_at=timezone.now()
+        person=world.person_a, username="cbs001", granted_at=timezone.now()
     )
     services.departure_confirm(
         qualification=qualification,

@@ -34,7 +34,7 @@ def _liaison_of_lab_a(world) -> LiaisonQualification:
     qualification = LiaisonQualificationFactory(
         lab=world.lab_a, person=world.person_a, fields=[F.CCC, F.ROHS]
     )
-    LoginRight.objects.create(person=world.person_a, account="cbs-jia", granted_at=timezone.now())
+    LoginRight.objects.create(person=world.person_a, username="cbs-jia", granted_at=timezone.now())
     services.coverage_refresh(lab=world.lab_a)
     assert not CoverageGap.objects.filter(lab=world.lab_a, closed_at=None).exists()
     return qualification
