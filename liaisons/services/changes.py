@@ -27,7 +27,7 @@ from ..constants import ChangeRequestState, ChangeTier, QualificationState
 from ..models import ChangeRequest, LiaisonQualification
 from ..permissions import is_training_centre
 from ..uploads import check_upload
-from .applications import coverage_refresh
+from .coverage import coverage_refresh
 
 #: What a request of each tier may change (P-03); anything else is refused.
 CHANGEABLE_FIELDS: dict[str, tuple[str, ...]] = {

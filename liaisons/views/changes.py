@@ -25,7 +25,7 @@ from directory.permissions import can_view_full_id_number
 from directory.selectors import get_in_scope_or_404
 from directory.views import ScopedDetailView
 
-from .. import selectors, services
+from .. import selectors
 from ..constants import (
     MIGRATION_DEADLINE,
     OPEN_STATE_VALUES,
@@ -46,6 +46,7 @@ from ..forms_changes import (
 from ..imports import read_legacy_rows
 from ..models import ChangeRequest, LiaisonApplication, LiaisonQualification
 from ..permissions import can_prepare_for_lab, is_training_centre
+from ..services.applications import liaison_application_start
 from ..services.changes import (
     change_request_actions,
     change_request_approve,
@@ -430,7 +431,7 @@ class LegacyMigrateView(LoginRequiredMixin, View):
         )
         person = qualification.person
         try:
-            application = services.liaison_application_start(
+            application = liaison_application_start(
                 lab=qualification.lab,
                 actor=request.user,
                 id_number=person.id_number,
