@@ -15,17 +15,15 @@ from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_noop
 from django_fsm import can_proceed
 
-from cqcportal.mail import addresses_by_language, portal_link, send_in_their_language
-from directory.constants import Education, PoliticalStatus, Role
+from directory.constants import Education, PoliticalStatus
 from directory.models import CertificationField, Person, TestingLab, User
 from directory.services import IMPORTANT_FIELDS
 
 from ..constants import ChangeRequestState, ChangeTier, QualificationState
 from ..models import ChangeRequest, LiaisonQualification
-from ..permissions import is_training_centre
+from ..permissions import can_check_change, can_decide_change, can_request_change
 from ..uploads import check_upload
 from .coverage import coverage_refresh
 
@@ -39,48 +37,6 @@ CHANGEABLE_FIELDS: dict[str, tuple[str, ...]] = {
 OPEN_STATES = (ChangeRequestState.SUBMITTED, ChangeRequestState.FORWARDED)
 
 _CHOICES = {"political_status": PoliticalStatus, "education": Education}
-
-
-# --- who may act ---------------------------------------------------------------------------
-
-
-def _active(user) -> bool:
-    return bool(user.is_authenticated and user.is_active)
-
-
-def can_request_change(user, *, person: Person, tier: str, lab_id: int | None) -> bool:
-    """The person themself; or lab staff of ``lab_id``: the person's lab for tier (b), the lab
-    the qualification represents for tier (c) (P-03)."""
-    if not _active(user):
-        return False
-    if person.user_id is not None and person.user_id == user.pk:
-        return True
-    return user.role == Role.LAB_STAFF and lab_id is not None and user.lab_id == lab_id
-
-
-def can_check_change(user, change_request: ChangeRequest) -> bool:
-    """The branch centre the request was routed to checks it and forwards or rejects it."""
-    return (
-        _active(user)
-        and user.role == Role.BRANCH_REVIEWER
-        and user.branch_id == change_request.branch_id
-    )
-
-
-def can_decide_change(user, change_request: ChangeRequest) -> bool:
-    """The training centre approves (and so applies) or rejects a forwarded request."""
-    return is_training_centre(user)
-
-
-def change_request_actions(user, change_request: ChangeRequest) -> list[str]:
-    """The transitions ``user`` may take on ``change_request`` now."""
-    state = change_request.state
-    actions = []
-    if can_check_change(user, change_request) and state == ChangeRequestState.SUBMITTED:
-        actions += ["forward", "reject"]
-    if can_decide_change(user, change_request) and state == ChangeRequestState.FORWARDED:
-        actions += ["approve", "reject"]
-    return actions
 
 
 # --- helpers -------------------------------------------------------------------------------
@@ -452,44 +408,3 @@ def change_request_reject(*, request: ChangeRequest, actor: User, reason: str) -
     change_request.save()
     _notify(change_request, "rejected")
     return change_request
-
-
-# --- e-mail --------------------------------------------------------------------------------
-
-NOTICE_SUBJECTS = {
-    "submitted": gettext_noop("A personal-data change request awaits your check"),
-    "forwarded": gettext_noop("A personal-data change request awaits your approval"),
-    "approved": gettext_noop("A personal-data change request was approved"),
-    "rejected": gettext_noop("A personal-data change request was rejected"),
-}
-
-
-def change_request_recipients(change_request: ChangeRequest, event: str) -> dict[str, list[str]]:
-    """Whoever acts next: the branch centre, then the training centre; the requester and the
-    person learn the decision. Grouped by the language each is written to in (issue 10)."""
-    if event == "submitted":
-        users = User.objects.filter(
-            role=Role.BRANCH_REVIEWER, branch_id=change_request.branch_id, is_active=True
-        )
-        return addresses_by_language(users, [change_request.branch.email])
-    if event == "forwarded":
-        return addresses_by_language(User.objects.filter(role=Role.TRAINING_ADMIN, is_active=True))
-    if event in ("approved", "rejected"):
-        users = User.objects.filter(pk=change_request.requested_by_id, is_active=True)
-        return addresses_by_language(users, persons=[change_request.person])
-    raise ValueError(event)
-
-
-def change_request_notice_send(change_request: ChangeRequest, event: str) -> int:
-    """One e-mail naming the person, the kind of data and the new state; never the ID number
-    (P-04)."""
-    return send_in_their_language(
-        by_language=change_request_recipients(change_request, event),
-        subject=lambda: _(NOTICE_SUBJECTS[event]),
-        template="liaisons/changes/email_notice.txt",
-        context={
-            "change_request": change_request,
-            "event": event,
-            "link": portal_link("liaisons:change_request_detail", change_request.pk),
-        },
-    )

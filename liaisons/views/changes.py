@@ -45,10 +45,9 @@ from ..forms_changes import (
 )
 from ..imports import read_legacy_rows
 from ..models import ChangeRequest, LiaisonApplication, LiaisonQualification
-from ..permissions import can_prepare_for_lab, is_training_centre
+from ..permissions import can_prepare_for_lab, change_request_actions, is_training_centre
 from ..services.applications import liaison_application_start
 from ..services.changes import (
-    change_request_actions,
     change_request_approve,
     change_request_forward,
     change_request_reject,
