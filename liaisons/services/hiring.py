@@ -28,20 +28,6 @@ from .coverage import coverage_gaps_close, labs_coverage_refresh
 from .documents import schedule_documents
 
 
-def _hire_problems(
-    application: LiaisonApplication, *, trained: set[int], today: datetime.date
-) -> list[ValidationError]:
-    """What stands in the way of hiring this applicant: state, L-01 and L-09."""
-    if not can_proceed(application.hire):
-        return [stale_state(application, _("hired"))]
-    problems = rules.education_problems(application.applicant) + rules.experience_problems(
-        application.work_started_on, today=today
-    )
-    if application.person_id not in trained:
-        problems.append(rules._problem("L-09", _("entry training has not been passed.")))
-    return problems
-
-
 def liaison_application_hire(
     *, application: LiaisonApplication, actor: User, comment: str = ""
 ) -> LiaisonQualification:
@@ -66,13 +52,34 @@ def liaison_applications_hire(
     rows are written a set at a time. If any applicant cannot be hired, every problem of every
     applicant is reported, naming the applicant, and nothing is written.
     """
-    from ..selectors import current_qualifications, persons_passed_entry_training
+    from ..selectors import persons_passed_entry_training
 
     ids = sorted({application.pk for application in applications})
     if not ids:
         raise ValidationError(_("Choose at least one application."), code="nothing_chosen")
-    # The applications and their people, locked in one order (no deadlock between batches);
-    # a person's row is where their employment number is decided (P-02).
+    locked = _lock_applications(ids, actor=actor)
+    trained = persons_passed_entry_training(person_ids=[a.person_id for a in locked])
+    legacy = _lock_legacy_qualifications(locked)
+    _refuse_unless_hireable(locked, trained=trained, legacy=legacy)
+
+    now = timezone.now()
+    _mark_hired(locked, actor=actor, comment=comment, now=now)
+    _number_and_move_people(locked, actor=actor, now=now)
+    _mark_migrated(legacy, actor=actor, now=now)
+    ended = _end_current_qualifications(locked, actor=actor, hired_on=timezone.localdate(now))
+    qualifications, held = _create_qualifications(locked, actor=actor, now=now)
+    _close_coverage_gaps(locked, held=held, now=now)
+    _announce(locked, ended=ended, hired=qualifications, actor=actor)
+    return qualifications
+
+
+# --- the steps of a hire, in their order -----------------------------------------------------
+
+
+def _lock_applications(ids: list[int], *, actor: User) -> list[LiaisonApplication]:
+    """The applications and their people, locked in one order (no deadlock between batches),
+    each one the actor's to decide. A person's row is where their employment number is
+    decided (P-02)."""
     locked = list(
         LiaisonApplication.objects.select_for_update(of=("self", "person"))
         .select_related("lab", "person")
@@ -81,34 +88,32 @@ def liaison_applications_hire(
     )
     for application in locked:
         require(permissions.can_decide(actor, application))
-    trained = persons_passed_entry_training(person_ids=[a.person_id for a in locked])
-    today = timezone.localdate()
-    problems = []
-    # Two labs may apply for one person (issue 9); one decision hires them for one lab only.
-    seen: dict[int, LiaisonApplication] = {}
-    for application in locked:
-        first = seen.setdefault(application.person_id, application)
-        if first is not application:
-            problems.append(
-                _about(
-                    application,
-                    ValidationError(
-                        _(
-                            "%(name)s is also applied for by %(lab)s in this decision; a "
-                            "person represents one lab at a time."
-                        )
-                        % {"name": application.applicant_name, "lab": first.lab.name},
-                        code="same_person_twice",
-                    ),
-                )
-            )
-    # L-13: a legacy qualification revoked or cancelled since its migration was started is
-    # not migrated (liaison_application_start refuses to start one).
-    legacy = list(
+    return locked
+
+
+def _lock_legacy_qualifications(
+    locked: list[LiaisonApplication],
+) -> list[LiaisonQualification]:
+    """The legacy qualifications these hires migrate (L-13), locked; none, no query."""
+    return list(
         LiaisonQualification.objects.select_for_update()
         .filter(pk__in=[a.legacy_qualification_id for a in locked if a.legacy_qualification_id])
         .order_by("pk")
     )
+
+
+def _refuse_unless_hireable(
+    locked: list[LiaisonApplication],
+    *,
+    trained: set[int],
+    legacy: list[LiaisonQualification],
+) -> None:
+    """Raise every problem of every applicant at once, or nothing: the state, L-01, L-09,
+    one person twice, a legacy qualification no longer migrated (L-13)."""
+    today = timezone.localdate()
+    problems = _same_person_twice(locked)
+    # L-13: a legacy qualification revoked or cancelled since its migration was started is
+    # not migrated (liaison_application_start refuses to start one).
     over = {q.pk: q for q in legacy if not q.can_be_migrated}
     for application in locked:
         own = _hire_problems(application, trained=trained, today=today)
@@ -128,19 +133,65 @@ def liaison_applications_hire(
     if problems:
         raise ValidationError(problems)
 
-    now = timezone.now()
+
+def _same_person_twice(locked: list[LiaisonApplication]) -> list[ValidationError]:
+    """Two labs may apply for one person (issue 9); one decision hires them for one lab only."""
+    problems = []
+    seen: dict[int, LiaisonApplication] = {}
     for application in locked:
-        application.hire(at=now, by=actor, description=comment)  # one state-log row each
+        first = seen.setdefault(application.person_id, application)
+        if first is not application:
+            problems.append(
+                _about(
+                    application,
+                    ValidationError(
+                        _(
+                            "%(name)s is also applied for by %(lab)s in this decision; a "
+                            "person represents one lab at a time."
+                        )
+                        % {"name": application.applicant_name, "lab": first.lab.name},
+                        code="same_person_twice",
+                    ),
+                )
+            )
+    return problems
+
+
+def _hire_problems(
+    application: LiaisonApplication, *, trained: set[int], today: datetime.date
+) -> list[ValidationError]:
+    """What stands in the way of hiring this applicant: state, L-01 and L-09."""
+    if not can_proceed(application.hire):
+        return [stale_state(application, _("hired"))]
+    problems = rules.education_problems(application.applicant) + rules.experience_problems(
+        application.work_started_on, today=today
+    )
+    if application.person_id not in trained:
+        problems.append(rules._problem("L-09", _("entry training has not been passed.")))
+    return problems
+
+
+def _mark_hired(
+    locked: list[LiaisonApplication], *, actor: User, comment: str, now: datetime.datetime
+) -> None:
+    """Each application's ``hire`` transition (one state-log row each), saved by one UPDATE of
+    them all, with one history record each."""
+    for application in locked:
+        application.hire(at=now, by=actor, description=comment)
         application.updated_at = now
     # What the transition set is the same for every application: one plain UPDATE.
-    LiaisonApplication.objects.filter(pk__in=ids).update(
+    LiaisonApplication.objects.filter(pk__in=[application.pk for application in locked]).update(
         state=ApplicationState.HIRED, decided_at=now, updated_at=now
     )
     history_bulk_create(locked, model=LiaisonApplication, user=actor, date=now, update=True)
 
-    # The people: an employment number for those who have none, by the one numbering path
-    # (P-02), and the lab they now represent. The decision holds each person once (checked
-    # above). One history record each for both changes.
+
+def _number_and_move_people(
+    locked: list[LiaisonApplication], *, actor: User, now: datetime.datetime
+) -> None:
+    """The people: an employment number for those who have none, by the one numbering path
+    (P-02), and the lab they now represent. The decision holds each person once (checked
+    before). One history record each for both changes."""
     people = [application.person for application in locked]
     numbered = directory_services.employment_numbers_assign(people=people)
     moved = []
@@ -153,16 +204,26 @@ def liaison_applications_hire(
     changed = list({person.pk: person for person in [*numbered, *moved]}.values())
     history_bulk_create(changed, model=Person, user=actor, date=now, update=True)
 
+
+def _mark_migrated(
+    legacy: list[LiaisonQualification], *, actor: User, now: datetime.datetime
+) -> None:
+    """L-13: the legacy qualifications these hires succeed stop counting."""
     for qualification in legacy:
-        qualification.migrated_at = now  # L-13
+        qualification.migrated_at = now
     LiaisonQualification.objects.filter(pk__in=[q.pk for q in legacy]).update(migrated_at=now)
     history_bulk_create(legacy, model=LiaisonQualification, user=actor, date=now, update=True)
 
-    # A person represents one lab at a time: the hire ends their current qualification (L-12;
-    # docs/decisions.md, "A hire that moves a liaison to another lab"). It must end before the
-    # new one is written (the one-current constraint); the login right is looked at only once
-    # the new one exists (the announcement at the end): a transfer keeps the right (A-01).
-    hired_on = timezone.localdate(now)
+
+def _end_current_qualifications(
+    locked: list[LiaisonApplication], *, actor: User, hired_on: datetime.date
+) -> list[LiaisonQualification]:
+    """A person represents one lab at a time: the hire ends their current qualification (L-12;
+    docs/decisions.md, "A hire that moves a liaison to another lab"). It must end before the
+    new one is written (the one-current constraint); the login right is looked at only once
+    the new one exists (the announcement at the end): a transfer keeps the right (A-01)."""
+    from ..selectors import current_qualifications
+
     lab_of = {application.person_id: application.lab for application in locked}
     ended = []
     for current in current_qualifications(person_ids=lab_of).order_by("pk"):
@@ -175,23 +236,30 @@ def liaison_applications_hire(
                 "represents one lab at a time (L-12)."
             ) % {"lab": new_lab.name, "date": hired_on.isoformat()}
         ended.append(qualification_transition(current, "cancel", actor=actor, reason=reason))
+    return ended
 
+
+def _create_qualifications(
+    locked: list[LiaisonApplication], *, actor: User, now: datetime.datetime
+) -> tuple[list[LiaisonQualification], list[tuple[int, str]]]:
+    """The new qualifications, each with the fields its application applied for, and those
+    (application id, field code) pairs."""
     qualifications = LiaisonQualification.objects.bulk_create(
         [
             LiaisonQualification(
                 person=application.person,
                 lab=application.lab,
                 application=application,
-                hired_on=hired_on,
+                hired_on=timezone.localdate(now),
             )
             for application in locked
         ]
     )
     qualification_of = {q.application_id: q.pk for q in qualifications}
     held = list(
-        LiaisonApplication.fields.through.objects.filter(liaisonapplication_id__in=ids).values_list(
-            "liaisonapplication_id", "certificationfield_id"
-        )
+        LiaisonApplication.fields.through.objects.filter(
+            liaisonapplication_id__in=[application.pk for application in locked]
+        ).values_list("liaisonapplication_id", "certificationfield_id")
     )
     Through = LiaisonQualification.fields.through
     Through.objects.bulk_create(
@@ -206,10 +274,15 @@ def liaison_applications_hire(
     history_bulk_create(
         qualifications, model=LiaisonQualification, user=actor, date=now, update=False
     )
+    return qualifications, held
 
-    # Coverage (L-06): a new qualification covers its fields, so a hire only closes gaps. A
-    # migrated legacy qualification stops counting, though, and may leave a field its
-    # successor does not hold: those labs are looked at whole.
+
+def _close_coverage_gaps(
+    locked: list[LiaisonApplication], *, held: list[tuple[int, str]], now: datetime.datetime
+) -> None:
+    """Coverage (L-06): a new qualification covers its fields, so a hire only closes gaps. A
+    migrated legacy qualification stops counting, though, and may leave a field its successor
+    does not hold: those labs are looked at whole."""
     lab_of_application = {application.pk: application.lab_id for application in locked}
     coverage_gaps_close(
         covered={(lab_of_application[application_id], code) for application_id, code in held},
@@ -220,13 +293,23 @@ def liaison_applications_hire(
             application.lab_id for application in locked if application.legacy_qualification_id
         }
     )
+
+
+def _announce(
+    locked: list[LiaisonApplication],
+    *,
+    ended: list[LiaisonQualification],
+    hired: list[LiaisonQualification],
+    actor: User,
+) -> None:
+    """Once every write is done (issue 11): the labs left are told (L-12), the hire notices
+    printed and sent on commit, and the rights follow (A-01) with the new qualifications in
+    hand."""
     if ended:
-        _after_transfers(ended, hired=qualifications)
+        _after_transfers(ended, hired=hired)
     schedule_documents(*locked)  # the hire notices
     notify_all(locked, "hired")
-    # Once every write is done (issue 11): the rights follow (A-01), the new ones in hand.
-    announce_qualifications_changed([*ended, *qualifications], actor=actor)
-    return qualifications
+    announce_qualifications_changed([*ended, *hired], actor=actor)
 
 
 def _after_transfers(
