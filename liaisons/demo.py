@@ -19,20 +19,22 @@ from directory.models import Person, TestingLab, User
 from .constants import ApplicationState, MaterialKind, TrainingMode, TrainingResult
 from .models import LiaisonApplication, LiaisonQualification, TrainingEnrolment, TrainingSession
 from .services.applications import (
-    assessment_entry_update,
     liaison_application_accept,
     liaison_application_pass,
     liaison_application_reject,
     liaison_application_return,
-    liaison_application_start,
     liaison_application_submit,
-    liaison_application_update,
     liaison_application_withdraw,
-    material_upload,
 )
 from .services.coverage import coverage_refresh
 from .services.documents import schedule_documents
 from .services.hiring import liaison_application_hire
+from .services.preparation import (
+    assessment_entry_update,
+    liaison_application_start,
+    liaison_application_update,
+    material_upload,
+)
 
 #: A one-page PDF standing in for scanned paper materials.
 DEMO_PDF = (

@@ -14,7 +14,7 @@ from directory.tests.factories import PersonFactory
 from liaisons.forms import AssessmentEntryForm
 from liaisons.forms_training import TrainingSessionForm
 from liaisons.models import LiaisonApplication, TrainingSession
-from liaisons.services.applications import assessment_entry_update, liaison_application_update
+from liaisons.services.preparation import assessment_entry_update, liaison_application_update
 from liaisons.services.training import training_session_create
 from liaisons.tests.factories import ready_application
 

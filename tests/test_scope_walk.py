@@ -136,7 +136,7 @@ def _liaison_applications(w, *, materials=False):
     returned (the branch sees them, the lab may still edit them); or their materials."""
     from directory.constants import Role
     from directory.tests.factories import UserFactory
-    from liaisons.services.applications import material_upload
+    from liaisons.services.preparation import material_upload
     from liaisons.tests.factories import LiaisonApplicationFactory, pdf_upload
 
     person = UserFactory(username=w.person_a.id_number, role=Role.PERSON)
@@ -164,7 +164,7 @@ def _liaison_applications(w, *, materials=False):
 def _assessment_entries(w):
     """Person A's account, then the first assessment entry of lab A's and of lab B's
     application (the entries appear once fields are applied for)."""
-    from liaisons.services.applications import liaison_application_update
+    from liaisons.services.preparation import liaison_application_update
 
     person, *applications = _liaison_applications(w)
     entries = []

@@ -18,18 +18,20 @@ from .. import selectors
 from ..constants import ApplicationState
 from ..models import AssessmentEntry, LiaisonApplication, LiaisonQualification
 from ..services.applications import (
-    assessment_entry_update,
     liaison_application_accept,
     liaison_application_pass,
     liaison_application_reject,
     liaison_application_return,
-    liaison_application_start,
     liaison_application_submit,
-    liaison_application_update,
     liaison_application_withdraw,
-    material_upload,
 )
 from ..services.hiring import liaison_application_hire, liaison_applications_hire
+from ..services.preparation import (
+    assessment_entry_update,
+    liaison_application_start,
+    liaison_application_update,
+    material_upload,
+)
 from ..services.qualifications import departure_confirm
 from .filters import ApplicationFilter, QualificationFilter, RosterFilter
 from .serializers import (

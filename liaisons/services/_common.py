@@ -1,19 +1,20 @@
 """Small helpers that several service modules of the liaison capability share.
 
-Private to ``liaisons.services``: nothing outside the package imports them.
+Private to ``liaisons.services``: its callers import the services, never these.
 """
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.db.models import QuerySet
 from django.utils.translation import gettext as _
-from django_fsm import can_proceed
 
 from directory.models import User
 
 from ..models import LiaisonApplication, LiaisonQualification
 from .coverage import coverage_refresh
+from .transitions import transition_locked
 
 
 def occurrences(pks: list[int]) -> list[int]:
@@ -51,25 +52,14 @@ def notify_all(applications: Iterable[LiaisonApplication], event: str) -> None:
     transaction.on_commit(lambda: send_application_notices.delay(pks, event, latest))
 
 
+def locked_applications() -> QuerySet[LiaisonApplication]:
+    """Applications locked for the rest of the transaction, with their lab and person."""
+    return LiaisonApplication.objects.select_for_update().select_related("lab", "person")
+
+
 def require(allowed: bool) -> None:
     if not allowed:
         raise PermissionDenied(_("You may not do this to this application."))
-
-
-def stale_state(application: LiaisonApplication, verb: str) -> ValidationError:
-    return ValidationError(
-        _(
-            "This application cannot be %(verb)s: it is now “%(state)s”. Someone may have "
-            "acted on it a moment ago; reload the page to see its current state."
-        )
-        % {"verb": verb, "state": application.get_state_display()},
-        code="stale_state",
-    )
-
-
-def require_state(application: LiaisonApplication, transition, verb: str) -> None:
-    if not can_proceed(transition):
-        raise stale_state(application, verb)
 
 
 def require_reason(reason: str) -> str:
@@ -92,20 +82,19 @@ def qualification_transition(
     *,
     actor: User | None,
     reason: str,
+    guard: Callable[[LiaisonQualification], None] | None = None,
+    ready: Callable[[LiaisonQualification], None] | None = None,
 ) -> LiaisonQualification:
     """Change the qualification's state; the lab's coverage (L-06) follows. The login rights
     (A-01) follow the announcement the calling service makes once all its writes are done."""
-    qualification = LiaisonQualification.objects.select_for_update().get(pk=qualification.pk)
-    transition = getattr(qualification, name)
-    if not can_proceed(transition):
-        raise ValidationError(
-            _("The qualification is “%(state)s”; this cannot be done to it now.")
-            % {"state": qualification.get_state_display()},
-            code="stale_state",
-        )
-    transition(reason=reason, by=actor, description=reason)
-    qualification._history_user = actor
-    qualification.save()
-    # A lost liaison may open a gap (L-06).
-    coverage_refresh(lab=qualification.lab)
-    return qualification
+    return transition_locked(
+        qualification,
+        name,
+        actor=actor,
+        guard=guard,
+        ready=ready,
+        # A lost liaison may open a gap (L-06).
+        then=lambda qualification, _source: coverage_refresh(lab=qualification.lab),
+        reason=reason,
+        description=reason,
+    )

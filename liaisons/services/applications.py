@@ -1,325 +1,53 @@
-"""The liaison application (L-02..L-08): the lab prepares it (start, update, the training
-entries, the materials), submits or withdraws it, the branch centre accepts, returns or passes
-it on, the training centre rejects it. The hire is ``liaisons.services.hiring``.
+"""An application's way from the lab to the training centre's decision (L-07): the lab
+submits or withdraws it, the branch centre accepts it, returns it or passes it on, the
+training centre rejects it. The hire, the other decision, is ``liaisons.services.hiring``;
+preparing the application, ``liaisons.services.preparation``.
 
-Each transition service locks the row, checks who may act, calls the django-fsm transition,
-saves, and schedules its e-mail on commit (L-07). Two people acting on one application at the
-same moment: the second waits for the lock, then finds the state changed and is told so.
+Each service is one ``transition_locked``: the row locked, who may act and the state after
+the lock checked, the django-fsm transition taken and saved, its e-mail scheduled on commit.
+Two people acting on one application at the same moment: the second waits for the lock, then
+finds the state changed and is told so.
 """
 
 import datetime
-from collections.abc import Iterable
+from collections.abc import Callable
 
 from django.core.exceptions import ValidationError
-from django.core.files.uploadedfile import UploadedFile
-from django.db import IntegrityError, transaction
+from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from cqcportal.limits import TRAINING_CONTENT_MAX_LENGTH
-from directory.models import CertificationField, Person, TestingLab, User
+from directory.models import User
 from directory.services import person_account_ensure
 
 from .. import permissions, rules
-from ..constants import (
-    OPEN_STATE_VALUES,
-    PRESCRIBED_ITEMS,
-    ApplicationState,
-    AssessmentItemKind,
-    MaterialKind,
-)
-from ..models import (
-    APPLICANT_FIELDS,
-    ApplicationMaterial,
-    AssessmentEntry,
-    LiaisonApplication,
-    LiaisonQualification,
-)
-from ..uploads import check_upload, material_display_name
-from ._common import notify, require, require_reason, require_state
-from .applicants import (
-    applicant_data,
-    lab_keeps_record,
-    person_for_number,
-    record_from_application,
-    record_vouched_by_branch,
-    state_applicant,
-)
+from ..constants import ApplicationState
+from ..models import LiaisonApplication
+from ._common import locked_applications, notify, require, require_reason
+from .applicants import lab_keeps_record, record_vouched_by_branch
 from .documents import schedule_documents
-
-#: What the recommendation form holds beyond the person's own data (L-01, L-03).
-RECOMMENDATION_FIELDS = ("work_started_on", "work_history", "recommendation", "lab_signatory")
+from .transitions import transition_locked
 
 
 def _today() -> datetime.date:
     return timezone.localdate()
 
 
-def _lock(application: LiaisonApplication) -> LiaisonApplication:
-    """The application's row, locked for the rest of the transaction, as it is now."""
-    return (
-        LiaisonApplication.objects.select_for_update()
-        .select_related("lab", "person")
-        .get(pk=application.pk)
-    )
+def _prepares(user: User, application: LiaisonApplication) -> bool:
+    return permissions.can_prepare_for_lab(user, application.lab)
 
 
-def _set_fields(application: LiaisonApplication, codes: Iterable[str]) -> None:
-    codes = set(codes)
-    known = set(CertificationField.objects.filter(code__in=codes).values_list("code", flat=True))
-    if codes - known:
-        raise ValidationError(
-            {
-                "fields": _("Unknown certification field: %(codes)s")
-                % {"codes": ", ".join(sorted(codes - known))}
-            },
-            code="unknown_field",
-        )
-    application.fields.set(known)
-    _sync_assessment_entries(application, known)
+def _allowed(
+    actor: User, check: Callable[[User, LiaisonApplication], bool]
+) -> Callable[[LiaisonApplication], None]:
+    """The guard of a transition: the actor may take it on the locked application, or is
+    refused (403)."""
+    return lambda application: require(check(actor, application))
 
 
-def _sync_assessment_entries(application: LiaisonApplication, codes: set[str]) -> None:
-    """Three prescribed items, then one entry per field applied for, in field order (L-04).
-
-    Entries already filled in keep their evaluation and signature.
-    """
-    existing = {e.field_id: e for e in application.assessment_entries.all()}
-    prescribed = [e for e in existing.values() if e.kind == AssessmentItemKind.PRESCRIBED]
-    if not prescribed:
-        for position, content in enumerate(PRESCRIBED_ITEMS, start=1):
-            AssessmentEntry.objects.create(
-                application=application,
-                position=position,
-                kind=AssessmentItemKind.PRESCRIBED,
-                content=str(content),
-            )
-    fields = list(CertificationField.objects.filter(code__in=codes).order_by("position"))
-    application.assessment_entries.filter(kind=AssessmentItemKind.FIELD).exclude(
-        field__in=codes
-    ).delete()
-    # Renumber: move field entries out of the way first, the position is unique.
-    entries = {
-        e.field_id: e for e in application.assessment_entries.filter(kind=AssessmentItemKind.FIELD)
-    }
-    for offset, entry in enumerate(entries.values()):
-        entry.position = 1000 + offset
-        entry.save(update_fields=["position"])
-    for position, field in enumerate(fields, start=len(PRESCRIBED_ITEMS) + 1):
-        entry = entries.get(field.pk)
-        if entry is None:
-            AssessmentEntry.objects.create(
-                application=application,
-                position=position,
-                kind=AssessmentItemKind.FIELD,
-                field=field,
-                content=_("Business training: %(field)s") % {"field": field.get_code_display()},
-            )
-        else:
-            entry.position = position
-            entry.save(update_fields=["position"])
-
-
-def _full_clean(application: LiaisonApplication) -> None:
-    """The model's checks, with the applicant's fields named as the caller named them."""
-    try:
-        application.full_clean(exclude=["fields", "state", "person"])
-    except ValidationError as error:
-        if not hasattr(error, "error_dict"):
-            raise
-        raise ValidationError(
-            {name.removeprefix("applicant_"): errors for name, errors in error.error_dict.items()}
-        ) from None
-
-
-def _require_migratable(
-    legacy_qualification: LiaisonQualification, *, person: Person, lab: TestingLab
-) -> None:
-    """L-13: only a legacy qualification of this person at this lab, not migrated and still
-    held, is migrated; a revoked or cancelled one is not brought back by a migration."""
-    legacy_qualification = LiaisonQualification.objects.get(pk=legacy_qualification.pk)
-    if (
-        legacy_qualification.person_id != person.pk
-        or legacy_qualification.lab_id != lab.pk
-        or not legacy_qualification.needs_migration
-    ):
-        raise ValidationError(_("This qualification does not need migration (L-13)."), code="L-13")
-    if not legacy_qualification.can_be_migrated:
-        raise ValidationError(
-            _(
-                "L-13: the legacy qualification is “%(state)s”; only a qualification still held "
-                "is migrated. Apply for this person as a new liaison instead."
-            )
-            % {"state": legacy_qualification.get_state_display()},
-            code="L-13",
-        )
-
-
-def _already_open() -> ValidationError:
-    return ValidationError(
-        _("Your lab already has an application in progress for this ID number; continue that one."),
-        code="application_open",
-    )
-
-
-@transaction.atomic
-def liaison_application_start(
-    *,
-    lab: TestingLab,
-    actor: User,
-    id_number: str,
-    name: str,
-    fields: Iterable[str] = (),
-    person_data: dict | None = None,
-    legacy_qualification: LiaisonQualification | None = None,
-    **recommendation,
-) -> LiaisonApplication:
-    """Lab staff start an application for a person, known or new (L-07, P-01).
-
-    The answer is the same whether the portal knows the ID number or not: the application
-    holds the data as the lab typed it, and a person the lab does not keep is not changed
-    (``lab_keeps_record``; issue 9). Blank entries for one of the lab's own people are taken
-    from their record.
-    """
-    require(permissions.can_prepare_for_lab(actor, lab))
-    unknown = set(recommendation) - set(RECOMMENDATION_FIELDS)
-    if unknown:
-        raise TypeError(f"unknown application fields {sorted(unknown)}")
-    from directory.idnumbers import validate_id_number
-
-    number = validate_id_number(id_number)
-    data = applicant_data(name, person_data)
-    if not data["name"]:
-        raise ValidationError({"name": _("This field is required.")}, code="required")
-    person = person_for_number(number, name=data["name"], lab=lab, actor=actor)
-    if legacy_qualification is not None:
-        _require_migratable(legacy_qualification, person=person, lab=lab)
-    if LiaisonApplication.objects.filter(
-        person=person, lab=lab, state__in=OPEN_STATE_VALUES
-    ).exists():
-        raise _already_open()
-    application = LiaisonApplication(
-        lab=lab,
-        person=person,
-        created_by=actor,
-        is_migration=legacy_qualification is not None,
-        legacy_qualification=legacy_qualification,
-        **recommendation,
-    )
-    if person.lab_id == lab.pk:
-        # One of the lab's own people: what it leaves blank is what their record says.
-        for field in APPLICANT_FIELDS:
-            setattr(application, f"applicant_{field}", getattr(person, field))
-    state_applicant(application, {k: v for k, v in data.items() if v or k == "name"})
-    _full_clean(application)
-    application._history_user = actor
-    try:
-        with transaction.atomic():
-            application.save()
-    except IntegrityError:
-        # Another start for this person at this lab committed a moment ago.
-        raise _already_open() from None
-    record_from_application(application, actor=actor)
-    _set_fields(application, fields)
-    return application
-
-
-@transaction.atomic
-def liaison_application_update(
-    *,
-    application: LiaisonApplication,
-    actor: User,
-    fields: Iterable[str] | None = None,
-    person_data: dict | None = None,
-    declaration_accepted: bool | None = None,
-    **recommendation,
-) -> LiaisonApplication:
-    """The lab edits a draft or returned application (L-07)."""
-    application = _lock(application)
-    require(permissions.can_prepare_for_lab(actor, application.lab))
-    if not application.is_editable:
-        raise ValidationError(
-            _("Only a draft or a returned application can be changed."), code="not_editable"
-        )
-    unknown = set(recommendation) - set(RECOMMENDATION_FIELDS)
-    if unknown:
-        raise TypeError(f"unknown application fields {sorted(unknown)}")
-    if person_data:
-        state_applicant(application, applicant_data(None, person_data))
-    for field, value in recommendation.items():
-        setattr(application, field, value.strip() if isinstance(value, str) else value)
-    if declaration_accepted is not None:
-        application.declaration_accepted = declaration_accepted
-    _full_clean(application)
-    application._history_user = actor
-    application.save()
-    record_from_application(application, actor=actor)
-    if fields is not None:
-        _set_fields(application, fields)
-    schedule_documents(application)
-    return application
-
-
-@transaction.atomic
-def assessment_entry_update(
-    *,
-    entry: AssessmentEntry,
-    actor: User,
-    evaluation: str,
-    signatory: str,
-    trained_on: datetime.date | None = None,
-    content: str | None = None,
-) -> AssessmentEntry:
-    """The lab's responsible person evaluates and signs one training entry (L-04)."""
-    application = _lock(entry.application)
-    require(permissions.can_edit_application(actor, application))
-    entry = AssessmentEntry.objects.get(pk=entry.pk)
-    entry.evaluation = evaluation.strip()
-    entry.signatory = signatory.strip()
-    entry.trained_on = trained_on
-    if content is not None and entry.kind == AssessmentItemKind.FIELD and content.strip():
-        entry.content = content.strip()
-        if len(entry.content) > TRAINING_CONTENT_MAX_LENGTH:
-            # What fits the record's row (issue 9); the system's own content may be longer.
-            raise ValidationError(
-                {
-                    "content": ValidationError(
-                        _("Write at most %(limit)d characters (this text has %(count)d)."),
-                        code="max_length",
-                        params={"limit": TRAINING_CONTENT_MAX_LENGTH, "count": len(entry.content)},
-                    )
-                }
-            )
-    entry.full_clean()
-    entry._history_user = actor
-    entry.save()
-    schedule_documents(application)
-    return entry
-
-
-@transaction.atomic
-def material_upload(
-    *, application: LiaisonApplication, kind: str, upload: UploadedFile, actor: User
-) -> ApplicationMaterial:
-    """Store one of the five materials (L-02), checked by content; replaces that kind's file."""
-    application = _lock(application)
-    require(permissions.can_edit_application(actor, application))
-    if kind not in MaterialKind.values:
-        raise ValidationError({"kind": _("Unknown material.")}, code="unknown_material")
-    checked = check_upload(upload)
-    material = ApplicationMaterial.objects.filter(application=application, kind=kind).first()
-    # A replaced file stays in storage while the history needs it (services/retention.py).
-    if material is None:
-        material = ApplicationMaterial(application=application, kind=kind)
-    material.content_type = checked.content_type
-    material.size = checked.size
-    material.sha256 = checked.sha256
-    material.original_name = material_display_name(upload.name)
-    material.uploaded_by = actor
-    material.file.save("upload", upload, save=False)
-    material._history_user = actor
-    material.save()
-    return material
+def _notice(event: str) -> Callable[[LiaisonApplication, str], None]:
+    """What follows a transition that only tells whoever acts next (L-07)."""
+    return lambda application, _source: notify(application, event)
 
 
 @transaction.atomic
@@ -331,24 +59,33 @@ def liaison_application_submit(
     Every problem is reported at once, each naming its rule. The applicant's important data
     is locked from now on (P-03).
     """
-    application = _lock(application)
-    require(permissions.can_prepare_for_lab(actor, application.lab))
-    require_state(application, application.submit, _("submitted"))
-    problems = rules.application_problems(application, today=_today())
-    if problems:
-        raise ValidationError(problems)
-    now = timezone.now()
-    application.submit(at=now, by=actor, description=comment)
-    application._history_user = actor
-    application.save()
-    person = application.person
-    if lab_keeps_record(person, application.lab):
-        person.important_data_locked_at = now
-        person._history_user = actor
-        person.save(update_fields=["important_data_locked_at"])
-    schedule_documents(application)
-    notify(application, "submitted")
-    return application
+
+    def complete(application: LiaisonApplication) -> None:
+        problems = rules.application_problems(application, today=_today())
+        if problems:
+            raise ValidationError(problems)
+
+    def submitted(application: LiaisonApplication, _source: str) -> None:
+        person = application.person
+        if lab_keeps_record(person, application.lab):
+            person.important_data_locked_at = application.submitted_at
+            person._history_user = actor
+            person.save(update_fields=["important_data_locked_at"])
+        schedule_documents(application)
+        notify(application, "submitted")
+
+    return transition_locked(
+        application,
+        "submit",
+        actor=actor,
+        verb=_("submitted"),
+        locking=locked_applications(),
+        guard=_allowed(actor, _prepares),
+        ready=complete,
+        then=submitted,
+        at=timezone.now(),
+        description=comment,
+    )
 
 
 @transaction.atomic
@@ -357,15 +94,21 @@ def liaison_application_accept(
 ) -> LiaisonApplication:
     """The branch centre accepts the materials for checking; a first-time applicant gets
     their account (L-08)."""
-    application = _lock(application)
-    require(permissions.can_review(actor, application))
-    require_state(application, application.accept, _("accepted"))
-    application.accept(by=actor, description=comment)
-    application._history_user = actor
-    application.save()
-    record_vouched_by_branch(application, actor=actor)
-    person_account_ensure(person=application.person, actor=actor)
-    return application
+
+    def accepted(application: LiaisonApplication, _source: str) -> None:
+        record_vouched_by_branch(application, actor=actor)
+        person_account_ensure(person=application.person, actor=actor)
+
+    return transition_locked(
+        application,
+        "accept",
+        actor=actor,
+        verb=_("accepted"),
+        locking=locked_applications(),
+        guard=_allowed(actor, permissions.can_review),
+        then=accepted,
+        description=comment,
+    )
 
 
 @transaction.atomic
@@ -374,14 +117,17 @@ def liaison_application_return(
 ) -> LiaisonApplication:
     """The branch centre returns the application to the lab for correction (L-07)."""
     reason = require_reason(reason)
-    application = _lock(application)
-    require(permissions.can_review(actor, application))
-    require_state(application, application.return_to_lab, _("returned"))
-    application.return_to_lab(reason=reason, by=actor, description=reason)
-    application._history_user = actor
-    application.save()
-    notify(application, "returned")
-    return application
+    return transition_locked(
+        application,
+        "return_to_lab",
+        actor=actor,
+        verb=_("returned"),
+        locking=locked_applications(),
+        guard=_allowed(actor, permissions.can_review),
+        then=_notice("returned"),
+        reason=reason,
+        description=reason,
+    )
 
 
 @transaction.atomic
@@ -389,14 +135,16 @@ def liaison_application_pass(
     *, application: LiaisonApplication, actor: User, comment: str = ""
 ) -> LiaisonApplication:
     """The branch centre passes checked materials on to the training centre (L-07)."""
-    application = _lock(application)
-    require(permissions.can_review(actor, application))
-    require_state(application, application.pass_to_training, _("passed on"))
-    application.pass_to_training(by=actor, description=comment)
-    application._history_user = actor
-    application.save()
-    notify(application, "passed")
-    return application
+    return transition_locked(
+        application,
+        "pass_to_training",
+        actor=actor,
+        verb=_("passed on"),
+        locking=locked_applications(),
+        guard=_allowed(actor, permissions.can_review),
+        then=_notice("passed"),
+        description=comment,
+    )
 
 
 @transaction.atomic
@@ -405,28 +153,38 @@ def liaison_application_reject(
 ) -> LiaisonApplication:
     """The training centre rejects the application (L-07)."""
     reason = require_reason(reason)
-    application = _lock(application)
-    require(permissions.can_decide(actor, application))
-    require_state(application, application.reject, _("rejected"))
-    application.reject(reason=reason, at=timezone.now(), by=actor, description=reason)
-    application._history_user = actor
-    application.save()
-    notify(application, "rejected")
-    return application
+    return transition_locked(
+        application,
+        "reject",
+        actor=actor,
+        verb=_("rejected"),
+        locking=locked_applications(),
+        guard=_allowed(actor, permissions.can_decide),
+        then=_notice("rejected"),
+        reason=reason,
+        at=timezone.now(),
+        description=reason,
+    )
 
 
 @transaction.atomic
 def liaison_application_withdraw(
     *, application: LiaisonApplication, actor: User, comment: str = ""
 ) -> LiaisonApplication:
-    """The lab withdraws its application before a decision."""
-    application = _lock(application)
-    require(permissions.can_prepare_for_lab(actor, application.lab))
-    require_state(application, application.withdraw, _("withdrawn"))
-    was_with_branch = application.state != ApplicationState.DRAFT
-    application.withdraw(by=actor, description=comment)
-    application._history_user = actor
-    application.save()
-    if was_with_branch:
-        notify(application, "withdrawn")
-    return application
+    """The lab withdraws its application before a decision; the branch centre hears of it
+    unless it was a draft it never saw."""
+
+    def withdrawn(application: LiaisonApplication, source: str) -> None:
+        if source != ApplicationState.DRAFT:
+            notify(application, "withdrawn")
+
+    return transition_locked(
+        application,
+        "withdraw",
+        actor=actor,
+        verb=_("withdrawn"),
+        locking=locked_applications(),
+        guard=_allowed(actor, _prepares),
+        then=withdrawn,
+        description=comment,
+    )

@@ -4,18 +4,20 @@
 Tier (a) (phone, e-mail, work unit, address) is not here: the person edits it at once
 (``directory.services.person_update_self_maintained``).
 
-Each transition service locks the request row, checks who may act, calls the django-fsm
-transition (which records who, when and the comment), saves, and e-mails whoever acts next
-after commit. Two people acting on one request at the same moment: the second waits for the
-lock, then finds the state changed and is told so.
+Each transition service is one ``transition_locked``: it locks the request row, checks who
+may act, calls the django-fsm transition (which records who, when and the comment), saves,
+and e-mails whoever acts next after commit. Two people acting on one request at the same
+moment: the second waits for the lock, then finds the state changed and is told so.
 """
+
+from collections.abc import Callable
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
+from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django_fsm import can_proceed
 
 from directory.constants import Education, PoliticalStatus
 from directory.models import CertificationField, Person, TestingLab, User
@@ -26,6 +28,7 @@ from ..models import ChangeRequest, LiaisonQualification
 from ..permissions import can_check_change, can_decide_change, can_request_change
 from ..uploads import check_upload
 from .coverage import coverage_refresh
+from .transitions import transition_locked
 
 #: What a request of each tier may change (P-03); anything else is refused.
 CHANGEABLE_FIELDS: dict[str, tuple[str, ...]] = {
@@ -47,25 +50,23 @@ def _require(allowed: bool) -> None:
         raise PermissionDenied(_("You may not do this to this change request."))
 
 
-def _require_state(change_request: ChangeRequest, transition, verb: str) -> None:
-    if not can_proceed(transition):
-        raise ValidationError(
-            _(
-                "This change request cannot be %(verb)s: it is now “%(state)s”. Someone may "
-                "have acted on it a moment ago; reload the page to see its current state."
-            )
-            % {"verb": verb, "state": change_request.get_state_display()},
-            code="stale_state",
-        )
-
-
-def _lock(change_request: ChangeRequest) -> ChangeRequest:
-    """The request's row, locked for the rest of the transaction, as it is now."""
-    return (
-        ChangeRequest.objects.select_for_update(of=("self",))
-        .select_related("person", "branch", "qualification__lab")
-        .get(pk=change_request.pk)
+def _locking() -> QuerySet[ChangeRequest]:
+    """Requests locked for the rest of the transaction (their row only), with what the
+    services read of them."""
+    return ChangeRequest.objects.select_for_update(of=("self",)).select_related(
+        "person", "branch", "qualification__lab"
     )
+
+
+def _allowed(actor: User, check) -> Callable[[ChangeRequest], None]:
+    """The guard of a transition: the actor may take it on the locked request, or is
+    refused (403)."""
+    return lambda change_request: _require(check(actor, change_request))
+
+
+def _notice(event: str) -> Callable[[ChangeRequest, str], None]:
+    """What follows a transition: whoever acts next, or the requester, is told (P-03)."""
+    return lambda change_request, _source: _notify(change_request, event)
 
 
 def _current_qualification(person: Person) -> LiaisonQualification | None:
@@ -278,14 +279,16 @@ def change_request_forward(
     *, request: ChangeRequest, actor: User, comment: str = ""
 ) -> ChangeRequest:
     """The branch centre has checked the request and forwards it to the training centre."""
-    change_request = _lock(request)
-    _require(can_check_change(actor, change_request))
-    _require_state(change_request, change_request.forward, _("forwarded"))
-    change_request.forward(by=actor, description=(comment or "").strip())
-    change_request._history_user = actor
-    change_request.save()
-    _notify(change_request, "forwarded")
-    return change_request
+    return transition_locked(
+        request,
+        "forward",
+        actor=actor,
+        verb=_("forwarded"),
+        locking=_locking(),
+        guard=_allowed(actor, can_check_change),
+        then=_notice("forwarded"),
+        description=(comment or "").strip(),
+    )
 
 
 def _apply_important(change_request: ChangeRequest, *, actor: User, reason: str) -> None:
@@ -365,19 +368,26 @@ def change_request_approve(
 ) -> ChangeRequest:
     """The training centre approves: the change is applied now, in the same transaction, and
     the person's or qualification's history names the approver and the request (P-03)."""
-    change_request = _lock(request)
-    _require(can_decide_change(actor, change_request))
-    _require_state(change_request, change_request.approve, _("approved"))
-    reason = _("Change request %(number)d approved (P-03).") % {"number": change_request.pk}
-    if change_request.tier == ChangeTier.IMPORTANT:
-        _apply_important(change_request, actor=actor, reason=reason)
-    else:
-        _apply_qualification(change_request, actor=actor, reason=reason)
-    change_request.approve(at=timezone.now(), by=actor, description=(comment or "").strip())
-    change_request._history_user = actor
-    change_request.save()
-    _notify(change_request, "approved")
-    return change_request
+    reason = _("Change request %(number)d approved (P-03).") % {"number": request.pk}
+
+    def apply(change_request: ChangeRequest) -> None:
+        if change_request.tier == ChangeTier.IMPORTANT:
+            _apply_important(change_request, actor=actor, reason=reason)
+        else:
+            _apply_qualification(change_request, actor=actor, reason=reason)
+
+    return transition_locked(
+        request,
+        "approve",
+        actor=actor,
+        verb=_("approved"),
+        locking=_locking(),
+        guard=_allowed(actor, can_decide_change),
+        ready=apply,
+        then=_notice("approved"),
+        at=timezone.now(),
+        description=(comment or "").strip(),
+    )
 
 
 @transaction.atomic
@@ -387,7 +397,23 @@ def change_request_reject(*, request: ChangeRequest, actor: User, reason: str) -
     reason = (reason or "").strip()
     if not reason:
         raise ValidationError({"reason": _("A reason is required.")}, code="reason_required")
-    change_request = _lock(request)
+    return transition_locked(
+        request,
+        "reject",
+        actor=actor,
+        verb=_("rejected"),
+        locking=_locking(),
+        guard=lambda change_request: _require_rejectable_by(actor, change_request),
+        then=_notice("rejected"),
+        reason=reason,
+        at=timezone.now(),
+        description=reason,
+    )
+
+
+def _require_rejectable_by(actor: User, change_request: ChangeRequest) -> None:
+    """The branch centre rejects a request it has not forwarded yet, the training centre a
+    forwarded one; told in words when the request is no longer where they may."""
     if can_check_change(actor, change_request):
         allowed_from = ChangeRequestState.SUBMITTED
     elif can_decide_change(actor, change_request):
@@ -403,8 +429,3 @@ def change_request_reject(*, request: ChangeRequest, actor: User, reason: str) -
             % {"state": change_request.get_state_display()},
             code="stale_state",
         )
-    change_request.reject(reason=reason, at=timezone.now(), by=actor, description=reason)
-    change_request._history_user = actor
-    change_request.save()
-    _notify(change_request, "rejected")
-    return change_request

@@ -23,9 +23,10 @@ from .. import permissions, rules
 from ..constants import ApplicationState
 from ..models import LiaisonApplication, LiaisonQualification
 from ..signals import announce_qualifications_changed
-from ._common import notify_all, qualification_transition, require, stale_state
+from ._common import notify_all, qualification_transition, require
 from .coverage import coverage_gaps_close, labs_coverage_refresh
 from .documents import schedule_documents
+from .transitions import stale_state
 
 
 def liaison_application_hire(

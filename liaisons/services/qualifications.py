@@ -11,7 +11,6 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django_fsm import can_proceed
 
 from directory.models import User
 
@@ -87,7 +86,39 @@ def departure_confirm(
     if left_on > timezone.localdate():
         raise ValidationError({"left_on": _("The date of leaving cannot be in the future.")})
     action = "suspend" if outcome == DepartureOutcome.SUSPEND else "cancel"
-    qualification = LiaisonQualification.objects.select_for_update().get(pk=qualification.pk)
+    departure = Departure(
+        qualification=qualification,
+        reason=reason,
+        left_on=left_on,
+        outcome=outcome,
+        comment=comment.strip(),
+        confirmed_by=actor,
+    )
+
+    def record(qualification: LiaisonQualification) -> None:
+        departure.qualification = qualification
+        departure.full_clean()
+        departure._history_user = actor
+        departure.save()
+
+    text = _("Left the job: %(reason)s, %(date)s.") % {
+        "reason": departure.get_reason_display(),
+        "date": left_on.isoformat(),
+    }
+    qualification = qualification_transition(
+        qualification,
+        action,
+        actor=actor,
+        reason=text,
+        guard=_require_departure_open,
+        ready=record,
+    )
+    announce_qualifications_changed([qualification], actor=actor)  # A-01
+    return departure
+
+
+def _require_departure_open(qualification: LiaisonQualification) -> None:
+    """L-12: a liaison leaves once (``departure_allowed``), said before the state is."""
     if not departure_allowed(qualification):
         raise ValidationError(
             _(
@@ -97,27 +128,3 @@ def departure_confirm(
             % {"state": qualification.get_state_display()},
             code="L-12",
         )
-    if not can_proceed(getattr(qualification, action)):
-        raise ValidationError(
-            _("The qualification is “%(state)s”; this cannot be done to it now.")
-            % {"state": qualification.get_state_display()},
-            code="stale_state",
-        )
-    departure = Departure(
-        qualification=qualification,
-        reason=reason,
-        left_on=left_on,
-        outcome=outcome,
-        comment=comment.strip(),
-        confirmed_by=actor,
-    )
-    departure.full_clean()
-    departure._history_user = actor
-    departure.save()
-    text = _("Left the job: %(reason)s, %(date)s.") % {
-        "reason": departure.get_reason_display(),
-        "date": left_on.isoformat(),
-    }
-    qualification = qualification_transition(qualification, action, actor=actor, reason=text)
-    announce_qualifications_changed([qualification], actor=actor)  # A-01
-    return departure

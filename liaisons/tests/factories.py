@@ -43,7 +43,7 @@ from liaisons.models import (
     TrainingEnrolment,
     TrainingSession,
 )
-from liaisons.services.applications import (
+from liaisons.services.preparation import (
     assessment_entry_update,
     liaison_application_start,
     liaison_application_update,

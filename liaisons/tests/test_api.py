@@ -16,7 +16,8 @@ from directory.models import Person
 from directory.tests.factories import PersonFactory
 from liaisons.constants import ApplicationState, MaterialKind, QualificationState
 from liaisons.models import ApplicationMaterial, LiaisonApplication
-from liaisons.services.applications import liaison_application_start, liaison_application_submit
+from liaisons.services.applications import liaison_application_submit
+from liaisons.services.preparation import liaison_application_start
 from liaisons.tests.factories import (
     PDF_BYTES,
     LiaisonApplicationFactory,

@@ -18,10 +18,9 @@ from liaisons.models import ApplicationMaterial, LiaisonApplication
 from liaisons.services.applications import (
     liaison_application_accept,
     liaison_application_return,
-    liaison_application_start,
     liaison_application_submit,
-    material_upload,
 )
+from liaisons.services.preparation import liaison_application_start, material_upload
 from liaisons.tests.factories import (
     PDF_BYTES,
     LiaisonApplicationFactory,

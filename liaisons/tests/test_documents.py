@@ -26,7 +26,6 @@ from liaisons import documents
 from liaisons.constants import DocumentKind
 from liaisons.models import LiaisonDocument, LiaisonQualification
 from liaisons.services.applications import (
-    assessment_entry_update,
     liaison_application_accept,
     liaison_application_pass,
     liaison_application_return,
@@ -34,6 +33,7 @@ from liaisons.services.applications import (
 )
 from liaisons.services.documents import application_documents_generate, document_ensure
 from liaisons.services.hiring import liaison_application_hire
+from liaisons.services.preparation import assessment_entry_update
 from liaisons.tasks import generate_application_documents
 from liaisons.tests.factories import TrainingEnrolmentFactory, ready_application
 

@@ -9,7 +9,8 @@ from django.utils import translation
 from liaisons import rules
 from liaisons.constants import ApplicationState
 from liaisons.services import applications as application_services
-from liaisons.services.applications import liaison_application_submit, liaison_application_update
+from liaisons.services.applications import liaison_application_submit
+from liaisons.services.preparation import liaison_application_update
 from liaisons.tests.factories import ready_application
 
 D = datetime.date

@@ -18,15 +18,17 @@ from liaisons.imports import read_legacy_rows
 from liaisons.models import LiaisonApplication, LiaisonQualification
 from liaisons.selectors import counting_qualifications, coverage_gaps
 from liaisons.services.applications import (
-    assessment_entry_update,
     liaison_application_accept,
     liaison_application_pass,
     liaison_application_submit,
-    liaison_application_update,
-    material_upload,
 )
 from liaisons.services.hiring import liaison_application_hire
 from liaisons.services.legacy import legacy_liaisons_import
+from liaisons.services.preparation import (
+    assessment_entry_update,
+    liaison_application_update,
+    material_upload,
+)
 from liaisons.tests.factories import (
     LiaisonQualificationFactory,
     TrainingEnrolmentFactory,

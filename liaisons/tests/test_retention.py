@@ -11,7 +11,8 @@ from django.utils import timezone
 
 from liaisons.constants import MaterialKind
 from liaisons.models import ApplicationMaterial
-from liaisons.services.applications import liaison_application_withdraw, material_upload
+from liaisons.services.applications import liaison_application_withdraw
+from liaisons.services.preparation import material_upload
 from liaisons.services.retention import REPLACED_MATERIAL_RETENTION, replaced_materials_purge
 from liaisons.tests.factories import PDF_BYTES, ready_application
 

@@ -11,8 +11,8 @@ from django_fsm_log.models import StateLog
 
 from liaisons.constants import DepartureOutcome, QualificationState
 from liaisons.models import Departure, LiaisonApplication, LiaisonQualification
-from liaisons.services.applications import liaison_application_start
 from liaisons.services.hiring import liaison_application_hire
+from liaisons.services.preparation import liaison_application_start
 from liaisons.services.qualifications import departure_confirm, qualification_change_state
 from liaisons.tests.factories import LiaisonQualificationFactory
 

@@ -17,12 +17,11 @@ from liaisons.services.applications import (
     liaison_application_pass,
     liaison_application_reject,
     liaison_application_return,
-    liaison_application_start,
     liaison_application_submit,
-    liaison_application_update,
 )
 from liaisons.services.coverage import coverage_refresh
 from liaisons.services.hiring import liaison_application_hire
+from liaisons.services.preparation import liaison_application_start, liaison_application_update
 from liaisons.services.qualifications import departure_confirm
 from liaisons.tests.factories import (
     LiaisonQualificationFactory,

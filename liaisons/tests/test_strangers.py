@@ -19,12 +19,11 @@ from liaisons.models import LiaisonApplication
 from liaisons.services.applications import (
     liaison_application_accept,
     liaison_application_reject,
-    liaison_application_start,
     liaison_application_submit,
-    liaison_application_update,
     liaison_application_withdraw,
 )
 from liaisons.services.hiring import liaison_applications_hire
+from liaisons.services.preparation import liaison_application_start, liaison_application_update
 from liaisons.tests.factories import (
     LiaisonApplicationFactory,
     LiaisonQualificationFactory,

@@ -15,11 +15,8 @@ from rest_framework.test import APIClient
 from cqcportal.limits import WORK_HISTORY_MAX_LENGTH, WORK_HISTORY_MAX_LINES
 from directory.idnumbers import build_id_number
 from liaisons.models import LiaisonApplication
-from liaisons.services.applications import (
-    liaison_application_return,
-    liaison_application_submit,
-    liaison_application_update,
-)
+from liaisons.services.applications import liaison_application_return, liaison_application_submit
+from liaisons.services.preparation import liaison_application_update
 from liaisons.tests.factories import ready_application
 
 pytestmark = pytest.mark.django_db

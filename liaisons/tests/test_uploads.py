@@ -13,7 +13,7 @@ from django.urls import reverse
 
 from liaisons.constants import MaterialKind
 from liaisons.models import ApplicationMaterial
-from liaisons.services.applications import material_upload
+from liaisons.services.preparation import material_upload
 from liaisons.tests.factories import PDF_BYTES, LiaisonApplicationFactory, png_bytes
 from liaisons.uploads import check_upload
 

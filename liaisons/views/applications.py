@@ -45,18 +45,20 @@ from ..forms import (
 )
 from ..models import ApplicationMaterial, LiaisonApplication
 from ..services.applications import (
-    assessment_entry_update,
     liaison_application_accept,
     liaison_application_pass,
     liaison_application_reject,
     liaison_application_return,
-    liaison_application_start,
     liaison_application_submit,
-    liaison_application_update,
     liaison_application_withdraw,
-    material_upload,
 )
 from ..services.hiring import liaison_application_hire, liaison_applications_hire
+from ..services.preparation import (
+    assessment_entry_update,
+    liaison_application_start,
+    liaison_application_update,
+    material_upload,
+)
 
 #: The file name extension of each stored content type; downloads are named by kind (P-04:
 #: the uploaded name may hold an ID number).

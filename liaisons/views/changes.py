@@ -46,7 +46,6 @@ from ..forms_changes import (
 from ..imports import read_legacy_rows
 from ..models import ChangeRequest, LiaisonApplication, LiaisonQualification
 from ..permissions import can_prepare_for_lab, change_request_actions, is_training_centre
-from ..services.applications import liaison_application_start
 from ..services.changes import (
     change_request_approve,
     change_request_forward,
@@ -54,6 +53,7 @@ from ..services.changes import (
     change_request_submit,
 )
 from ..services.legacy import legacy_liaisons_import
+from ..services.preparation import liaison_application_start
 
 # --- helpers -------------------------------------------------------------------------------
 
