@@ -113,7 +113,7 @@ def run_hires(
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
 
-    from liaisons.services import liaison_application_hire, liaison_applications_hire
+    from liaisons.services.hiring import liaison_application_hire, liaison_applications_hire
 
     def decide(chosen):
         if batch == 1:

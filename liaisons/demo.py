@@ -16,10 +16,25 @@ from directory.demo import DEMO_PASSWORD
 from directory.idnumbers import build_id_number
 from directory.models import Person, TestingLab, User
 
-from . import services
 from .constants import ApplicationState, MaterialKind, TrainingMode, TrainingResult
 from .models import LiaisonApplication, LiaisonQualification, TrainingEnrolment, TrainingSession
+from .services.applications import (
+    liaison_application_accept,
+    liaison_application_pass,
+    liaison_application_reject,
+    liaison_application_return,
+    liaison_application_submit,
+    liaison_application_withdraw,
+)
+from .services.coverage import coverage_refresh
 from .services.documents import schedule_documents
+from .services.hiring import liaison_application_hire
+from .services.preparation import (
+    assessment_entry_update,
+    liaison_application_start,
+    liaison_application_update,
+    material_upload,
+)
 
 #: A one-page PDF standing in for scanned paper materials.
 DEMO_PDF = (
@@ -56,7 +71,7 @@ def _person_data(lab: TestingLab, seq: int, education: str) -> dict:
 
 
 def _prepare(*, lab, staff, id_number, name, fields, person_data) -> LiaisonApplication:
-    application = services.liaison_application_start(
+    application = liaison_application_start(
         lab=lab,
         actor=staff,
         id_number=id_number,
@@ -68,11 +83,9 @@ def _prepare(*, lab, staff, id_number, name, fields, person_data) -> LiaisonAppl
         recommendation="该同志熟悉认证检测业务，工作认真负责，同意推荐为认证联络员。",
         lab_signatory="王建国",
     )
-    services.liaison_application_update(
-        application=application, actor=staff, declaration_accepted=True
-    )
+    liaison_application_update(application=application, actor=staff, declaration_accepted=True)
     for entry in application.assessment_entries.all():
-        services.assessment_entry_update(
+        assessment_entry_update(
             entry=entry,
             actor=staff,
             evaluation="已掌握，考核合格",
@@ -80,7 +93,7 @@ def _prepare(*, lab, staff, id_number, name, fields, person_data) -> LiaisonAppl
             trained_on=datetime.date(2026, 9, 15),
         )
     for kind in MaterialKind.values:
-        services.material_upload(
+        material_upload(
             application=application,
             kind=kind,
             upload=SimpleUploadedFile(f"{kind}.pdf", DEMO_PDF, content_type="application/pdf"),
@@ -94,34 +107,32 @@ def _advance(application, state, *, staff, reviewer, training) -> None:
     if state == "draft":
         return
     if state == "withdrawn":
-        services.liaison_application_submit(application=application, actor=staff)
-        services.liaison_application_withdraw(
-            application=application, actor=staff, comment="申请人岗位调整"
-        )
+        liaison_application_submit(application=application, actor=staff)
+        liaison_application_withdraw(application=application, actor=staff, comment="申请人岗位调整")
         return
-    services.liaison_application_submit(application=application, actor=staff, comment="请审核")
+    liaison_application_submit(application=application, actor=staff, comment="请审核")
     if state == "submitted":
         return
     if state == "returned":
-        services.liaison_application_return(
+        liaison_application_return(
             application=application,
             actor=reviewer,
             reason="公正性与保密声明须本人手签，请重新扫描上传。",
         )
         return
-    services.liaison_application_accept(application=application, actor=reviewer)
+    liaison_application_accept(application=application, actor=reviewer)
     if state == "with_branch":
         return
-    services.liaison_application_pass(application=application, actor=reviewer, comment="材料齐全")
+    liaison_application_pass(application=application, actor=reviewer, comment="材料齐全")
     if state == "passed":
         return
     if state == "rejected":
-        services.liaison_application_reject(
+        liaison_application_reject(
             application=application, actor=training, reason="工作经历与推荐表所填不符。"
         )
         return
     if state == "hired":
-        services.liaison_application_hire(application=application, actor=training)
+        liaison_application_hire(application=application, actor=training)
         return
     raise ValueError(state)
 
@@ -235,9 +246,9 @@ def _seed_liaisons() -> None:
             is_legacy=True,
         )
         legacy.fields.set(["MARK_ENERGY_WATER", "CQC_MARK"])
-        services.coverage_refresh(lab=energy_lab)
+        coverage_refresh(lab=energy_lab)
     for lab in TestingLab.objects.all():
-        services.coverage_refresh(lab=lab)
+        coverage_refresh(lab=lab)
     # Accounts the branch centres created (L-08) get the demo password, so that every demo
     # liaison can sign in with their ID number; real ones set theirs by the e-mailed link.
     for account in User.objects.filter(role=Role.PERSON, password__startswith="!"):  # noqa: S106 - unusable ones

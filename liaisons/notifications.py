@@ -1,4 +1,4 @@
-"""E-mails of the liaison flow: to whoever must act next (L-07) and on coverage gaps (L-06).
+"""E-mails of the liaison flow: to whoever must act next (L-07, P-03) and on coverage gaps (L-06).
 
 They name the person and the lab, never the ID number (P-04). Each recipient reads them in
 their own language, Chinese unless they chose otherwise (issue 10).
@@ -13,7 +13,7 @@ from cqcportal.mail import addresses_by_language, portal_link, send_in_their_lan
 from directory.constants import Role
 from directory.models import CertificationField, TestingLab, User
 
-from .models import LiaisonApplication, LiaisonQualification, NoticeSent
+from .models import ChangeRequest, LiaisonApplication, LiaisonQualification, NoticeSent
 
 
 def _lab_staff(lab_id: int):
@@ -156,4 +156,45 @@ def send_transfer_notice(ended: LiaisonQualification, hired: LiaisonQualificatio
         ),
         template="liaisons/email/transfer_notice.txt",
         context=context,
+    )
+
+
+CHANGE_REQUEST_SUBJECTS = {
+    "submitted": gettext_noop("A personal-data change request awaits your check"),
+    "forwarded": gettext_noop("A personal-data change request awaits your approval"),
+    "approved": gettext_noop("A personal-data change request was approved"),
+    "rejected": gettext_noop("A personal-data change request was rejected"),
+}
+
+
+def change_request_recipients_by_language(
+    change_request: ChangeRequest, event: str
+) -> dict[str, list[str]]:
+    """Whoever acts next on a personal-data change request (P-03): the branch centre, then the
+    training centre; the requester and the person learn the decision. Grouped by the language
+    each is written to in (issue 10)."""
+    if event == "submitted":
+        return addresses_by_language(
+            _branch_reviewers(change_request.branch_id), [change_request.branch.email]
+        )
+    if event == "forwarded":
+        return addresses_by_language(_training_centre())
+    if event in ("approved", "rejected"):
+        users = User.objects.filter(pk=change_request.requested_by_id, is_active=True)
+        return addresses_by_language(users, persons=[change_request.person])
+    raise ValueError(event)
+
+
+def send_change_request_notice(change_request: ChangeRequest, event: str) -> int:
+    """One e-mail naming the person, the kind of data and the new state; never the ID number
+    (P-04)."""
+    return send_in_their_language(
+        by_language=change_request_recipients_by_language(change_request, event),
+        subject=lambda: _(CHANGE_REQUEST_SUBJECTS[event]),
+        template="liaisons/changes/email_notice.txt",
+        context={
+            "change_request": change_request,
+            "event": event,
+            "link": portal_link("liaisons:change_request_detail", change_request.pk),
+        },
     )

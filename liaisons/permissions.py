@@ -2,7 +2,7 @@
 
 from directory.constants import CQC_WIDE_ROLES, Role
 
-from .constants import ApplicationState
+from .constants import ApplicationState, ChangeRequestState
 
 
 def _active(user) -> bool:
@@ -131,3 +131,41 @@ def can_export_roster(user) -> bool:
     """L-11: signed-in lab and CQC staff download the roster as filtered on screen; the
     public searches it on the page only."""
     return _active(user) and (user.is_superuser or user.role in LIAISON_STAFF_ROLES)
+
+
+# --- personal-data change requests (P-03 tiers b and c) ------------------------------------
+
+
+def can_request_change(user, *, person, tier: str, lab_id: int | None) -> bool:
+    """The person themself; or lab staff of ``lab_id``: the person's lab for tier (b), the lab
+    the qualification represents for tier (c) (P-03)."""
+    if not _active(user):
+        return False
+    if person.user_id is not None and person.user_id == user.pk:
+        return True
+    return user.role == Role.LAB_STAFF and lab_id is not None and user.lab_id == lab_id
+
+
+def can_check_change(user, change_request) -> bool:
+    """The branch centre the request was routed to checks it and forwards or rejects it."""
+    return (
+        _active(user)
+        and user.role == Role.BRANCH_REVIEWER
+        and user.branch_id == change_request.branch_id
+    )
+
+
+def can_decide_change(user, change_request) -> bool:
+    """The training centre approves (and so applies) or rejects a forwarded request."""
+    return is_training_centre(user)
+
+
+def change_request_actions(user, change_request) -> list[str]:
+    """The transitions ``user`` may take on ``change_request`` now."""
+    state = change_request.state
+    actions = []
+    if can_check_change(user, change_request) and state == ChangeRequestState.SUBMITTED:
+        actions += ["forward", "reject"]
+    if can_decide_change(user, change_request) and state == ChangeRequestState.FORWARDED:
+        actions += ["approve", "reject"]
+    return actions

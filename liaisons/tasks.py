@@ -112,7 +112,6 @@ def send_transfer_notice(ended_id: int, hired_id: int) -> int:
 def send_change_request_notice(change_request_id: int, event: str) -> int:
     """E-mail whoever must act next on a personal-data change request (P-03)."""
     from .models import ChangeRequest
-    from .services.changes import change_request_notice_send
 
     change_request = (
         ChangeRequest.objects.select_related("person", "branch")
@@ -122,7 +121,7 @@ def send_change_request_notice(change_request_id: int, event: str) -> int:
     if change_request is None:
         return 0
     try:
-        return change_request_notice_send(change_request, event)
+        return notifications.send_change_request_notice(change_request, event)
     except SoftTimeLimitExceeded:
         log.error("notice %s of change request %s not sent: time limit", event, change_request_id)
         return 0

@@ -1,6 +1,15 @@
 """URLs of the liaison capability; each part's module holds its own patterns."""
 
-from .views import applications, changes, documents, qualifications, roster, training
+from .views import (
+    applications,
+    changes,
+    documents,
+    evaluations,
+    legacy,
+    qualifications,
+    roster,
+    training,
+)
 
 app_name = "liaisons"
 
@@ -10,5 +19,7 @@ urlpatterns = [
     *documents.urlpatterns,
     *roster.urlpatterns,
     *training.urlpatterns,
+    *evaluations.urlpatterns,
     *changes.urlpatterns,
+    *legacy.urlpatterns,
 ]

@@ -79,11 +79,11 @@ def test_nothing_that_matters_can_be_deleted_in_the_admin(rf, world):
 def test_timeline_names_many_to_many_changes_and_local_times(world):
     # A change of the fields applied for reads as the fields, not as through rows.
     from cqcportal.timeline import timeline_for
-    from liaisons import services
+    from liaisons.services.preparation import liaison_application_update
     from liaisons.tests.factories import ready_application
 
     application = ready_application(lab=world.lab_a, actor=world.lab_a_staff, fields=["CCC"])
-    services.liaison_application_update(
+    liaison_application_update(
         application=application, actor=world.lab_a_staff, fields=["CCC", "ROHS"]
     )
     with translation.override("en"):

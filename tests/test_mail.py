@@ -16,8 +16,13 @@ from directory.constants import Role
 from directory.models import Person
 from directory.services import person_account_ensure
 from directory.tests.factories import PASSWORD, UserFactory
-from liaisons import notifications, services
+from liaisons import notifications
 from liaisons.constants import ChangeTier
+from liaisons.services.applications import (
+    liaison_application_accept,
+    liaison_application_return,
+    liaison_application_submit,
+)
 from liaisons.services.changes import (
     change_request_approve,
     change_request_forward,
@@ -36,11 +41,11 @@ def test_account_mail_is_in_chinese_whatever_the_reviewer_reads(
 ):
     # rule L-08; issue 10: the reviewer reads English, the new account holder chose nothing.
     application = ready_application(lab=world.lab_a, actor=world.lab_a_staff)
-    services.liaison_application_submit(application=application, actor=world.lab_a_staff)
+    liaison_application_submit(application=application, actor=world.lab_a_staff)
     mail.outbox.clear()
     # The mail is sent on commit, still in the reviewer's request (and language).
     with translation.override("en"), django_capture_on_commit_callbacks(execute=True):
-        services.liaison_application_accept(application=application, actor=world.branch_n_reviewer)
+        liaison_application_accept(application=application, actor=world.branch_n_reviewer)
     person = Person.objects.get(pk=application.person_id)
     [message] = [m for m in mail.outbox if person.email in m.to]
     assert message.subject == "您的CQC认证人员管理平台账号"
@@ -55,10 +60,10 @@ def test_a_recipient_who_chose_english_reads_english_the_lab_mailbox_chinese(
     world.lab_a_staff.language = "en"
     world.lab_a_staff.save()
     application = ready_application(lab=world.lab_a, actor=world.lab_a_staff)
-    services.liaison_application_submit(application=application, actor=world.lab_a_staff)
+    liaison_application_submit(application=application, actor=world.lab_a_staff)
     mail.outbox.clear()
     with translation.override("zh-hans"), django_capture_on_commit_callbacks(execute=True):
-        services.liaison_application_return(
+        liaison_application_return(
             application=application, actor=world.branch_n_reviewer, reason="缺少签字"
         )
     [english] = [m for m in mail.outbox if world.lab_a_staff.email in m.to]
@@ -140,8 +145,8 @@ def test_every_link_in_every_mail_is_on_the_portal_address(
     mail.outbox.clear()
     with django_capture_on_commit_callbacks(execute=True):
         # The account e-mail (L-08) and the application notices.
-        services.liaison_application_submit(application=application, actor=world.lab_a_staff)
-        services.liaison_application_accept(application=application, actor=world.branch_n_reviewer)
+        liaison_application_submit(application=application, actor=world.lab_a_staff)
+        liaison_application_accept(application=application, actor=world.branch_n_reviewer)
     application.refresh_from_db()
     for event in notifications.SUBJECTS:
         notifications.send_application_notice(application, event)

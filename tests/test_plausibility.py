@@ -11,10 +11,10 @@ from directory import services as directory_services
 from directory.idnumbers import validate_id_number
 from directory.models import Person
 from directory.tests.factories import PersonFactory
-from liaisons import services
 from liaisons.forms import AssessmentEntryForm
 from liaisons.forms_training import TrainingSessionForm
 from liaisons.models import LiaisonApplication, TrainingSession
+from liaisons.services.preparation import assessment_entry_update, liaison_application_update
 from liaisons.services.training import training_session_create
 from liaisons.tests.factories import ready_application
 
@@ -97,7 +97,7 @@ def test_an_ordinary_name_passes(world):
 def test_work_started_before_1950_or_in_the_future_is_refused_by_the_service(world, date):
     application = ready_application(lab=world.lab_a, actor=world.lab_a_staff)
     with pytest.raises(ValidationError) as refused:
-        services.liaison_application_update(
+        liaison_application_update(
             application=application, actor=world.lab_a_staff, work_started_on=date
         )
     assert "work_started_on" in refused.value.message_dict
@@ -124,7 +124,7 @@ def test_a_training_date_before_1950_or_in_the_future_is_refused(world, date):
     application = ready_application(lab=world.lab_a, actor=world.lab_a_staff)
     entry = application.assessment_entries.first()
     with pytest.raises(ValidationError) as refused:
-        services.assessment_entry_update(
+        assessment_entry_update(
             entry=entry, actor=world.lab_a_staff, evaluation="合格", signatory="王", trained_on=date
         )
     assert "trained_on" in refused.value.message_dict

@@ -136,7 +136,7 @@ def _liaison_applications(w, *, materials=False):
     returned (the branch sees them, the lab may still edit them); or their materials."""
     from directory.constants import Role
     from directory.tests.factories import UserFactory
-    from liaisons import services
+    from liaisons.services.preparation import material_upload
     from liaisons.tests.factories import LiaisonApplicationFactory, pdf_upload
 
     person = UserFactory(username=w.person_a.id_number, role=Role.PERSON)
@@ -152,7 +152,7 @@ def _liaison_applications(w, *, materials=False):
         )
         if materials:
             found.append(
-                services.material_upload(
+                material_upload(
                     application=application, kind="id_card", upload=pdf_upload(), actor=staff
                 )
             )
@@ -164,12 +164,12 @@ def _liaison_applications(w, *, materials=False):
 def _assessment_entries(w):
     """Person A's account, then the first assessment entry of lab A's and of lab B's
     application (the entries appear once fields are applied for)."""
-    from liaisons import services
+    from liaisons.services.preparation import liaison_application_update
 
     person, *applications = _liaison_applications(w)
     entries = []
     for application, staff in zip(applications, (w.lab_a_staff, w.lab_b_staff), strict=True):
-        services.liaison_application_update(application=application, actor=staff, fields=["CCC"])
+        liaison_application_update(application=application, actor=staff, fields=["CCC"])
         entries.append(application.assessment_entries.order_by("position").first())
     return person, *entries
 

@@ -10,9 +10,10 @@ from django.utils import timezone
 from access_audit.constants import LoginRightState
 from access_audit.models import LoginRight
 from directory.constants import CertificationFieldCode as F
-from liaisons import services
 from liaisons.constants import QualificationState
 from liaisons.models import LiaisonQualification
+from liaisons.services.hiring import liaison_application_hire
+from liaisons.services.qualifications import qualification_change_state
 from liaisons.signals import qualifications_changed
 from liaisons.tests.factories import LiaisonQualificationFactory
 from liaisons.tests.test_transfer import _liaison_of_lab_a, _passed_at_lab_b
@@ -53,7 +54,7 @@ def test_a_transfer_is_announced_once_with_the_new_qualification_written(
     application = _passed_at_lab_b(world, django_capture_on_commit_callbacks)
     heard.clear()
 
-    new = services.liaison_application_hire(application=application, actor=world.training_admin)
+    new = liaison_application_hire(application=application, actor=world.training_admin)
 
     assert len(heard) == 1
     (call,) = heard
@@ -73,7 +74,7 @@ def test_a_suspension_is_announced_once_and_the_right_follows(world, heard):
     qualification = LiaisonQualificationFactory(lab=world.lab_a, person=world.person_a)
     LoginRight.objects.create(person=world.person_a, username="cbs-jia", granted_at=timezone.now())
 
-    services.qualification_change_state(
+    qualification_change_state(
         qualification=qualification, action="suspend", actor=world.training_admin, reason="查"
     )
 
@@ -95,7 +96,7 @@ def test_the_rights_follow_through_the_announcement_alone(world):
         rights_follow_qualifications, dispatch_uid="access_audit.rights_follow_qualifications"
     )
     try:
-        services.qualification_change_state(
+        qualification_change_state(
             qualification=qualification, action="suspend", actor=world.training_admin, reason="查"
         )
     finally:
@@ -114,7 +115,7 @@ def test_a_failing_listener_undoes_the_whole_service(world):
     qualifications_changed.connect(fail, dispatch_uid="test-fail")
     try:
         with pytest.raises(RuntimeError):
-            services.qualification_change_state(
+            qualification_change_state(
                 qualification=qualification,
                 action="revoke",
                 actor=world.training_admin,

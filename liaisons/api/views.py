@@ -14,9 +14,25 @@ from rest_framework.response import Response
 from directory.models import TestingLab
 from directory.selectors import lab_list
 
-from .. import selectors, services
+from .. import selectors
 from ..constants import ApplicationState
 from ..models import AssessmentEntry, LiaisonApplication, LiaisonQualification
+from ..services.applications import (
+    liaison_application_accept,
+    liaison_application_pass,
+    liaison_application_reject,
+    liaison_application_return,
+    liaison_application_submit,
+    liaison_application_withdraw,
+)
+from ..services.hiring import liaison_application_hire, liaison_applications_hire
+from ..services.preparation import (
+    assessment_entry_update,
+    liaison_application_start,
+    liaison_application_update,
+    material_upload,
+)
+from ..services.qualifications import departure_confirm
 from .filters import ApplicationFilter, QualificationFilter, RosterFilter
 from .serializers import (
     ApplicationDetailSerializer,
@@ -134,9 +150,7 @@ class ApplicationViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, views
         legacy_id = data.pop("legacy_qualification", None)
         if legacy_id is not None:
             data["legacy_qualification"] = self._legacy_qualification(legacy_id)
-        application = call_service(
-            services.liaison_application_start, lab=lab, actor=request.user, **data
-        )
+        application = call_service(liaison_application_start, lab=lab, actor=request.user, **data)
         return self._answer(application, status.HTTP_201_CREATED)
 
     def _lab(self, lab_id: int | None) -> TestingLab:
@@ -163,7 +177,7 @@ class ApplicationViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, views
         application = self.get_object()
         data = _input(ApplicationUpdateSerializer, request, partial=True)
         call_service(
-            services.liaison_application_update, application=application, actor=request.user, **data
+            liaison_application_update, application=application, actor=request.user, **data
         )
         return self._answer(application)
 
@@ -181,22 +195,22 @@ class ApplicationViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, views
     )
     @action(detail=True, methods=["post"])
     def submit(self, request, pk=None, **kwargs):
-        return self._transition(services.liaison_application_submit, CommentSerializer)
+        return self._transition(liaison_application_submit, CommentSerializer)
 
     @extend_schema(summary="Accept the materials for checking (branch centre, L-08)", **STEP)
     @action(detail=True, methods=["post"])
     def accept(self, request, pk=None, **kwargs):
-        return self._transition(services.liaison_application_accept, CommentSerializer)
+        return self._transition(liaison_application_accept, CommentSerializer)
 
     @extend_schema(summary="Return to the lab for correction (branch centre)", **STEP_WITH_REASON)
     @action(detail=True, methods=["post"], url_path="return")
     def return_to_lab(self, request, pk=None, **kwargs):
-        return self._transition(services.liaison_application_return, ReasonSerializer)
+        return self._transition(liaison_application_return, ReasonSerializer)
 
     @extend_schema(summary="Pass on to the training centre (branch centre)", **STEP)
     @action(detail=True, methods=["post"], url_path="pass")
     def pass_to_training(self, request, pk=None, **kwargs):
-        return self._transition(services.liaison_application_pass, CommentSerializer)
+        return self._transition(liaison_application_pass, CommentSerializer)
 
     @extend_schema(
         summary="Hire (training centre)",
@@ -206,7 +220,7 @@ class ApplicationViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, views
     )
     @action(detail=True, methods=["post"])
     def hire(self, request, pk=None, **kwargs):
-        return self._transition(services.liaison_application_hire, CommentSerializer)
+        return self._transition(liaison_application_hire, CommentSerializer)
 
     @extend_schema(
         operation_id="liaisons_applications_hire_chosen",
@@ -242,7 +256,7 @@ class ApplicationViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, views
                 }
             )
         qualifications = call_service(
-            services.liaison_applications_hire,
+            liaison_applications_hire,
             applications=chosen,
             actor=request.user,
             comment=data["comment"],
@@ -261,12 +275,12 @@ class ApplicationViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, views
     @extend_schema(summary="Reject (training centre)", **STEP_WITH_REASON)
     @action(detail=True, methods=["post"])
     def reject(self, request, pk=None, **kwargs):
-        return self._transition(services.liaison_application_reject, ReasonSerializer)
+        return self._transition(liaison_application_reject, ReasonSerializer)
 
     @extend_schema(summary="Withdraw before a decision (lab staff)", **STEP)
     @action(detail=True, methods=["post"])
     def withdraw(self, request, pk=None, **kwargs):
-        return self._transition(services.liaison_application_withdraw, CommentSerializer)
+        return self._transition(liaison_application_withdraw, CommentSerializer)
 
     @extend_schema(
         methods=["GET"],
@@ -293,7 +307,7 @@ class ApplicationViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, views
         if request.method == "POST":
             data = _input(MaterialUploadSerializer, request)
             material = call_service(
-                services.material_upload,
+                material_upload,
                 application=application,
                 kind=data["kind"],
                 upload=data["file"],
@@ -354,7 +368,7 @@ class AssessmentEntryViewSet(mixins.RetrieveModelMixin, viewsets.GenericViewSet)
         entry = self.get_object()
         data = _input(AssessmentEntryUpdateSerializer, request, partial=True)
         entry = call_service(
-            services.assessment_entry_update,
+            assessment_entry_update,
             entry=entry,
             actor=request.user,
             evaluation=data.get("evaluation", entry.evaluation),
@@ -394,7 +408,7 @@ class QualificationViewSet(viewsets.ReadOnlyModelViewSet):
         qualification = self.get_object()
         data = _input(DepartureRequestSerializer, request)
         departure = call_service(
-            services.departure_confirm, qualification=qualification, actor=request.user, **data
+            departure_confirm, qualification=qualification, actor=request.user, **data
         )
         departure.qualification.refresh_from_db()
         return Response(DepartureSerializer(departure).data, status=status.HTTP_201_CREATED)

@@ -1,45 +1,12 @@
-"""Every write of the liaison capability, one module per part of the liaison's life.
+"""Every write of the liaison capability, one module per part of the liaison's life, as
+``liaisons.models`` is: import each service from its module.
 
-The application flow and qualifications are re-exported here; the other parts are imported
-from their modules (``liaisons.services.training`` and so on).
+- ``preparation``: the lab prepares an application (start, update, training entries,
+  materials); ``applicants``: what an application does to the person's record (P-01, P-03).
+- ``applications``: its way on: submit, withdraw, accept, return, pass, reject (L-07).
+- ``hiring``: the training centre's hire, of one applicant or several in one decision.
+- ``qualifications``: a qualification's state afterwards, and the lab's confirmed departure.
+- ``coverage``: the gaps in each lab's business scope (L-06).
+- ``training``, ``evaluations``, ``changes``, ``legacy``, ``documents``, ``retention``.
+- ``transitions``: ``transition_locked``, the one way every transition above is taken.
 """
-
-from .applications import (
-    RECOMMENDATION_FIELDS,
-    assessment_entry_update,
-    coverage_refresh,
-    departure_allowed,
-    departure_confirm,
-    liaison_application_accept,
-    liaison_application_hire,
-    liaison_application_pass,
-    liaison_application_reject,
-    liaison_application_return,
-    liaison_application_start,
-    liaison_application_submit,
-    liaison_application_update,
-    liaison_application_withdraw,
-    liaison_applications_hire,
-    material_upload,
-    qualification_change_state,
-)
-
-__all__ = [
-    "RECOMMENDATION_FIELDS",
-    "assessment_entry_update",
-    "coverage_refresh",
-    "departure_allowed",
-    "departure_confirm",
-    "liaison_application_accept",
-    "liaison_application_hire",
-    "liaison_application_pass",
-    "liaison_application_reject",
-    "liaison_application_return",
-    "liaison_application_start",
-    "liaison_application_submit",
-    "liaison_application_update",
-    "liaison_application_withdraw",
-    "liaison_applications_hire",
-    "material_upload",
-    "qualification_change_state",
-]

@@ -4,30 +4,31 @@
 Tier (a) (phone, e-mail, work unit, address) is not here: the person edits it at once
 (``directory.services.person_update_self_maintained``).
 
-Each transition service locks the request row, checks who may act, calls the django-fsm
-transition (which records who, when and the comment), saves, and e-mails whoever acts next
-after commit. Two people acting on one request at the same moment: the second waits for the
-lock, then finds the state changed and is told so.
+Each transition service is one ``transition_locked``: it locks the request row, checks who
+may act, calls the django-fsm transition (which records who, when and the comment), saves,
+and e-mails whoever acts next after commit. Two people acting on one request at the same
+moment: the second waits for the lock, then finds the state changed and is told so.
 """
+
+from collections.abc import Callable
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
+from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_noop
-from django_fsm import can_proceed
 
-from cqcportal.mail import addresses_by_language, portal_link, send_in_their_language
-from directory.constants import Education, PoliticalStatus, Role
+from directory.constants import Education, PoliticalStatus
 from directory.models import CertificationField, Person, TestingLab, User
 from directory.services import IMPORTANT_FIELDS
 
 from ..constants import ChangeRequestState, ChangeTier, QualificationState
 from ..models import ChangeRequest, LiaisonQualification
-from ..permissions import is_training_centre
+from ..permissions import can_check_change, can_decide_change, can_request_change
 from ..uploads import check_upload
-from .applications import coverage_refresh
+from .coverage import coverage_refresh
+from .transitions import transition_locked
 
 #: What a request of each tier may change (P-03); anything else is refused.
 CHANGEABLE_FIELDS: dict[str, tuple[str, ...]] = {
@@ -41,48 +42,6 @@ OPEN_STATES = (ChangeRequestState.SUBMITTED, ChangeRequestState.FORWARDED)
 _CHOICES = {"political_status": PoliticalStatus, "education": Education}
 
 
-# --- who may act ---------------------------------------------------------------------------
-
-
-def _active(user) -> bool:
-    return bool(user.is_authenticated and user.is_active)
-
-
-def can_request_change(user, *, person: Person, tier: str, lab_id: int | None) -> bool:
-    """The person themself; or lab staff of ``lab_id``: the person's lab for tier (b), the lab
-    the qualification represents for tier (c) (P-03)."""
-    if not _active(user):
-        return False
-    if person.user_id is not None and person.user_id == user.pk:
-        return True
-    return user.role == Role.LAB_STAFF and lab_id is not None and user.lab_id == lab_id
-
-
-def can_check_change(user, change_request: ChangeRequest) -> bool:
-    """The branch centre the request was routed to checks it and forwards or rejects it."""
-    return (
-        _active(user)
-        and user.role == Role.BRANCH_REVIEWER
-        and user.branch_id == change_request.branch_id
-    )
-
-
-def can_decide_change(user, change_request: ChangeRequest) -> bool:
-    """The training centre approves (and so applies) or rejects a forwarded request."""
-    return is_training_centre(user)
-
-
-def change_request_actions(user, change_request: ChangeRequest) -> list[str]:
-    """The transitions ``user`` may take on ``change_request`` now."""
-    state = change_request.state
-    actions = []
-    if can_check_change(user, change_request) and state == ChangeRequestState.SUBMITTED:
-        actions += ["forward", "reject"]
-    if can_decide_change(user, change_request) and state == ChangeRequestState.FORWARDED:
-        actions += ["approve", "reject"]
-    return actions
-
-
 # --- helpers -------------------------------------------------------------------------------
 
 
@@ -91,25 +50,23 @@ def _require(allowed: bool) -> None:
         raise PermissionDenied(_("You may not do this to this change request."))
 
 
-def _require_state(change_request: ChangeRequest, transition, verb: str) -> None:
-    if not can_proceed(transition):
-        raise ValidationError(
-            _(
-                "This change request cannot be %(verb)s: it is now “%(state)s”. Someone may "
-                "have acted on it a moment ago; reload the page to see its current state."
-            )
-            % {"verb": verb, "state": change_request.get_state_display()},
-            code="stale_state",
-        )
-
-
-def _lock(change_request: ChangeRequest) -> ChangeRequest:
-    """The request's row, locked for the rest of the transaction, as it is now."""
-    return (
-        ChangeRequest.objects.select_for_update(of=("self",))
-        .select_related("person", "branch", "qualification__lab")
-        .get(pk=change_request.pk)
+def _locking() -> QuerySet[ChangeRequest]:
+    """Requests locked for the rest of the transaction (their row only), with what the
+    services read of them."""
+    return ChangeRequest.objects.select_for_update(of=("self",)).select_related(
+        "person", "branch", "qualification__lab"
     )
+
+
+def _allowed(actor: User, check) -> Callable[[ChangeRequest], None]:
+    """The guard of a transition: the actor may take it on the locked request, or is
+    refused (403)."""
+    return lambda change_request: _require(check(actor, change_request))
+
+
+def _notice(event: str) -> Callable[[ChangeRequest, str], None]:
+    """What follows a transition: whoever acts next, or the requester, is told (P-03)."""
+    return lambda change_request, _source: _notify(change_request, event)
 
 
 def _current_qualification(person: Person) -> LiaisonQualification | None:
@@ -322,14 +279,16 @@ def change_request_forward(
     *, request: ChangeRequest, actor: User, comment: str = ""
 ) -> ChangeRequest:
     """The branch centre has checked the request and forwards it to the training centre."""
-    change_request = _lock(request)
-    _require(can_check_change(actor, change_request))
-    _require_state(change_request, change_request.forward, _("forwarded"))
-    change_request.forward(by=actor, description=(comment or "").strip())
-    change_request._history_user = actor
-    change_request.save()
-    _notify(change_request, "forwarded")
-    return change_request
+    return transition_locked(
+        request,
+        "forward",
+        actor=actor,
+        verb=_("forwarded"),
+        locking=_locking(),
+        guard=_allowed(actor, can_check_change),
+        then=_notice("forwarded"),
+        description=(comment or "").strip(),
+    )
 
 
 def _apply_important(change_request: ChangeRequest, *, actor: User, reason: str) -> None:
@@ -409,19 +368,26 @@ def change_request_approve(
 ) -> ChangeRequest:
     """The training centre approves: the change is applied now, in the same transaction, and
     the person's or qualification's history names the approver and the request (P-03)."""
-    change_request = _lock(request)
-    _require(can_decide_change(actor, change_request))
-    _require_state(change_request, change_request.approve, _("approved"))
-    reason = _("Change request %(number)d approved (P-03).") % {"number": change_request.pk}
-    if change_request.tier == ChangeTier.IMPORTANT:
-        _apply_important(change_request, actor=actor, reason=reason)
-    else:
-        _apply_qualification(change_request, actor=actor, reason=reason)
-    change_request.approve(at=timezone.now(), by=actor, description=(comment or "").strip())
-    change_request._history_user = actor
-    change_request.save()
-    _notify(change_request, "approved")
-    return change_request
+    reason = _("Change request %(number)d approved (P-03).") % {"number": request.pk}
+
+    def apply(change_request: ChangeRequest) -> None:
+        if change_request.tier == ChangeTier.IMPORTANT:
+            _apply_important(change_request, actor=actor, reason=reason)
+        else:
+            _apply_qualification(change_request, actor=actor, reason=reason)
+
+    return transition_locked(
+        request,
+        "approve",
+        actor=actor,
+        verb=_("approved"),
+        locking=_locking(),
+        guard=_allowed(actor, can_decide_change),
+        ready=apply,
+        then=_notice("approved"),
+        at=timezone.now(),
+        description=(comment or "").strip(),
+    )
 
 
 @transaction.atomic
@@ -431,7 +397,23 @@ def change_request_reject(*, request: ChangeRequest, actor: User, reason: str) -
     reason = (reason or "").strip()
     if not reason:
         raise ValidationError({"reason": _("A reason is required.")}, code="reason_required")
-    change_request = _lock(request)
+    return transition_locked(
+        request,
+        "reject",
+        actor=actor,
+        verb=_("rejected"),
+        locking=_locking(),
+        guard=lambda change_request: _require_rejectable_by(actor, change_request),
+        then=_notice("rejected"),
+        reason=reason,
+        at=timezone.now(),
+        description=reason,
+    )
+
+
+def _require_rejectable_by(actor: User, change_request: ChangeRequest) -> None:
+    """The branch centre rejects a request it has not forwarded yet, the training centre a
+    forwarded one; told in words when the request is no longer where they may."""
     if can_check_change(actor, change_request):
         allowed_from = ChangeRequestState.SUBMITTED
     elif can_decide_change(actor, change_request):
@@ -447,49 +429,3 @@ def change_request_reject(*, request: ChangeRequest, actor: User, reason: str) -
             % {"state": change_request.get_state_display()},
             code="stale_state",
         )
-    change_request.reject(reason=reason, at=timezone.now(), by=actor, description=reason)
-    change_request._history_user = actor
-    change_request.save()
-    _notify(change_request, "rejected")
-    return change_request
-
-
-# --- e-mail --------------------------------------------------------------------------------
-
-NOTICE_SUBJECTS = {
-    "submitted": gettext_noop("A personal-data change request awaits your check"),
-    "forwarded": gettext_noop("A personal-data change request awaits your approval"),
-    "approved": gettext_noop("A personal-data change request was approved"),
-    "rejected": gettext_noop("A personal-data change request was rejected"),
-}
-
-
-def change_request_recipients(change_request: ChangeRequest, event: str) -> dict[str, list[str]]:
-    """Whoever acts next: the branch centre, then the training centre; the requester and the
-    person learn the decision. Grouped by the language each is written to in (issue 10)."""
-    if event == "submitted":
-        users = User.objects.filter(
-            role=Role.BRANCH_REVIEWER, branch_id=change_request.branch_id, is_active=True
-        )
-        return addresses_by_language(users, [change_request.branch.email])
-    if event == "forwarded":
-        return addresses_by_language(User.objects.filter(role=Role.TRAINING_ADMIN, is_active=True))
-    if event in ("approved", "rejected"):
-        users = User.objects.filter(pk=change_request.requested_by_id, is_active=True)
-        return addresses_by_language(users, persons=[change_request.person])
-    raise ValueError(event)
-
-
-def change_request_notice_send(change_request: ChangeRequest, event: str) -> int:
-    """One e-mail naming the person, the kind of data and the new state; never the ID number
-    (P-04)."""
-    return send_in_their_language(
-        by_language=change_request_recipients(change_request, event),
-        subject=lambda: _(NOTICE_SUBJECTS[event]),
-        template="liaisons/changes/email_notice.txt",
-        context={
-            "change_request": change_request,
-            "event": event,
-            "link": portal_link("liaisons:change_request_detail", change_request.pk),
-        },
-    )

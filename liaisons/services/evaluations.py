@@ -14,7 +14,7 @@ from directory.models import Department, User
 from .. import permissions
 from ..constants import EvaluationDecisionKind, EvaluationRating, QualificationState
 from ..models import Evaluation, EvaluationDecision, LiaisonQualification
-from .applications import qualification_change_state
+from .qualifications import qualification_change_state
 
 #: Qualifications whose liaison still works and can be evaluated and decided on.
 CURRENT_STATES = frozenset({QualificationState.ACTIVE, QualificationState.SUSPENDED})

@@ -26,7 +26,7 @@ from directory.services import person_create
 from ..constants import MIGRATION_DEADLINE, QualificationState
 from ..models import LiaisonQualification
 from ..permissions import is_training_centre
-from .applications import labs_coverage_refresh
+from .coverage import labs_coverage_refresh
 
 #: Between two fields in the "fields" column: 、 or a comma (half or full width), or ; .
 FIELD_SEPARATORS = re.compile(r"[、,，;；]+")

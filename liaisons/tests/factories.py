@@ -21,7 +21,6 @@ from directory.tests.factories import (
     TestingLabFactory,
     UserFactory,
 )
-from liaisons import services
 from liaisons.constants import (
     PRESCRIBED_ITEMS,
     ApplicationState,
@@ -43,6 +42,12 @@ from liaisons.models import (
     LiaisonQualification,
     TrainingEnrolment,
     TrainingSession,
+)
+from liaisons.services.preparation import (
+    assessment_entry_update,
+    liaison_application_start,
+    liaison_application_update,
+    material_upload,
 )
 
 #: The smallest files that pass the content checks (L-02).
@@ -316,7 +321,7 @@ def ready_application(
     """A draft that passes every check of L-01..L-05, built as the lab would build it."""
     if person is None:
         person = PersonFactory.build(lab=lab)
-    application = services.liaison_application_start(
+    application = liaison_application_start(
         lab=lab,
         actor=actor,
         id_number=id_number or person.id_number,
@@ -336,15 +341,11 @@ def ready_application(
         recommendation="该同志业务熟练，同意推荐。",
         lab_signatory="王主任",
     )
-    services.liaison_application_update(
-        application=application, actor=actor, declaration_accepted=True
-    )
+    liaison_application_update(application=application, actor=actor, declaration_accepted=True)
     for entry in application.assessment_entries.all():
-        services.assessment_entry_update(
-            entry=entry, actor=actor, evaluation="合格", signatory="王主任"
-        )
+        assessment_entry_update(entry=entry, actor=actor, evaluation="合格", signatory="王主任")
     for kind in MaterialKind.values:
-        services.material_upload(
+        material_upload(
             application=application, kind=kind, upload=pdf_upload(f"{kind}.pdf"), actor=actor
         )
     application.refresh_from_db()

@@ -14,9 +14,10 @@ from rest_framework.test import APIClient
 from directory.constants import PoliticalStatus
 from directory.models import Person
 from directory.tests.factories import PersonFactory
-from liaisons import services
 from liaisons.constants import ApplicationState, MaterialKind, QualificationState
 from liaisons.models import ApplicationMaterial, LiaisonApplication
+from liaisons.services.applications import liaison_application_submit
+from liaisons.services.preparation import liaison_application_start
 from liaisons.tests.factories import (
     PDF_BYTES,
     LiaisonApplicationFactory,
@@ -80,7 +81,7 @@ def _step(api, application_id, step, **payload):
 
 def _submitted(world) -> LiaisonApplication:
     application = ready_application(lab=world.lab_a, actor=world.lab_a_staff)
-    services.liaison_application_submit(application=application, actor=world.lab_a_staff)
+    liaison_application_submit(application=application, actor=world.lab_a_staff)
     application.refresh_from_db()
     return application
 
@@ -258,7 +259,7 @@ def test_return_and_reject_require_a_reason(world):
 )
 def test_a_bad_upload_is_refused_and_nothing_is_stored(world, content, message):
     # rule L-02: materials are checked by content
-    application = services.liaison_application_start(
+    application = liaison_application_start(
         lab=world.lab_a,
         actor=world.lab_a_staff,
         id_number=world.person_a.id_number,

@@ -12,9 +12,15 @@ from django.utils import timezone, translation
 from django.utils.html import escape
 
 from directory.idnumbers import build_id_number, mask_id_number
-from liaisons import rules, services
+from liaisons import rules
 from liaisons.constants import MAX_UPLOAD_BYTES, ApplicationState, MaterialKind
 from liaisons.models import ApplicationMaterial, LiaisonApplication
+from liaisons.services.applications import (
+    liaison_application_accept,
+    liaison_application_return,
+    liaison_application_submit,
+)
+from liaisons.services.preparation import liaison_application_start, material_upload
 from liaisons.tests.factories import (
     PDF_BYTES,
     LiaisonApplicationFactory,
@@ -66,7 +72,7 @@ def _lab_b_application(world, **kwargs):
 def test_lab_staff_cannot_see_or_act_on_another_labs_application(client, world):
     # rule L-07, rule P-04: lab B's application does not exist for lab A
     application = _lab_b_application(world, returned=True)
-    material = services.material_upload(
+    material = material_upload(
         application=application,
         kind=MaterialKind.ID_CARD,
         upload=pdf_upload(),
@@ -156,7 +162,7 @@ def test_a_file_over_10_mb_is_refused_and_nothing_is_stored(client, world, draft
 def test_download_is_an_attachment_named_by_kind_never_sniffed(client, world, draft):
     # rule L-02, rule P-04: the uploaded name (which may hold an ID number) is not served
     upload = SimpleUploadedFile(f"{world.person_a.id_number}.pdf", PDF_BYTES, "application/pdf")
-    material = services.material_upload(
+    material = material_upload(
         application=draft, kind=MaterialKind.ID_CARD, upload=upload, actor=world.lab_a_staff
     )
     client.force_login(world.lab_a_staff)
@@ -174,7 +180,7 @@ def test_download_is_an_attachment_named_by_kind_never_sniffed(client, world, dr
 
 def test_submitting_an_incomplete_application_lists_every_problem_with_its_rule(client, world):
     # rule L-02, rule L-03, rule L-04, rule L-05: all problems at once, each naming its rule
-    application = services.liaison_application_start(
+    application = liaison_application_start(
         lab=world.lab_a,
         actor=world.lab_a_staff,
         id_number=world.person_a.id_number,
@@ -238,7 +244,7 @@ def test_hire_without_entry_training_says_so(client, world):
 def test_detail_shows_the_timeline_and_masks_the_id_number_for_lab_staff(client, world):
     # rule P-04, rule L-07: every step is on the timeline; lab staff never see the full number
     application = _submitted(world)
-    services.liaison_application_accept(
+    liaison_application_accept(
         application=application, actor=world.branch_n_reviewer, comment="材料齐全"
     )
     person = application.person
@@ -438,8 +444,8 @@ def test_create_upload_submit_accept_pass_hire_through_the_screens(client, world
 def test_a_locked_name_cannot_be_changed_on_the_edit_page(client, world):
     # rule P-03: important data is locked once first submitted
     application = ready_application(lab=world.lab_a, actor=world.lab_a_staff)
-    services.liaison_application_submit(application=application, actor=world.lab_a_staff)
-    services.liaison_application_return(
+    liaison_application_submit(application=application, actor=world.lab_a_staff)
+    liaison_application_return(
         application=application, actor=world.branch_n_reviewer, reason="补充材料"
     )
     client.force_login(world.lab_a_staff)

@@ -8,9 +8,15 @@ from directory.constants import CertificationFieldCode, Role
 from directory.models import CertificationField
 from directory.tests.factories import UserFactory
 from directory.tests.threads import run_together
-from liaisons import services
 from liaisons.constants import ApplicationState
 from liaisons.models import LiaisonApplication, LiaisonQualification
+from liaisons.services.applications import (
+    liaison_application_accept,
+    liaison_application_pass,
+    liaison_application_return,
+    liaison_application_submit,
+)
+from liaisons.services.hiring import liaison_application_hire, liaison_applications_hire
 from liaisons.tests.factories import TrainingEnrolmentFactory, ready_application
 
 # serialized_rollback like the browser tests: a flush without it re-creates the content types
@@ -43,18 +49,16 @@ def test_two_reviewers_at_once_exactly_one_succeeds(certification_fields, world)
         username="branch_n_2", role=Role.BRANCH_REVIEWER, branch=world.branch_n
     )
     application = ready_application(lab=world.lab_a, actor=world.lab_a_staff)
-    services.liaison_application_submit(application=application, actor=world.lab_a_staff)
-    services.liaison_application_accept(application=application, actor=world.branch_n_reviewer)
+    liaison_application_submit(application=application, actor=world.lab_a_staff)
+    liaison_application_accept(application=application, actor=world.branch_n_reviewer)
     pk = application.pk
     # One passes the application on while the other returns it: they cannot both happen.
     results = _run_together(
         [
-            lambda: services.liaison_application_return(
+            lambda: liaison_application_return(
                 application=_fresh(pk), actor=world.branch_n_reviewer, reason="缺少盖章"
             ),
-            lambda: services.liaison_application_pass(
-                application=_fresh(pk), actor=second_reviewer
-            ),
+            lambda: liaison_application_pass(application=_fresh(pk), actor=second_reviewer),
         ]
     )
     errors = [r for r in results if isinstance(r, ValidationError)]
@@ -68,18 +72,16 @@ def test_two_reviewers_at_once_exactly_one_succeeds(certification_fields, world)
 def test_two_hires_of_one_application_at_once_create_one_qualification(certification_fields, world):
     # rule L-07, rule P-02
     application = ready_application(lab=world.lab_a, actor=world.lab_a_staff)
-    services.liaison_application_submit(application=application, actor=world.lab_a_staff)
-    services.liaison_application_accept(application=application, actor=world.branch_n_reviewer)
-    services.liaison_application_pass(application=application, actor=world.branch_n_reviewer)
+    liaison_application_submit(application=application, actor=world.lab_a_staff)
+    liaison_application_accept(application=application, actor=world.branch_n_reviewer)
+    liaison_application_pass(application=application, actor=world.branch_n_reviewer)
     TrainingEnrolmentFactory(person=application.person, passed=True)
     second_admin = UserFactory(username="training_2", role=Role.TRAINING_ADMIN)
     pk = application.pk
     results = _run_together(
         [
-            lambda: services.liaison_application_hire(
-                application=_fresh(pk), actor=world.training_admin
-            ),
-            lambda: services.liaison_application_hire(application=_fresh(pk), actor=second_admin),
+            lambda: liaison_application_hire(application=_fresh(pk), actor=world.training_admin),
+            lambda: liaison_application_hire(application=_fresh(pk), actor=second_admin),
         ]
     )
     assert sum(isinstance(r, ValidationError) for r in results) == 1
@@ -103,7 +105,7 @@ def test_two_decisions_over_the_same_applicants_at_once_hire_each_once(certifica
     second_admin = UserFactory(username="training_2", role=Role.TRAINING_ADMIN)
 
     def decide(pks, actor):
-        return lambda: services.liaison_applications_hire(
+        return lambda: liaison_applications_hire(
             applications=[_fresh(pk) for pk in pks], actor=actor
         )
 
@@ -190,7 +192,7 @@ def test_decisions_hiring_different_people_at_once_draw_distinct_numbers(
     second_admin = UserFactory(username="training_2", role=Role.TRAINING_ADMIN)
 
     def decide(pks, actor):
-        return lambda: services.liaison_applications_hire(
+        return lambda: liaison_applications_hire(
             applications=[_fresh(pk) for pk in pks], actor=actor
         )
 

@@ -23,9 +23,13 @@ from rest_framework.test import APIClient
 from directory.constants import Role
 from directory.tests.factories import UserFactory
 from directory.tests.threads import run_together
-from liaisons import services
 from liaisons.constants import ApplicationState
 from liaisons.models import LiaisonApplication, LiaisonQualification
+from liaisons.services.applications import (
+    liaison_application_accept,
+    liaison_application_pass,
+    liaison_application_submit,
+)
 from liaisons.tests.factories import TrainingEnrolmentFactory, ready_application
 
 pytestmark = pytest.mark.django_db
@@ -63,17 +67,17 @@ def sqlite_file(db, tmp_path):
 
 def _passed_to_training(world):
     application = ready_application(lab=world.lab_a, actor=world.lab_a_staff)
-    services.liaison_application_submit(application=application, actor=world.lab_a_staff)
-    services.liaison_application_accept(application=application, actor=world.branch_n_reviewer)
-    services.liaison_application_pass(application=application, actor=world.branch_n_reviewer)
+    liaison_application_submit(application=application, actor=world.lab_a_staff)
+    liaison_application_accept(application=application, actor=world.branch_n_reviewer)
+    liaison_application_pass(application=application, actor=world.branch_n_reviewer)
     TrainingEnrolmentFactory(person=application.person, passed=True)
     return application
 
 
 def _with_branch(world):
     application = ready_application(lab=world.lab_a, actor=world.lab_a_staff)
-    services.liaison_application_submit(application=application, actor=world.lab_a_staff)
-    services.liaison_application_accept(application=application, actor=world.branch_n_reviewer)
+    liaison_application_submit(application=application, actor=world.lab_a_staff)
+    liaison_application_accept(application=application, actor=world.branch_n_reviewer)
     return application
 
 

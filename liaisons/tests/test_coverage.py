@@ -15,7 +15,7 @@ from directory.constants import Role
 from directory.dashboard import cards_for
 from directory.tests.factories import TestingLabFactory, UserFactory
 from liaisons.models import CoverageGap
-from liaisons.services import coverage_refresh
+from liaisons.services.coverage import coverage_refresh
 from liaisons.tasks import send_coverage_gap_notice
 from liaisons.tests.factories import LiaisonQualificationFactory
 

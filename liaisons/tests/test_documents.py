@@ -22,10 +22,18 @@ from cqcportal.pdf import ForbiddenResource, static_path_for
 from directory.constants import CertificationFieldCode as F
 from directory.idnumbers import mask_id_number
 from directory.tests.factories import TestingLabFactory
-from liaisons import documents, services
+from liaisons import documents
 from liaisons.constants import DocumentKind
 from liaisons.models import LiaisonDocument, LiaisonQualification
+from liaisons.services.applications import (
+    liaison_application_accept,
+    liaison_application_pass,
+    liaison_application_return,
+    liaison_application_submit,
+)
 from liaisons.services.documents import application_documents_generate, document_ensure
+from liaisons.services.hiring import liaison_application_hire
+from liaisons.services.preparation import assessment_entry_update
 from liaisons.tasks import generate_application_documents
 from liaisons.tests.factories import TrainingEnrolmentFactory, ready_application
 
@@ -119,10 +127,10 @@ def _hired(world, *, lab=None, fields=("CCC", "ROHS"), staff=None):
     staff = staff or world.lab_a_staff
     application = ready_application(lab=lab, actor=staff, fields=fields, name="欧阳明月")
     TrainingEnrolmentFactory(person=application.person, passed=True)
-    services.liaison_application_submit(application=application, actor=staff)
-    services.liaison_application_accept(application=application, actor=world.branch_n_reviewer)
-    services.liaison_application_pass(application=application, actor=world.branch_n_reviewer)
-    services.liaison_application_hire(application=application, actor=world.training_admin)
+    liaison_application_submit(application=application, actor=staff)
+    liaison_application_accept(application=application, actor=world.branch_n_reviewer)
+    liaison_application_pass(application=application, actor=world.branch_n_reviewer)
+    liaison_application_hire(application=application, actor=world.training_admin)
     application.refresh_from_db()
     return application
 
@@ -383,7 +391,7 @@ def test_submitting_prints_the_forms_once_and_running_again_prints_nothing(
     with django_capture_on_commit_callbacks(execute=True):
         application = ready_application(lab=world.lab_a, actor=staff)
     with django_capture_on_commit_callbacks(execute=True):
-        services.liaison_application_submit(application=application, actor=staff)
+        liaison_application_submit(application=application, actor=staff)
     first = _files(application)
     assert set(first) == {
         (K.RECOMMENDATION, True),
@@ -396,11 +404,11 @@ def test_submitting_prints_the_forms_once_and_running_again_prints_nothing(
     assert LiaisonDocument.objects.filter(application=application).count() == 4
 
     entry = application.assessment_entries.order_by("position").first()
-    services.liaison_application_return(
+    liaison_application_return(
         application=application, actor=world.branch_n_reviewer, reason="请补充评价"
     )
     with django_capture_on_commit_callbacks(execute=True):
-        services.assessment_entry_update(
+        assessment_entry_update(
             entry=entry, actor=staff, evaluation="优秀，考核合格", signatory="王主任"
         )
     second = _files(application)
@@ -429,7 +437,7 @@ def test_a_hire_prints_the_hire_notice_with_the_qualification(
 def test_no_form_is_printed_when_the_setting_is_off(world, settings):
     settings.LIAISON_DOCUMENTS_ON_COMMIT = False
     application = ready_application(lab=world.lab_a, actor=world.lab_a_staff)
-    services.liaison_application_submit(application=application, actor=world.lab_a_staff)
+    liaison_application_submit(application=application, actor=world.lab_a_staff)
     assert not LiaisonDocument.objects.exists()
 
 

@@ -6,9 +6,11 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.utils import translation
 
-from liaisons import rules, services
+from liaisons import rules
 from liaisons.constants import ApplicationState
 from liaisons.services import applications as application_services
+from liaisons.services.applications import liaison_application_submit
+from liaisons.services.preparation import liaison_application_update
 from liaisons.tests.factories import ready_application
 
 D = datetime.date
@@ -60,16 +62,16 @@ def test_submit_counts_the_leap_year_as_a_year(world, monkeypatch, started_on, s
     # earlier) lacks a day; the one who started 2023-03-01 has the year.
     monkeypatch.setattr(application_services, "_today", lambda: D(2024, 3, 1))
     application = ready_application(lab=world.lab_a, actor=world.lab_a_staff)
-    services.liaison_application_update(
+    liaison_application_update(
         application=application, actor=world.lab_a_staff, work_started_on=started_on
     )
     if submitted:
-        services.liaison_application_submit(application=application, actor=world.lab_a_staff)
+        liaison_application_submit(application=application, actor=world.lab_a_staff)
         application.refresh_from_db()
         assert application.state == ApplicationState.SUBMITTED
     else:
         with translation.override("en"), pytest.raises(ValidationError) as caught:
-            services.liaison_application_submit(application=application, actor=world.lab_a_staff)
+            liaison_application_submit(application=application, actor=world.lab_a_staff)
         assert [e.code for e in caught.value.error_list] == ["L-01"]
         assert "one year is complete on 2024-03-02" in caught.value.messages[0]
         application.refresh_from_db()

@@ -12,9 +12,11 @@ from cqcportal.timeline import timeline_for
 from directory.models import EmploymentNumberCounter, Person
 from directory.services import person_assign_employment_number
 from directory.tests.factories import PersonFactory
-from liaisons import services
 from liaisons.constants import ApplicationState, QualificationState
 from liaisons.models import CoverageGap, LiaisonApplication, LiaisonQualification
+from liaisons.services.applications import liaison_application_reject
+from liaisons.services.coverage import coverage_refresh
+from liaisons.services.hiring import liaison_applications_hire
 from liaisons.tests.factories import (
     LiaisonApplicationFactory,
     LiaisonQualificationFactory,
@@ -51,7 +53,7 @@ def test_each_chosen_applicant_is_hired_as_a_single_hire_would_hire_them(
     world, django_capture_on_commit_callbacks
 ):
     # rule L-07, rule P-02, rule L-06, rule L-11
-    services.coverage_refresh(lab=world.lab_a)
+    coverage_refresh(lab=world.lab_a)
     assert CoverageGap.objects.filter(lab=world.lab_a, closed_at=None).count() == 2
     chosen = [
         _passed(world.lab_a, fields=["CCC"]),
@@ -59,7 +61,7 @@ def test_each_chosen_applicant_is_hired_as_a_single_hire_would_hire_them(
         _passed(world.lab_b, fields=["CCC", "CB"]),
     ]
     with django_capture_on_commit_callbacks(execute=True):
-        qualifications = services.liaison_applications_hire(
+        qualifications = liaison_applications_hire(
             applications=chosen, actor=world.training_admin, comment="2026年第3期培训合格"
         )
 
@@ -103,7 +105,7 @@ def services_roster_numbers() -> set[str]:
 def test_history_of_a_decision_reads_like_that_of_a_single_hire(world):
     # rule L-07: the timeline names the change of state, and the fields stay as they were
     first, second = _passed(world.lab_a, fields=["CCC", "ROHS"]), _passed(world.lab_a)
-    (qualification, _other) = services.liaison_applications_hire(
+    (qualification, _other) = liaison_applications_hire(
         applications=[first, second], actor=world.training_admin
     )
     application = LiaisonApplication.objects.get(pk=first.pk)
@@ -131,7 +133,7 @@ def test_if_one_cannot_be_hired_nobody_is_and_every_problem_is_named(
     unqualified = _passed(world.lab_b, name="赵六", education="below_associate")
     with django_capture_on_commit_callbacks(execute=True) as callbacks:
         with pytest.raises(ValidationError) as caught, translation.override("zh-hans"):
-            services.liaison_applications_hire(
+            liaison_applications_hire(
                 applications=[ready, untrained, unqualified], actor=world.training_admin
             )
     messages = caught.value.messages
@@ -148,11 +150,9 @@ def test_if_one_cannot_be_hired_nobody_is_and_every_problem_is_named(
 def test_an_application_decided_meanwhile_is_named_and_nothing_is_hired(world):
     # rule L-07
     first, second = _passed(world.lab_a), _passed(world.lab_a, name="王五")
-    services.liaison_application_reject(
-        application=second, actor=world.training_admin, reason="材料不实"
-    )
+    liaison_application_reject(application=second, actor=world.training_admin, reason="材料不实")
     with pytest.raises(ValidationError) as caught:
-        services.liaison_applications_hire(applications=[first, second], actor=world.training_admin)
+        liaison_applications_hire(applications=[first, second], actor=world.training_admin)
     assert caught.value.error_list[0].code == "stale_state"
     assert "王五" in caught.value.messages[0]
     assert _state(first) == ApplicationState.PASSED
@@ -163,7 +163,7 @@ def test_only_the_training_centre_hires(world):
     application = _passed(world.lab_a)
     for user in (world.branch_n_reviewer, world.lab_a_staff):
         with pytest.raises(PermissionDenied):
-            services.liaison_applications_hire(applications=[application], actor=user)
+            liaison_applications_hire(applications=[application], actor=user)
     assert _state(application) == ApplicationState.PASSED
 
 
@@ -174,7 +174,7 @@ def test_a_person_keeps_their_number_and_leaves_their_old_lab(world):
     moving = LiaisonApplicationFactory(lab=world.lab_a, person=world.person_b, passed=True)
     TrainingEnrolmentFactory(person=world.person_b, passed=True)
     newcomer = _passed(world.lab_a)
-    services.liaison_applications_hire(applications=[moving, newcomer], actor=world.training_admin)
+    liaison_applications_hire(applications=[moving, newcomer], actor=world.training_admin)
     world.person_b.refresh_from_db()
     assert world.person_b.employment_number == number
     assert world.person_b.lab_id == world.lab_a.pk
@@ -294,7 +294,7 @@ def test_a_decision_queues_the_hire_notices_of_all_its_applicants_as_one_task(
     monkeypatch.setattr(tasks.send_application_notices, "delay", lambda *args: None)
     chosen = [_passed(world.lab_a), _passed(world.lab_b)]
     with django_capture_on_commit_callbacks(execute=True):
-        services.liaison_applications_hire(applications=chosen, actor=world.training_admin)
+        liaison_applications_hire(applications=chosen, actor=world.training_admin)
     assert dispatched == [[a.pk for a in sorted(chosen, key=lambda a: a.pk)]]
 
 
@@ -311,7 +311,7 @@ def test_a_migration_that_drops_a_field_opens_its_gap(world, monkeypatch):
     legacy = LiaisonQualificationFactory(
         lab=world.lab_a, person=world.person_a, legacy=True, fields=["CCC", "ROHS"]
     )
-    services.coverage_refresh(lab=world.lab_a)
+    coverage_refresh(lab=world.lab_a)
     assert not CoverageGap.objects.filter(lab=world.lab_a, closed_at=None).exists()
     migration = LiaisonApplicationFactory(
         lab=world.lab_a,
@@ -323,7 +323,7 @@ def test_a_migration_that_drops_a_field_opens_its_gap(world, monkeypatch):
         fields=["CCC"],
     )
     TrainingEnrolmentFactory(person=world.person_a, passed=True)
-    services.liaison_applications_hire(applications=[migration], actor=world.training_admin)
+    liaison_applications_hire(applications=[migration], actor=world.training_admin)
     legacy.refresh_from_db()
     assert legacy.migrated_at == before_deadline
     assert list(

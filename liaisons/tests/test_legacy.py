@@ -13,12 +13,22 @@ from django.utils import translation
 from directory.constants import PoliticalStatus
 from directory.idnumbers import build_id_number, validate_id_number
 from directory.models import Person
-from liaisons import services
 from liaisons.constants import CHINA, MaterialKind, QualificationState
 from liaisons.imports import read_legacy_rows
 from liaisons.models import LiaisonApplication, LiaisonQualification
 from liaisons.selectors import counting_qualifications, coverage_gaps
+from liaisons.services.applications import (
+    liaison_application_accept,
+    liaison_application_pass,
+    liaison_application_submit,
+)
+from liaisons.services.hiring import liaison_application_hire
 from liaisons.services.legacy import legacy_liaisons_import
+from liaisons.services.preparation import (
+    assessment_entry_update,
+    liaison_application_update,
+    material_upload,
+)
 from liaisons.tests.factories import (
     LiaisonQualificationFactory,
     TrainingEnrolmentFactory,
@@ -60,7 +70,7 @@ def test_legacy_liaison_counts_until_the_deadline_and_not_after(world):
 def _complete_and_hire(application, world):
     """The lab completes the migration application; branch and training centre hire."""
     staff = world.lab_a_staff
-    services.liaison_application_update(
+    liaison_application_update(
         application=application,
         actor=staff,
         person_data={
@@ -77,18 +87,14 @@ def _complete_and_hire(application, world):
         lab_signatory="王主任",
     )
     for entry in application.assessment_entries.all():
-        services.assessment_entry_update(
-            entry=entry, actor=staff, evaluation="合格", signatory="王主任"
-        )
+        assessment_entry_update(entry=entry, actor=staff, evaluation="合格", signatory="王主任")
     for kind in MaterialKind.values:
-        services.material_upload(
-            application=application, kind=kind, upload=pdf_upload(), actor=staff
-        )
-    services.liaison_application_submit(application=application, actor=staff)
-    services.liaison_application_accept(application=application, actor=world.branch_n_reviewer)
-    services.liaison_application_pass(application=application, actor=world.branch_n_reviewer)
+        material_upload(application=application, kind=kind, upload=pdf_upload(), actor=staff)
+    liaison_application_submit(application=application, actor=staff)
+    liaison_application_accept(application=application, actor=world.branch_n_reviewer)
+    liaison_application_pass(application=application, actor=world.branch_n_reviewer)
     TrainingEnrolmentFactory(person=application.person, passed=True)
-    return services.liaison_application_hire(application=application, actor=world.training_admin)
+    return liaison_application_hire(application=application, actor=world.training_admin)
 
 
 def test_migrated_legacy_liaison_is_replaced_by_the_new_qualification(client, world):

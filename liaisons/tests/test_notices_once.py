@@ -3,7 +3,9 @@
 import pytest
 from django.core import mail
 
-from liaisons import services, tasks
+from liaisons import tasks
+from liaisons.services.applications import liaison_application_return, liaison_application_submit
+from liaisons.services.hiring import liaison_applications_hire
 from liaisons.tests.factories import LiaisonApplicationFactory, TrainingEnrolmentFactory
 
 pytestmark = pytest.mark.django_db
@@ -20,7 +22,7 @@ def _hired(world, monkeypatch):
         application = LiaisonApplicationFactory(lab=world.lab_a, person=person, passed=True)
         TrainingEnrolmentFactory(person=person, passed=True)
         applications.append(application)
-    services.liaison_applications_hire(applications=applications, actor=world.training_admin)
+    liaison_applications_hire(applications=applications, actor=world.training_admin)
     return queued
 
 
@@ -86,16 +88,16 @@ def test_an_application_returned_twice_is_told_of_twice_but_each_once(
     mail.outbox.clear()
     for _ in range(2):
         with django_capture_on_commit_callbacks(execute=True):
-            services.liaison_application_submit(application=application, actor=world.lab_a_staff)
+            liaison_application_submit(application=application, actor=world.lab_a_staff)
         with django_capture_on_commit_callbacks(execute=True):
-            services.liaison_application_return(
+            liaison_application_return(
                 application=application, actor=world.branch_n_reviewer, reason="缺少盖章"
             )
     returned = [m for m in mail.outbox if world.lab_a.email in m.to]
     assert len(returned) == 2
     # Run again for the latest return: nothing more.
-    from liaisons.services.applications import _occurrences
+    from liaisons.services._common import occurrences
 
-    (occurrence,) = _occurrences([application.pk])
+    (occurrence,) = occurrences([application.pk])
     tasks.send_application_notice.run(application.pk, "returned", occurrence)
     assert len([m for m in mail.outbox if world.lab_a.email in m.to]) == 2

@@ -15,7 +15,7 @@ from directory.dashboard import cards_for
 from directory.tests.factories import PersonFactory, UserFactory
 from liaisons.constants import DepartureOutcome, QualificationState
 from liaisons.models import CoverageGap, Departure
-from liaisons.services import coverage_refresh
+from liaisons.services.coverage import coverage_refresh
 from liaisons.tests.factories import LiaisonQualificationFactory
 
 pytestmark = pytest.mark.django_db

@@ -9,9 +9,10 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import call_command
 from django.utils import timezone
 
-from liaisons import services
 from liaisons.constants import MaterialKind
 from liaisons.models import ApplicationMaterial
+from liaisons.services.applications import liaison_application_withdraw
+from liaisons.services.preparation import material_upload
 from liaisons.services.retention import REPLACED_MATERIAL_RETENTION, replaced_materials_purge
 from liaisons.tests.factories import PDF_BYTES, ready_application
 
@@ -23,7 +24,7 @@ def replaced(world):
     """A lab A application whose ID card was uploaded again: (application, old, new name)."""
     application = ready_application(lab=world.lab_a, actor=world.lab_a_staff)
     old = ApplicationMaterial.objects.get(application=application, kind=MaterialKind.ID_CARD)
-    new = services.material_upload(
+    new = material_upload(
         application=application,
         kind=MaterialKind.ID_CARD,
         upload=SimpleUploadedFile("again.pdf", PDF_BYTES),
@@ -49,7 +50,7 @@ def test_a_replaced_file_is_kept_while_its_application_is_open(replaced):
 def test_a_replaced_file_is_deleted_a_year_after_its_application_was_decided(world, replaced):
     # issue 9: replaced uploads were kept for ever
     application, old, new = replaced
-    services.liaison_application_withdraw(application=application, actor=world.lab_a_staff)
+    liaison_application_withdraw(application=application, actor=world.lab_a_staff)
     days = REPLACED_MATERIAL_RETENTION.days
     assert old not in replaced_materials_purge(now=_after(days - 1))
     assert default_storage.exists(old)

@@ -9,9 +9,11 @@ import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 from django_fsm_log.models import StateLog
 
-from liaisons import services
 from liaisons.constants import DepartureOutcome, QualificationState
 from liaisons.models import Departure, LiaisonApplication, LiaisonQualification
+from liaisons.services.hiring import liaison_application_hire
+from liaisons.services.preparation import liaison_application_start
+from liaisons.services.qualifications import departure_confirm, qualification_change_state
 from liaisons.tests.factories import LiaisonQualificationFactory
 
 pytestmark = pytest.mark.django_db
@@ -28,7 +30,7 @@ def test_the_migration_service_refuses_a_revoked_legacy_qualification(world):
     # started the migration of a qualification the training centre had revoked.
     legacy = _revoked_legacy(world)
     with pytest.raises(ValidationError) as raised:
-        services.liaison_application_start(
+        liaison_application_start(
             lab=world.lab_a,
             actor=world.lab_a_staff,
             id_number=world.person_a.id_number,
@@ -54,11 +56,11 @@ def test_a_migration_started_then_revoked_is_not_hired(world):
         legacy_qualification=legacy,
     )
     TrainingEnrolmentFactory(person=world.person_a, passed=True)
-    services.qualification_change_state(
+    qualification_change_state(
         qualification=legacy, action="revoke", actor=world.training_admin, reason="不合格"
     )
     with pytest.raises(ValidationError) as raised:
-        services.liaison_application_hire(application=application, actor=world.training_admin)
+        liaison_application_hire(application=application, actor=world.training_admin)
     assert "L-13" in " ".join(raised.value.messages)
     legacy.refresh_from_db()
     assert legacy.migrated_at is None and legacy.state == QualificationState.REVOKED
@@ -66,7 +68,7 @@ def test_a_migration_started_then_revoked_is_not_hired(world):
 
 
 def _leave(qualification, world, outcome):
-    return services.departure_confirm(
+    return departure_confirm(
         qualification=qualification,
         actor=world.lab_a_staff,
         reason="retirement",
@@ -92,7 +94,7 @@ def test_a_liaison_reinstated_after_leaving_may_leave_again(world):
     # rule L-12: a reinstatement closes the departure; the next one is a new one.
     qualification = LiaisonQualificationFactory(lab=world.lab_a, person=world.person_a)
     _leave(qualification, world, DepartureOutcome.SUSPEND)
-    services.qualification_change_state(
+    qualification_change_state(
         qualification=qualification, action="reinstate", actor=world.training_admin, reason="返岗"
     )
     _leave(qualification, world, DepartureOutcome.CANCEL)
@@ -118,7 +120,7 @@ def test_another_labs_staff_cannot_change_a_qualifications_state(world, action):
     qualification = LiaisonQualificationFactory(lab=world.lab_a, person=world.person_a)
     for actor in (world.lab_b_staff, world.lab_a_staff, world.branch_n_reviewer):
         with pytest.raises(PermissionDenied):
-            services.qualification_change_state(
+            qualification_change_state(
                 qualification=qualification, action=action, actor=actor, reason="不再任职"
             )
     qualification.refresh_from_db()
@@ -129,10 +131,10 @@ def test_another_labs_staff_cannot_change_a_qualifications_state(world, action):
 def test_the_training_centre_and_the_system_still_change_a_qualifications_state(world):
     # rule L-10: the training centre decides; a deadline job acts as the system (no actor).
     qualification = LiaisonQualificationFactory(lab=world.lab_a, person=world.person_a)
-    services.qualification_change_state(
+    qualification_change_state(
         qualification=qualification, action="suspend", actor=world.training_admin, reason="评价差"
     )
-    services.qualification_change_state(
+    qualification_change_state(
         qualification=qualification, action="revoke", actor=None, reason="逾期"
     )
     qualification.refresh_from_db()
@@ -156,7 +158,7 @@ def test_the_hire_numbers_people_by_the_one_numbering_function(world, monkeypatc
     monkeypatch.setattr(directory_services, "employment_numbers_assign", spy)
     application = LiaisonApplicationFactory(lab=world.lab_a, person=world.person_a, passed=True)
     TrainingEnrolmentFactory(person=world.person_a, passed=True)
-    services.liaison_application_hire(application=application, actor=world.training_admin)
+    liaison_application_hire(application=application, actor=world.training_admin)
     directory_services.person_assign_employment_number(person=world.person_b, actor=None)
 
     assert calls == [[world.person_a.pk], [world.person_b.pk]]

@@ -10,9 +10,19 @@ from django.utils import timezone, translation
 from access_audit.constants import LoginRightState
 from access_audit.models import LoginRight
 from directory.models import Person
-from liaisons import services
 from liaisons.constants import ApplicationState, DepartureOutcome, QualificationState
 from liaisons.models import CoverageGap, LiaisonQualification
+from liaisons.services.applications import (
+    liaison_application_accept,
+    liaison_application_pass,
+    liaison_application_reject,
+    liaison_application_return,
+    liaison_application_submit,
+)
+from liaisons.services.coverage import coverage_refresh
+from liaisons.services.hiring import liaison_application_hire
+from liaisons.services.preparation import liaison_application_start, liaison_application_update
+from liaisons.services.qualifications import departure_confirm
 from liaisons.tests.factories import (
     LiaisonQualificationFactory,
     TrainingEnrolmentFactory,
@@ -27,16 +37,16 @@ def _codes(error: ValidationError) -> list[str]:
 
 
 def _through_branch(application, world):
-    services.liaison_application_submit(application=application, actor=world.lab_a_staff)
-    services.liaison_application_accept(application=application, actor=world.branch_n_reviewer)
-    services.liaison_application_pass(application=application, actor=world.branch_n_reviewer)
+    liaison_application_submit(application=application, actor=world.lab_a_staff)
+    liaison_application_accept(application=application, actor=world.branch_n_reviewer)
+    liaison_application_pass(application=application, actor=world.branch_n_reviewer)
     application.refresh_from_db()
     return application
 
 
 def _hire(application, world):
     TrainingEnrolmentFactory(person=application.person, passed=True)
-    return services.liaison_application_hire(application=application, actor=world.training_admin)
+    return liaison_application_hire(application=application, actor=world.training_admin)
 
 
 def test_full_flow_hires_with_an_employment_number_and_a_qualification(
@@ -62,7 +72,7 @@ def test_full_flow_hires_with_an_employment_number_and_a_qualification(
 
 def test_submit_reports_every_missing_item_at_once_naming_the_rule(world):
     # rule L-02, rule L-03, rule L-04, rule L-05
-    application = services.liaison_application_start(
+    application = liaison_application_start(
         lab=world.lab_a,
         actor=world.lab_a_staff,
         id_number=world.person_a.id_number,
@@ -70,7 +80,7 @@ def test_submit_reports_every_missing_item_at_once_naming_the_rule(world):
         fields=[],
     )
     with pytest.raises(ValidationError) as caught:
-        services.liaison_application_submit(application=application, actor=world.lab_a_staff)
+        liaison_application_submit(application=application, actor=world.lab_a_staff)
     codes = set(_codes(caught.value))
     assert {"L-02", "L-03", "L-05"} <= codes
     application.refresh_from_db()
@@ -79,7 +89,7 @@ def test_submit_reports_every_missing_item_at_once_naming_the_rule(world):
 
 def test_submit_messages_are_in_the_users_language(world):
     # rule L-02
-    application = services.liaison_application_start(
+    application = liaison_application_start(
         lab=world.lab_a,
         actor=world.lab_a_staff,
         id_number=world.person_a.id_number,
@@ -87,12 +97,12 @@ def test_submit_messages_are_in_the_users_language(world):
         fields=["CCC"],
     )
     with translation.override("zh-hans"), pytest.raises(ValidationError) as caught:
-        services.liaison_application_submit(application=application, actor=world.lab_a_staff)
+        liaison_application_submit(application=application, actor=world.lab_a_staff)
     messages = " ".join(caught.value.messages)
     assert "L-02" in messages
     assert "缺少材料" in messages  # the translated sentence, not only the rule id
     with translation.override("en"), pytest.raises(ValidationError) as caught:
-        services.liaison_application_submit(application=application, actor=world.lab_a_staff)
+        liaison_application_submit(application=application, actor=world.lab_a_staff)
     assert "is missing" in " ".join(caught.value.messages)
 
 
@@ -101,58 +111,56 @@ def test_field_without_training_entry_makes_the_application_incomplete(world):
     application = ready_application(lab=world.lab_a, actor=world.lab_a_staff, fields=["CCC"])
     application.assessment_entries.filter(field="CCC").delete()
     with pytest.raises(ValidationError) as caught:
-        services.liaison_application_submit(application=application, actor=world.lab_a_staff)
+        liaison_application_submit(application=application, actor=world.lab_a_staff)
     assert _codes(caught.value) == ["L-04"]
 
 
 def test_field_outside_the_labs_business_scope_is_refused(world):
     # rule L-05
     application = ready_application(lab=world.lab_a, actor=world.lab_a_staff, fields=["CCC"])
-    services.liaison_application_update(
+    liaison_application_update(
         application=application, actor=world.lab_a_staff, fields=["CCC", "GAP"]
     )
     with pytest.raises(ValidationError) as caught:
-        services.liaison_application_submit(application=application, actor=world.lab_a_staff)
+        liaison_application_submit(application=application, actor=world.lab_a_staff)
     assert "L-05" in _codes(caught.value)
 
 
 def test_applicant_below_associate_degree_or_under_a_year_is_not_eligible(world):
     # rule L-01
     application = ready_application(lab=world.lab_a, actor=world.lab_a_staff)
-    services.liaison_application_update(
+    liaison_application_update(
         application=application,
         actor=world.lab_a_staff,
         person_data={"education": "below_associate"},
         work_started_on=timezone.localdate() - datetime.timedelta(days=100),
     )
     with pytest.raises(ValidationError) as caught:
-        services.liaison_application_submit(application=application, actor=world.lab_a_staff)
+        liaison_application_submit(application=application, actor=world.lab_a_staff)
     assert _codes(caught.value) == ["L-01", "L-01"]
 
 
 def test_return_and_reject_require_a_reason(world):
     # rule L-07
     application = ready_application(lab=world.lab_a, actor=world.lab_a_staff)
-    services.liaison_application_submit(application=application, actor=world.lab_a_staff)
+    liaison_application_submit(application=application, actor=world.lab_a_staff)
     with pytest.raises(ValidationError):
-        services.liaison_application_return(
+        liaison_application_return(
             application=application, actor=world.branch_n_reviewer, reason="  "
         )
-    services.liaison_application_return(
+    liaison_application_return(
         application=application, actor=world.branch_n_reviewer, reason="推荐表未盖章"
     )
     application.refresh_from_db()
     assert application.state == ApplicationState.RETURNED
     assert application.reason == "推荐表未盖章"
     # The lab fixes it and submits again.
-    services.liaison_application_submit(application=application, actor=world.lab_a_staff)
-    services.liaison_application_accept(application=application, actor=world.branch_n_reviewer)
-    services.liaison_application_pass(application=application, actor=world.branch_n_reviewer)
+    liaison_application_submit(application=application, actor=world.lab_a_staff)
+    liaison_application_accept(application=application, actor=world.branch_n_reviewer)
+    liaison_application_pass(application=application, actor=world.branch_n_reviewer)
     with pytest.raises(ValidationError):
-        services.liaison_application_reject(
-            application=application, actor=world.training_admin, reason=""
-        )
-    services.liaison_application_reject(
+        liaison_application_reject(application=application, actor=world.training_admin, reason="")
+    liaison_application_reject(
         application=application, actor=world.training_admin, reason="经历不符"
     )
     application.refresh_from_db()
@@ -164,10 +172,8 @@ def test_every_transition_records_who_when_and_comment(world):
     from django_fsm_log.models import StateLog
 
     application = ready_application(lab=world.lab_a, actor=world.lab_a_staff)
-    services.liaison_application_submit(
-        application=application, actor=world.lab_a_staff, comment="请审核"
-    )
-    services.liaison_application_return(
+    liaison_application_submit(application=application, actor=world.lab_a_staff, comment="请审核")
+    liaison_application_return(
         application=application, actor=world.branch_n_reviewer, reason="缺少签字"
     )
     logs = list(StateLog.objects.for_(application).order_by("timestamp"))
@@ -180,12 +186,12 @@ def test_every_transition_records_who_when_and_comment(world):
 def test_lab_staff_and_other_branches_cannot_make_review_decisions(world):
     # rule L-07
     application = ready_application(lab=world.lab_a, actor=world.lab_a_staff)
-    services.liaison_application_submit(application=application, actor=world.lab_a_staff)
+    liaison_application_submit(application=application, actor=world.lab_a_staff)
     for actor in (world.lab_a_staff, world.branch_s_reviewer, world.training_admin):
         with pytest.raises(PermissionDenied):
-            services.liaison_application_accept(application=application, actor=actor)
+            liaison_application_accept(application=application, actor=actor)
     with pytest.raises(PermissionDenied):
-        services.liaison_application_submit(application=application, actor=world.lab_b_staff)
+        liaison_application_submit(application=application, actor=world.lab_b_staff)
     application.refresh_from_db()
     assert application.state == ApplicationState.SUBMITTED
 
@@ -195,11 +201,11 @@ def test_first_time_applicant_gets_an_account_when_the_branch_accepts(
 ):
     # rule L-08
     application = ready_application(lab=world.lab_a, actor=world.lab_a_staff)
-    services.liaison_application_submit(application=application, actor=world.lab_a_staff)
+    liaison_application_submit(application=application, actor=world.lab_a_staff)
     assert application.person.user is None
     mail.outbox.clear()
     with django_capture_on_commit_callbacks(execute=True):
-        services.liaison_application_accept(application=application, actor=world.branch_n_reviewer)
+        liaison_application_accept(application=application, actor=world.branch_n_reviewer)
     person = Person.objects.get(pk=application.person_id)
     assert person.user.username == person.id_number
     assert not person.user.has_usable_password()
@@ -216,8 +222,8 @@ def test_existing_account_is_kept(world):
     application = ready_application(
         lab=world.lab_a, actor=world.lab_a_staff, person=world.person_a, name=world.person_a.name
     )
-    services.liaison_application_submit(application=application, actor=world.lab_a_staff)
-    services.liaison_application_accept(application=application, actor=world.branch_n_reviewer)
+    liaison_application_submit(application=application, actor=world.lab_a_staff)
+    liaison_application_accept(application=application, actor=world.branch_n_reviewer)
     world.person_a.refresh_from_db()
     assert world.person_a.user_id == user.pk
 
@@ -229,7 +235,7 @@ def test_no_hire_without_entry_training_passed(world):
     )
     TrainingEnrolmentFactory(person=application.person, failed=True)
     with pytest.raises(ValidationError) as caught:
-        services.liaison_application_hire(application=application, actor=world.training_admin)
+        liaison_application_hire(application=application, actor=world.training_admin)
     assert _codes(caught.value) == ["L-09"]
     assert not LiaisonQualification.objects.exists()
 
@@ -256,19 +262,17 @@ def test_employment_number_is_reused_for_a_person_who_has_one(world):
 def test_important_data_is_locked_once_submitted(world):
     # rule P-03
     application = ready_application(lab=world.lab_a, actor=world.lab_a_staff)
-    services.liaison_application_submit(application=application, actor=world.lab_a_staff)
-    services.liaison_application_return(
-        application=application, actor=world.branch_n_reviewer, reason="x"
-    )
+    liaison_application_submit(application=application, actor=world.lab_a_staff)
+    liaison_application_return(application=application, actor=world.branch_n_reviewer, reason="x")
     with pytest.raises(ValidationError) as caught:
-        services.liaison_application_update(
+        liaison_application_update(
             application=application,
             actor=world.lab_a_staff,
             person_data={"political_status": "cpc_member"},
         )
     assert caught.value.error_dict["political_status"][0].code == "important_data_locked"
     # Tier (a) stays editable.
-    services.liaison_application_update(
+    liaison_application_update(
         application=application, actor=world.lab_a_staff, person_data={"phone": "13900000000"}
     )
 
@@ -287,7 +291,7 @@ def test_coverage_gap_closes_on_hire_and_opens_again_on_departure_with_one_mail(
     assert coverage_gaps(lab=world.lab_a) == []
     mail.outbox.clear()
     with django_capture_on_commit_callbacks(execute=True):
-        services.departure_confirm(
+        departure_confirm(
             qualification=qualification,
             actor=world.lab_a_staff,
             reason="transfer",
@@ -306,7 +310,7 @@ def test_coverage_gap_closes_on_hire_and_opens_again_on_departure_with_one_mail(
     # Refreshing again announces nothing new.
     mail.outbox.clear()
     with django_capture_on_commit_callbacks(execute=True):
-        services.coverage_refresh(lab=world.lab_a)
+        coverage_refresh(lab=world.lab_a)
     assert mail.outbox == []
 
 
@@ -316,7 +320,7 @@ def test_suspending_a_qualification_revokes_the_login_right(world):
     right = LoginRight.objects.create(
         person=world.person_a, username="cbs001", granted_at=timezone.now()
     )
-    services.departure_confirm(
+    departure_confirm(
         qualification=qualification,
         actor=world.lab_a_staff,
         reason="retirement",
@@ -333,7 +337,7 @@ def test_departure_is_confirmed_by_the_lab_only(world):
     # rule L-12
     qualification = LiaisonQualificationFactory(lab=world.lab_a, person=world.person_a)
     with pytest.raises(PermissionDenied):
-        services.departure_confirm(
+        departure_confirm(
             qualification=qualification,
             actor=world.lab_b_staff,
             reason="transfer",

@@ -14,9 +14,16 @@ from rest_framework.test import APIClient
 from directory.constants import PoliticalStatus
 from directory.models import Person
 from directory.tests.factories import PersonFactory
-from liaisons import services
 from liaisons.constants import ApplicationState
 from liaisons.models import LiaisonApplication
+from liaisons.services.applications import (
+    liaison_application_accept,
+    liaison_application_reject,
+    liaison_application_submit,
+    liaison_application_withdraw,
+)
+from liaisons.services.hiring import liaison_applications_hire
+from liaisons.services.preparation import liaison_application_start, liaison_application_update
 from liaisons.tests.factories import (
     LiaisonApplicationFactory,
     LiaisonQualificationFactory,
@@ -188,12 +195,12 @@ def test_editing_and_submitting_never_touch_a_strangers_record(world):
     application = ready_application(
         lab=world.lab_b, actor=world.lab_b_staff, id_number=person.id_number, name="冒名"
     )
-    services.liaison_application_update(
+    liaison_application_update(
         application=application,
         actor=world.lab_b_staff,
         person_data={"name": "又改", "phone": "13000000000", "email": "x@lab-b.example"},
     )
-    services.liaison_application_submit(application=application, actor=world.lab_b_staff)
+    liaison_application_submit(application=application, actor=world.lab_b_staff)
 
     assert _record(person) == before
     person.refresh_from_db()
@@ -210,14 +217,14 @@ def test_the_account_mail_goes_to_the_record_not_to_the_typed_address(
     application = ready_application(
         lab=world.lab_b, actor=world.lab_b_staff, id_number=person.id_number, name="冒名"
     )
-    services.liaison_application_update(
+    liaison_application_update(
         application=application, actor=world.lab_b_staff, person_data={"email": TYPED["email"]}
     )
-    services.liaison_application_submit(application=application, actor=world.lab_b_staff)
+    liaison_application_submit(application=application, actor=world.lab_b_staff)
     mail.outbox.clear()
 
     with django_capture_on_commit_callbacks(execute=True):
-        services.liaison_application_accept(application=application, actor=world.branch_s_reviewer)
+        liaison_application_accept(application=application, actor=world.branch_s_reviewer)
 
     recipients = {address for message in mail.outbox for address in message.to}
     assert TYPED["email"] not in recipients
@@ -231,7 +238,7 @@ def test_reviewers_see_where_the_application_differs_from_the_record(client, wor
     application = ready_application(
         lab=world.lab_b, actor=world.lab_b_staff, id_number=person.id_number, name="冒名"
     )
-    services.liaison_application_submit(application=application, actor=world.lab_b_staff)
+    liaison_application_submit(application=application, actor=world.lab_b_staff)
     url = reverse("liaisons:application_detail", args=[application.pk])
 
     client.force_login(world.branch_s_reviewer)
@@ -253,12 +260,12 @@ def test_a_lab_own_new_applicant_record_follows_the_application_until_submitted(
     application = ready_application(lab=world.lab_a, actor=world.lab_a_staff, name="新人")
     person = application.person
     assert person.name == "新人" and person.lab_id == world.lab_a.pk
-    services.liaison_application_update(
+    liaison_application_update(
         application=application, actor=world.lab_a_staff, person_data={"name": "新人甲"}
     )
     person.refresh_from_db()
     assert person.name == "新人甲"
-    services.liaison_application_submit(application=application, actor=world.lab_a_staff)
+    liaison_application_submit(application=application, actor=world.lab_a_staff)
     person.refresh_from_db()
     assert person.important_data_locked_at is not None
 
@@ -272,7 +279,7 @@ def test_one_decision_does_not_hire_one_person_for_two_labs(world):
         for lab, name in ((world.lab_a, person.name), (world.lab_b, "冒名"))
     ]
     with pytest.raises(ValidationError) as refused:
-        services.liaison_applications_hire(applications=applications, actor=world.training_admin)
+        liaison_applications_hire(applications=applications, actor=world.training_admin)
     assert "same_person_twice" in [e.code for e in refused.value.error_list]
     assert not LiaisonApplication.objects.filter(state=ApplicationState.HIRED).exists()
 
@@ -314,7 +321,7 @@ def test_the_decision_mail_does_not_show_the_lab_a_strangers_address(
     mail.outbox.clear()
 
     with django_capture_on_commit_callbacks(execute=True):
-        services.liaison_application_reject(
+        liaison_application_reject(
             application=application, actor=world.training_admin, reason="材料与本人不符。"
         )
 
@@ -335,7 +342,7 @@ def test_a_lab_draft_never_decides_where_another_lab_applicants_account_mail_goe
     # its own address and left the draft; lab A then applied for the real person, and the
     # branch centre's acceptance mailed the new account's set-password link to lab B.
     stranger = PersonFactory.build(lab=world.lab_a)
-    services.liaison_application_start(
+    liaison_application_start(
         lab=world.lab_b,
         actor=world.lab_b_staff,
         id_number=stranger.id_number,
@@ -345,11 +352,11 @@ def test_a_lab_draft_never_decides_where_another_lab_applicants_account_mail_goe
     application = ready_application(
         lab=world.lab_a, actor=world.lab_a_staff, id_number=stranger.id_number, name="真名"
     )
-    services.liaison_application_submit(application=application, actor=world.lab_a_staff)
+    liaison_application_submit(application=application, actor=world.lab_a_staff)
     mail.outbox.clear()
 
     with django_capture_on_commit_callbacks(execute=True):
-        services.liaison_application_accept(application=application, actor=world.branch_n_reviewer)
+        liaison_application_accept(application=application, actor=world.branch_n_reviewer)
 
     person = Person.objects.get(id_number=stranger.id_number)
     assert person.user is not None
@@ -359,10 +366,10 @@ def test_a_lab_draft_never_decides_where_another_lab_applicants_account_mail_goe
     assert person.user.email == application.applicant_email
     assert person.name == "真名"
     # Nor does lab B find the checked data filled in when it starts again.
-    services.liaison_application_withdraw(
+    liaison_application_withdraw(
         application=LiaisonApplication.objects.get(lab=world.lab_b), actor=world.lab_b_staff
     )
-    again = services.liaison_application_start(
+    again = liaison_application_start(
         lab=world.lab_b, actor=world.lab_b_staff, id_number=stranger.id_number, name="冒名"
     )
     assert again.applicant_email == "" and again.applicant_phone == ""
@@ -376,8 +383,8 @@ def test_accepting_another_lab_application_leaves_a_legacy_liaison_with_its_lab(
     application = ready_application(
         lab=world.lab_b, actor=world.lab_b_staff, id_number=person.id_number, name="旧人"
     )
-    services.liaison_application_submit(application=application, actor=world.lab_b_staff)
-    services.liaison_application_accept(application=application, actor=world.branch_s_reviewer)
+    liaison_application_submit(application=application, actor=world.lab_b_staff)
+    liaison_application_accept(application=application, actor=world.branch_s_reviewer)
     person.refresh_from_db()
     assert person.lab_id == world.lab_a.pk
     assert person.important_data_locked_at is not None

@@ -14,8 +14,9 @@ from rest_framework.test import APIClient
 
 from cqcportal.limits import WORK_HISTORY_MAX_LENGTH, WORK_HISTORY_MAX_LINES
 from directory.idnumbers import build_id_number
-from liaisons import services
 from liaisons.models import LiaisonApplication
+from liaisons.services.applications import liaison_application_return, liaison_application_submit
+from liaisons.services.preparation import liaison_application_update
 from liaisons.tests.factories import ready_application
 
 pytestmark = pytest.mark.django_db
@@ -39,9 +40,7 @@ def test_the_service_refuses_a_100000_character_work_history(world, draft):
     # issue 9; rule L-03: the work history fits its box on the recommendation form
     before = LiaisonApplication.objects.get(pk=draft.pk).work_history
     with pytest.raises(ValidationError) as refused:
-        services.liaison_application_update(
-            application=draft, actor=world.lab_a_staff, work_history=HUGE
-        )
+        liaison_application_update(application=draft, actor=world.lab_a_staff, work_history=HUGE)
     assert "work_history" in refused.value.message_dict
     assert LiaisonApplication.objects.get(pk=draft.pk).work_history == before
 
@@ -49,9 +48,7 @@ def test_the_service_refuses_a_100000_character_work_history(world, draft):
 def test_the_service_refuses_more_lines_than_the_box_holds(world, draft):
     lines = "\n".join(["2015 检测"] * (WORK_HISTORY_MAX_LINES + 1))
     with pytest.raises(ValidationError) as refused:
-        services.liaison_application_update(
-            application=draft, actor=world.lab_a_staff, work_history=lines
-        )
+        liaison_application_update(application=draft, actor=world.lab_a_staff, work_history=lines)
     assert "work_history" in refused.value.message_dict
 
 
@@ -108,18 +105,14 @@ def test_the_edit_form_refuses_it_and_stores_nothing(client, world, draft):
 )
 def test_the_other_boxes_of_the_form_are_limited_too(world, draft, field, value):
     with pytest.raises(ValidationError) as refused:
-        services.liaison_application_update(
-            application=draft, actor=world.lab_a_staff, **{field: value}
-        )
+        liaison_application_update(application=draft, actor=world.lab_a_staff, **{field: value})
     assert field in refused.value.message_dict
 
 
 def test_a_return_reason_is_limited_in_the_service(world, draft):
-    services.liaison_application_submit(application=draft, actor=world.lab_a_staff)
+    liaison_application_submit(application=draft, actor=world.lab_a_staff)
     with pytest.raises(ValidationError) as refused:
-        services.liaison_application_return(
-            application=draft, actor=world.branch_n_reviewer, reason=HUGE
-        )
+        liaison_application_return(application=draft, actor=world.branch_n_reviewer, reason=HUGE)
     assert "reason" in refused.value.message_dict
     assert LiaisonApplication.objects.get(pk=draft.pk).reason == ""
 

@@ -9,9 +9,14 @@ from django.utils import timezone
 
 from directory.dashboard import cards_for
 from directory.tests.factories import PersonFactory
-from liaisons import services
 from liaisons.constants import ApplicationState, TrainingMode, TrainingResult
 from liaisons.models import LiaisonQualification, TrainingEnrolment, TrainingSession
+from liaisons.services.applications import (
+    liaison_application_accept,
+    liaison_application_pass,
+    liaison_application_submit,
+)
+from liaisons.services.hiring import liaison_application_hire
 from liaisons.services.training import (
     training_enrol,
     training_result_record,
@@ -46,9 +51,9 @@ def _session(world, *, capacity=None, starts_on=None, **kwargs) -> TrainingSessi
 
 
 def _through_branch(application, world):
-    services.liaison_application_submit(application=application, actor=world.lab_a_staff)
-    services.liaison_application_accept(application=application, actor=world.branch_n_reviewer)
-    services.liaison_application_pass(application=application, actor=world.branch_n_reviewer)
+    liaison_application_submit(application=application, actor=world.lab_a_staff)
+    liaison_application_accept(application=application, actor=world.branch_n_reviewer)
+    liaison_application_pass(application=application, actor=world.branch_n_reviewer)
     application.refresh_from_db()
     return application
 
@@ -67,7 +72,7 @@ def test_a_failed_training_blocks_the_hire_and_a_pass_allows_it(world):
         enrolment=enrolment, result=TrainingResult.FAILED, actor=world.training_admin
     )
     with pytest.raises(ValidationError) as caught:
-        services.liaison_application_hire(application=application, actor=world.training_admin)
+        liaison_application_hire(application=application, actor=world.training_admin)
     assert _codes(caught.value) == ["L-09"]
     assert not LiaisonQualification.objects.exists()
 
@@ -79,9 +84,7 @@ def test_a_failed_training_blocks_the_hire_and_a_pass_allows_it(world):
     training_result_record(
         enrolment=enrolment, result=TrainingResult.PASSED, actor=world.training_admin
     )
-    qualification = services.liaison_application_hire(
-        application=application, actor=world.training_admin
-    )
+    qualification = liaison_application_hire(application=application, actor=world.training_admin)
     application.refresh_from_db()
     assert application.state == ApplicationState.HIRED
     assert qualification.person_id == application.person_id

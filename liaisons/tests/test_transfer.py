@@ -17,9 +17,16 @@ from access_audit.constants import LoginRightState
 from access_audit.models import LoginRight
 from cqcportal.timeline import timeline_for
 from directory.constants import CertificationFieldCode as F
-from liaisons import services
 from liaisons.constants import QualificationState
 from liaisons.models import CoverageGap, LiaisonQualification
+from liaisons.services.applications import (
+    liaison_application_accept,
+    liaison_application_pass,
+    liaison_application_submit,
+)
+from liaisons.services.coverage import coverage_refresh
+from liaisons.services.hiring import liaison_application_hire
+from liaisons.services.qualifications import departure_confirm
 from liaisons.tests.factories import (
     LiaisonQualificationFactory,
     TrainingEnrolmentFactory,
@@ -35,7 +42,7 @@ def _liaison_of_lab_a(world) -> LiaisonQualification:
         lab=world.lab_a, person=world.person_a, fields=[F.CCC, F.ROHS]
     )
     LoginRight.objects.create(person=world.person_a, username="cbs-jia", granted_at=timezone.now())
-    services.coverage_refresh(lab=world.lab_a)
+    coverage_refresh(lab=world.lab_a)
     assert not CoverageGap.objects.filter(lab=world.lab_a, closed_at=None).exists()
     return qualification
 
@@ -46,9 +53,9 @@ def _passed_at_lab_b(world, django_capture_on_commit_callbacks):
         lab=world.lab_b, actor=world.lab_b_staff, id_number=world.person_a.id_number, name="甲"
     )
     with django_capture_on_commit_callbacks(execute=True):
-        services.liaison_application_submit(application=application, actor=world.lab_b_staff)
-        services.liaison_application_accept(application=application, actor=world.branch_s_reviewer)
-        services.liaison_application_pass(application=application, actor=world.branch_s_reviewer)
+        liaison_application_submit(application=application, actor=world.lab_b_staff)
+        liaison_application_accept(application=application, actor=world.branch_s_reviewer)
+        liaison_application_pass(application=application, actor=world.branch_s_reviewer)
     TrainingEnrolmentFactory(person=world.person_a, passed=True)
     application.refresh_from_db()
     return application
@@ -64,7 +71,7 @@ def test_a_transfer_keeps_the_login_right_and_tells_the_lab_left(
     mail.outbox.clear()
 
     with django_capture_on_commit_callbacks(execute=True):
-        new = services.liaison_application_hire(application=application, actor=world.training_admin)
+        new = liaison_application_hire(application=application, actor=world.training_admin)
 
     right = LoginRight.objects.get(person=world.person_a)
     assert right.state == LoginRightState.ACTIVE  # rule A-01
@@ -103,7 +110,7 @@ def test_a_departure_still_revokes_the_login_right(world):
     # rule A-01, rule L-12: only the hire looks at the right after the fact; a lab's confirmed
     # departure with no other qualification still ends it.
     qualification = _liaison_of_lab_a(world)
-    services.departure_confirm(
+    departure_confirm(
         qualification=qualification,
         actor=world.lab_a_staff,
         reason="transfer",
@@ -138,7 +145,7 @@ def test_the_hire_warning_is_for_the_branch_and_the_training_centre_only(
         assert world.lab_a.name not in html, url
 
     # Once decided, there is nothing left to warn about.
-    services.liaison_application_hire(application=application, actor=world.training_admin)
+    liaison_application_hire(application=application, actor=world.training_admin)
     client.force_login(world.training_admin)
     assert 'data-testid="ends-qualification"' not in client.get(detail).content.decode()
 
@@ -161,7 +168,7 @@ def test_the_decision_queue_finds_transfers_in_one_query_per_page(
         application = ready_application(
             lab=world.lab_b, actor=world.lab_b_staff, id_number=person.id_number, name="某"
         )
-        services.liaison_application_submit(application=application, actor=world.lab_b_staff)
+        liaison_application_submit(application=application, actor=world.lab_b_staff)
     with CaptureQueriesContext(connection) as four:
         html = client.get(url + "?state=submitted&state=passed").content.decode()
     assert html.count('data-testid="ends-qualification"') == 4

@@ -11,9 +11,9 @@ from django.core.files.storage import default_storage
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
-from liaisons import services
 from liaisons.constants import MaterialKind
 from liaisons.models import ApplicationMaterial
+from liaisons.services.preparation import material_upload
 from liaisons.tests.factories import PDF_BYTES, LiaisonApplicationFactory, png_bytes
 from liaisons.uploads import check_upload
 
@@ -137,7 +137,7 @@ def test_the_service_stores_nothing_it_refuses(world, draft):
     upload = SimpleUploadedFile("form.pdf", _pdf(b"1 0 obj<</OpenAction 2 0 R>>endobj"))
     files_before = _stored_files()
     with pytest.raises(ValidationError):
-        services.material_upload(
+        material_upload(
             application=draft, kind=MaterialKind.ID_CARD, upload=upload, actor=world.lab_a_staff
         )
     assert not ApplicationMaterial.objects.filter(application=draft).exists()

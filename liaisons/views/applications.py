@@ -30,7 +30,7 @@ from directory.idnumbers import mask_id_number
 from directory.idsearch import IdNumberSearchMixin
 from directory.selectors import get_in_scope_or_404
 
-from .. import permissions, selectors, services
+from .. import permissions, selectors
 from ..constants import OPEN_STATE_VALUES, ApplicationState, MaterialKind
 from ..forms import (
     DEFAULT_STATES,
@@ -44,6 +44,21 @@ from ..forms import (
     add_service_error,
 )
 from ..models import ApplicationMaterial, LiaisonApplication
+from ..services.applications import (
+    liaison_application_accept,
+    liaison_application_pass,
+    liaison_application_reject,
+    liaison_application_return,
+    liaison_application_submit,
+    liaison_application_withdraw,
+)
+from ..services.hiring import liaison_application_hire, liaison_applications_hire
+from ..services.preparation import (
+    assessment_entry_update,
+    liaison_application_start,
+    liaison_application_update,
+    material_upload,
+)
 
 #: The file name extension of each stored content type; downloads are named by kind (P-04:
 #: the uploaded name may hold an ID number).
@@ -186,7 +201,7 @@ class ApplicationStartView(LoginRequiredMixin, View):
         if form.is_valid():
             data = form.cleaned_data
             try:
-                application = services.liaison_application_start(
+                application = liaison_application_start(
                     lab=lab,
                     actor=request.user,
                     id_number=data["id_number"],
@@ -254,7 +269,7 @@ class ApplicationUpdateView(_EditableApplicationView):
         form = ApplicationUpdateForm(request.POST, application=self.application)
         if form.is_valid():
             try:
-                services.liaison_application_update(
+                liaison_application_update(
                     application=self.application,
                     actor=request.user,
                     fields=form.cleaned_data["fields"],
@@ -315,7 +330,7 @@ class AssessmentRecordView(_EditableApplicationView):
                     if not form.has_changed():
                         continue
                     try:
-                        services.assessment_entry_update(
+                        assessment_entry_update(
                             entry=entry, actor=request.user, **form.cleaned_data
                         )
                     except ValidationError as error:
@@ -350,7 +365,7 @@ class MaterialUploadView(_EditableApplicationView):
         )
         if form.is_valid():
             try:
-                material = services.material_upload(
+                material = material_upload(
                     application=self.application,
                     kind=form.cleaned_data["kind"],
                     upload=form.cleaned_data["file"],
@@ -407,39 +422,39 @@ class Action:
 #: The steps of the flow (L-07), by the names ``permissions.actions_for`` returns.
 ACTIONS: dict[str, Action] = {
     "submit": Action(
-        services.liaison_application_submit,
+        liaison_application_submit,
         gettext_lazy("Submit to the branch centre"),
         gettext_lazy("The application was submitted to the branch centre."),
     ),
     "withdraw": Action(
-        services.liaison_application_withdraw,
+        liaison_application_withdraw,
         gettext_lazy("Withdraw the application"),
         gettext_lazy("The application was withdrawn."),
         destructive=True,
     ),
     "accept": Action(
-        services.liaison_application_accept,
+        liaison_application_accept,
         gettext_lazy("Accept the materials for checking"),
         gettext_lazy("The materials were accepted for checking."),
     ),
     "return": Action(
-        services.liaison_application_return,
+        liaison_application_return,
         gettext_lazy("Return to the lab for correction"),
         gettext_lazy("The application was returned to the lab."),
         reason_required=True,
     ),
     "pass": Action(
-        services.liaison_application_pass,
+        liaison_application_pass,
         gettext_lazy("Pass on to the training centre"),
         gettext_lazy("The application was passed on to the training centre."),
     ),
     "hire": Action(
-        services.liaison_application_hire,
+        liaison_application_hire,
         gettext_lazy("Hire"),
         gettext_lazy("The applicant was hired as a certification liaison officer."),
     ),
     "reject": Action(
-        services.liaison_application_reject,
+        liaison_application_reject,
         gettext_lazy("Reject"),
         gettext_lazy("The application was rejected."),
         reason_required=True,
@@ -556,7 +571,7 @@ class HireChosenView(LoginRequiredMixin, View):
                     messages.error(request, error)
             return redirect(back)
         try:
-            hired = services.liaison_applications_hire(
+            hired = liaison_applications_hire(
                 applications=form.cleaned_data["applications"],
                 actor=request.user,
                 comment=form.cleaned_data["comment"],

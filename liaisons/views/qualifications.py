@@ -14,9 +14,10 @@ from directory.permissions import can_view_full_id_number
 from directory.selectors import get_in_scope_or_404, person_list
 from directory.views import ScopedDetailView
 
-from .. import permissions, selectors, services
+from .. import permissions, selectors
 from ..forms_qualifications import DepartureForm, QualificationFilter
 from ..models import LiaisonQualification
+from ..services.qualifications import departure_allowed, departure_confirm
 
 
 class QualificationListView(IdNumberSearchMixin, LoginRequiredMixin, FilterView):
@@ -66,9 +67,9 @@ class QualificationDetailView(ScopedDetailView):
         )
         # A form sent back with its errors is always shown; a fresh one only to the lab, while
         # the service would take it (L-12).
-        may_confirm = permissions.can_confirm_departure(
-            user, qualification
-        ) and services.departure_allowed(qualification)
+        may_confirm = permissions.can_confirm_departure(user, qualification) and departure_allowed(
+            qualification
+        )
         if may_confirm and "departure_form" not in context:
             context["departure_form"] = DepartureForm()
         return context
@@ -87,7 +88,7 @@ class DepartureConfirmView(QualificationDetailView):
         form = DepartureForm(request.POST)
         if form.is_valid():
             try:
-                services.departure_confirm(
+                departure_confirm(
                     qualification=qualification, actor=request.user, **form.cleaned_data
                 )
             except ValidationError as error:

@@ -1,9 +1,8 @@
-"""Screens of the liaison capability: entry training (L-09) and continuous evaluation (L-10).
+"""Screens of the liaison capability: entry training (L-09).
 
 Training is the training centre's alone: its list and form answer 403 to anyone else, and a
-session's pages 404 (the session is outside their scope). Evaluations are recorded by the
-departments and branch centres that work with a liaison; the training centre sees them
-aggregated per qualification and decides to keep, suspend or revoke.
+session's pages 404 (the session is outside their scope). Continuous evaluation (L-10) is
+``liaisons.views.evaluations``.
 """
 
 from django.contrib import messages
@@ -13,25 +12,20 @@ from django.shortcuts import redirect, render
 from django.urls import path
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 from django.views import View
 from django.views.generic import ListView
 
 from cqcportal.timeline import TimelineEntry, timeline_for
-from directory.selectors import get_in_scope_or_404
 from directory.views import ScopedDetailView
 
-from .. import permissions, selectors, selectors_training
-from ..constants import QualificationState, TrainingResult
+from .. import permissions, selectors_training
+from ..constants import TrainingResult
 from ..forms_training import (
     EnrolForm,
-    EvaluationDecisionForm,
-    EvaluationForm,
     TrainingResultForm,
     TrainingSessionForm,
 )
-from ..models import LiaisonQualification, TrainingEnrolment, TrainingSession
-from ..services import evaluations as evaluation_services
+from ..models import TrainingEnrolment, TrainingSession
 from ..services import training as training_services
 
 
@@ -86,7 +80,9 @@ class TrainingSessionCreateView(TrainingCentreOnlyMixin, View):
         return render(request, self.template_name, {"form": form}, status=400)
 
 
-def _looks_like_id_number(text: str) -> bool:
+def may_hold_id_number(text: str) -> bool:
+    """Six digits or more: a search term that may be (part of) an ID number, which is never
+    put in a URL nor searched by name (P-04)."""
     return sum(ch.isdigit() for ch in text) >= 6
 
 
@@ -99,7 +95,7 @@ class TrainingSessionDetailView(ScopedDetailView):
     context_object_name = "session"
 
     def get(self, request, *args, **kwargs):
-        if _looks_like_id_number(request.GET.get("q", "")):
+        if may_hold_id_number(request.GET.get("q", "")):
             # An ID number must not travel in a URL (P-04): answer at an address without it,
             # and point to the form that sends it in the request body.
             self.get_object()
@@ -119,7 +115,7 @@ class TrainingSessionDetailView(ScopedDetailView):
         enrolments = list(selectors_training.training_enrolments(session=session))
         query = self.request.GET.get("q", "").strip()
         search_results = None
-        if query and not _looks_like_id_number(query):
+        if query and not may_hold_id_number(query):
             search_results = list(
                 selectors_training.training_candidates(user=user)
                 .filter(name__icontains=query)
@@ -235,232 +231,10 @@ class TrainingResultView(TrainingSessionDetailView):
         return self.render_to_response(context, status=400)
 
 
-# --- continuous evaluation (L-10) -------------------------------------------------------------
-
-
-class EvaluationOverviewView(TrainingCentreOnlyMixin, ListView):
-    """The training centre's aggregate: per qualification, evaluations by rating, the latest
-    one, the latest decision, and the decision form (L-10). One query per page."""
-
-    template_name = "liaisons/training/evaluation_overview.html"
-    paginate_by = 50
-    context_object_name = "qualifications"
-
-    # Lazy: a class attribute is made once, at import, in whatever language is active then;
-    # plain gettext left the options in that language on every page (issue 10).
-    SHOW_CHOICES = (
-        ("evaluated", gettext_lazy("Liaisons with evaluations")),
-        ("awaiting", gettext_lazy("Poor rating awaiting a decision")),
-        ("all", gettext_lazy("All liaisons")),
-    )
-
-    def _show(self) -> str:
-        show = self.request.GET.get("show", "evaluated")
-        return show if show in dict(self.SHOW_CHOICES) else "evaluated"
-
-    def get_queryset(self):
-        qualifications = selectors_training.evaluation_overview(user=self.request.user)
-        show = self._show()
-        if show == "evaluated":
-            qualifications = qualifications.filter(evaluation_count__gt=0)
-        elif show == "awaiting":
-            qualifications = qualifications.filter(
-                awaits_decision=True,
-                state__in=[str(s) for s in evaluation_services.CURRENT_STATES],
-            )
-        query = self.request.GET.get("q", "").strip()
-        if query and not _looks_like_id_number(query):
-            qualifications = qualifications.filter(person__name__icontains=query)
-        return qualifications
-
-    def get_context_data(self, **kwargs):
-        context = super().get_context_data(**kwargs)
-        context.update(
-            show=self._show(),
-            show_choices=[(value, str(label)) for value, label in self.SHOW_CHOICES],
-            query=self.request.GET.get("q", "").strip(),
-            decision_form=EvaluationDecisionForm(),
-            current_states=[str(s) for s in evaluation_services.CURRENT_STATES],
-        )
-        return context
-
-
-class EvaluableListView(LoginRequiredMixin, ListView):
-    """The liaisons a department evaluator, branch reviewer or general business officer may
-    evaluate (L-10)."""
-
-    template_name = "liaisons/training/evaluable_list.html"
-    paginate_by = 50
-    context_object_name = "qualifications"
-
-    def dispatch(self, request, *args, **kwargs):
-        if request.user.is_authenticated and (
-            request.user.role not in selectors_training.EVALUATOR_ROLES
-        ):
-            raise PermissionDenied
-        return super().dispatch(request, *args, **kwargs)
-
-    def get_queryset(self):
-        qualifications = selectors_training.evaluable_qualifications(user=self.request.user)
-        query = self.request.GET.get("q", "").strip()
-        if query and not _looks_like_id_number(query):
-            qualifications = qualifications.filter(person__name__icontains=query)
-        return qualifications.order_by("lab__name", "person__name", "id")
-
-    def get_context_data(self, **kwargs):
-        context = super().get_context_data(**kwargs)
-        context["query"] = self.request.GET.get("q", "").strip()
-        return context
-
-
-class QualificationScopedMixin(LoginRequiredMixin):
-    """Views on one qualification named by ``qualification_pk``: 404 outside the user's
-    scope of qualifications, like every object URL; 403 when in scope but not allowed."""
-
-    model = LiaisonQualification
-
-    def get_qualification(self) -> LiaisonQualification:
-        return get_in_scope_or_404(
-            selectors.qualification_list(user=self.request.user).select_related(
-                "person__lab", "lab__branch"
-            ),
-            self.kwargs["qualification_pk"],
-        )
-
-
-class EvaluationCreateView(QualificationScopedMixin, View):
-    """Record one evaluation of a liaison (L-10)."""
-
-    template_name = "liaisons/training/evaluation_form.html"
-
-    def _allowed(self, request) -> LiaisonQualification:
-        qualification = self.get_qualification()
-        if not permissions.can_evaluate(request.user, qualification):
-            raise PermissionDenied
-        return qualification
-
-    def _render(self, request, qualification, form, status=200):
-        context = {
-            "qualification": qualification,
-            "form": form,
-            "fields": list(qualification.fields.order_by("position")),
-        }
-        return render(request, self.template_name, context, status=status)
-
-    def get(self, request, qualification_pk):
-        qualification = self._allowed(request)
-        return self._render(request, qualification, EvaluationForm())
-
-    def post(self, request, qualification_pk):
-        qualification = self._allowed(request)
-        form = EvaluationForm(request.POST)
-        if form.is_valid():
-            try:
-                evaluation_services.evaluation_record(
-                    qualification=qualification, actor=request.user, **form.cleaned_data
-                )
-            except ValidationError as error:
-                _add_service_error(form, error)
-            else:
-                messages.success(
-                    request,
-                    _("Your evaluation of %(name)s has been recorded.")
-                    % {"name": qualification.person.name},
-                )
-                return redirect("liaisons:evaluable_list")
-        return self._render(request, qualification, form, status=400)
-
-
-class QualificationEvaluationsView(QualificationScopedMixin, View):
-    """The training centre's page of one qualification: every evaluation with who and when,
-    the decisions, and the decision form (L-10)."""
-
-    template_name = "liaisons/training/qualification_evaluations.html"
-
-    def _allowed(self, request) -> LiaisonQualification:
-        qualification = self.get_qualification()
-        if not permissions.is_training_centre(request.user):
-            raise PermissionDenied
-        return qualification
-
-    def _render(self, request, qualification, form, status=200):
-        summary = (
-            selectors_training.evaluation_overview(user=request.user)
-            .filter(pk=qualification.pk)
-            .first()
-        )
-        context = {
-            "qualification": qualification,
-            "summary": summary,
-            "evaluations": list(selectors_training.evaluation_list(qualification=qualification)),
-            "decisions": list(
-                selectors_training.evaluation_decision_list(qualification=qualification)
-            ),
-            "decision_form": form,
-            "may_decide": qualification.state
-            in (QualificationState.ACTIVE, QualificationState.SUSPENDED),
-            "fields": list(qualification.fields.order_by("position")),
-            "timeline": timeline_for(qualification),
-        }
-        return render(request, self.template_name, context, status=status)
-
-    def get(self, request, qualification_pk):
-        qualification = self._allowed(request)
-        return self._render(request, qualification, EvaluationDecisionForm())
-
-
-class EvaluationDecideView(QualificationEvaluationsView):
-    """POST: keep, suspend or revoke the qualification, with a reason (L-10)."""
-
-    http_method_names = ["post"]
-
-    def post(self, request, qualification_pk):
-        qualification = self._allowed(request)
-        form = EvaluationDecisionForm(request.POST)
-        if form.is_valid():
-            try:
-                decision = evaluation_services.evaluation_decide(
-                    qualification=qualification, actor=request.user, **form.cleaned_data
-                )
-            except ValidationError as error:
-                _add_service_error(form, error)
-            else:
-                messages.success(
-                    request,
-                    _("Decision recorded for %(name)s: %(decision)s.")
-                    % {
-                        "name": qualification.person.name,
-                        "decision": decision.get_decision_display(),
-                    },
-                )
-                return redirect(
-                    "liaisons:qualification_evaluations", qualification_pk=qualification.pk
-                )
-        qualification.refresh_from_db()
-        return self._render(request, qualification, form, status=400)
-
-
 urlpatterns = [
     path("training/", TrainingSessionListView.as_view(), name="training_session_list"),
     path("training/new/", TrainingSessionCreateView.as_view(), name="training_session_create"),
     path("training/<int:pk>/", TrainingSessionDetailView.as_view(), name="training_session_detail"),
     path("training/<int:pk>/enrol/", TrainingEnrolView.as_view(), name="training_enrol"),
     path("training/<int:pk>/result/", TrainingResultView.as_view(), name="training_result"),
-    path("evaluations/", EvaluationOverviewView.as_view(), name="evaluation_overview"),
-    path("evaluations/liaisons/", EvaluableListView.as_view(), name="evaluable_list"),
-    path(
-        "evaluations/new/<int:qualification_pk>/",
-        EvaluationCreateView.as_view(),
-        name="evaluation_create",
-    ),
-    path(
-        "evaluations/<int:qualification_pk>/",
-        QualificationEvaluationsView.as_view(),
-        name="qualification_evaluations",
-    ),
-    path(
-        "evaluations/<int:qualification_pk>/decide/",
-        EvaluationDecideView.as_view(),
-        name="evaluation_decide",
-    ),
 ]
