@@ -122,11 +122,6 @@ def change_request_list(*, user) -> QuerySet[ChangeRequest]:
     return requests.none()
 
 
-def person_passed_entry_training(*, person: Person) -> bool:
-    """L-09: entry training passed in any session."""
-    return TrainingEnrolment.objects.filter(person=person, result=TrainingResult.PASSED).exists()
-
-
 def persons_passed_entry_training(*, person_ids: Iterable[int]) -> set[int]:
     """L-09: which of these people passed entry training in any session."""
     return set(
