@@ -309,9 +309,7 @@ def legacy_liaisons_to_migrate(user):
     """Lab staff: their lab's legacy liaisons still to hire through the system (L-13)."""
     from .selectors import qualification_list
 
-    waiting = qualification_list(user=user).filter(
-        is_legacy=True, migrated_at__isnull=True, state__in=["active", "suspended"]
-    )
+    waiting = qualification_list(user=user).to_migrate()
     count = waiting.count()
     if not count:
         return None

@@ -26,6 +26,12 @@ def deadline_end(day: datetime.date) -> datetime.datetime:
     return datetime.datetime.combine(day + datetime.timedelta(days=1), datetime.time(), CHINA)
 
 
+def legacy_counts_at(at: datetime.datetime) -> bool:
+    """L-13: whether a legacy liaison not migrated still counts as hired at ``at``: until
+    24:00 China Standard Time on the migration deadline (A-05)."""
+    return at < deadline_end(MIGRATION_DEADLINE)
+
+
 class ApplicationState(models.TextChoices):
     """L-07: lab → branch centre → training centre."""
 

@@ -23,7 +23,7 @@ from directory.constants import Education, PoliticalStatus, Role
 from directory.models import CertificationField, Person, TestingLab, User
 from directory.services import IMPORTANT_FIELDS
 
-from ..constants import ChangeRequestState, ChangeTier, QualificationState
+from ..constants import ChangeRequestState, ChangeTier
 from ..models import ChangeRequest, LiaisonQualification
 from ..permissions import is_training_centre
 from ..uploads import check_upload
@@ -115,12 +115,9 @@ def _lock(change_request: ChangeRequest) -> ChangeRequest:
 def _current_qualification(person: Person) -> LiaisonQualification | None:
     """The qualification the person holds now: one lab at a time (active or suspended)."""
     return (
-        LiaisonQualification.objects.select_related("lab__branch")
-        .filter(
-            person=person,
-            state__in=[QualificationState.ACTIVE, QualificationState.SUSPENDED],
-            migrated_at__isnull=True,
-        )
+        LiaisonQualification.objects.current()
+        .select_related("lab__branch")
+        .filter(person=person)
         .first()
     )
 
@@ -350,10 +347,7 @@ def _apply_qualification(change_request: ChangeRequest, *, actor: User, reason: 
         .select_related("lab")
         .get(pk=change_request.qualification_id)
     )
-    if qualification.state not in (
-        QualificationState.ACTIVE,
-        QualificationState.SUSPENDED,
-    ) or (qualification.migrated_at is not None):
+    if not qualification.is_current:
         raise ValidationError(
             _(
                 "The qualification is no longer held (it is “%(state)s”); reject this request "

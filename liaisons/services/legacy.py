@@ -23,7 +23,7 @@ from directory.idnumbers import mask_id_number, validate_id_number
 from directory.models import Person, TestingLab, User
 from directory.services import person_create
 
-from ..constants import MIGRATION_DEADLINE, QualificationState
+from ..constants import MIGRATION_DEADLINE
 from ..models import LiaisonQualification
 from ..permissions import is_training_centre
 from .applications import labs_coverage_refresh
@@ -164,11 +164,9 @@ def _check_rows(rows: Iterable[Mapping]) -> tuple[list[LegacyRowReport], list[di
             pass
     people = {p.id_number: p for p in Person.objects.filter(id_number__in=set(numbers.values()))}
     current_holders = set(
-        LiaisonQualification.objects.filter(
-            person__id_number__in=set(numbers.values()),
-            state__in=[QualificationState.ACTIVE, QualificationState.SUSPENDED],
-            migrated_at__isnull=True,
-        ).values_list("person__id_number", flat=True)
+        LiaisonQualification.objects.current()
+        .filter(person__id_number__in=set(numbers.values()))
+        .values_list("person__id_number", flat=True)
     )
     today = timezone.localdate()
     seen: dict[str, int] = {}

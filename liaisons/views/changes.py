@@ -31,8 +31,8 @@ from ..constants import (
     OPEN_STATE_VALUES,
     ChangeRequestState,
     ChangeTier,
-    QualificationState,
     deadline_end,
+    legacy_counts_at,
 )
 from ..forms_changes import (
     QUALIFICATION_ERROR_FIELDS,
@@ -72,10 +72,7 @@ def add_service_errors(form, error: ValidationError, names: dict[str, str] | Non
 
 def _current_qualifications(user):
     """The qualifications held now (one lab at a time) that ``user`` sees."""
-    return selectors.qualification_list(user=user).filter(
-        state__in=[QualificationState.ACTIVE, QualificationState.SUSPENDED],
-        migrated_at__isnull=True,
-    )
+    return selectors.qualification_list(user=user).current()
 
 
 def _display(field: str, value) -> str:
@@ -403,7 +400,7 @@ class LegacyListView(LoginRequiredMixin, ListView):
             )
         context["deadline_day"] = MIGRATION_DEADLINE
         context["deadline"] = deadline_end(MIGRATION_DEADLINE)
-        context["legacy_counts"] = timezone.now() < context["deadline"]
+        context["legacy_counts"] = legacy_counts_at(timezone.now())
         context["can_import"] = is_training_centre(user)
         context["needs_migration_only"] = bool(self.request.GET.get("needs_migration"))
         return context

@@ -1,0 +1,106 @@
+"""Each rule that several places apply has one definition (issue 11): these tests prove the
+definition itself, and that the places which ask about one object and the places which ask
+the database give the same answer."""
+
+import datetime
+
+import pytest
+
+from liaisons.constants import CHINA, QualificationState, legacy_counts_at
+from liaisons.models import LiaisonQualification
+from liaisons.models.qualifications import CURRENT
+from liaisons.tests.factories import LiaisonQualificationFactory
+
+pytestmark = pytest.mark.django_db
+
+BEFORE_DEADLINE = datetime.datetime(2011, 8, 30, 23, 59, 59, tzinfo=CHINA)
+AT_DEADLINE = datetime.datetime(2011, 8, 31, 0, 0, tzinfo=CHINA)
+
+
+def _every_kind(lab):
+    """One qualification of each kind the L-13 and L-12 rules tell apart."""
+    S = QualificationState
+    migrated_at = datetime.datetime(2011, 6, 1, tzinfo=CHINA)
+    return {
+        "system active": LiaisonQualificationFactory(lab=lab),
+        "system suspended": LiaisonQualificationFactory(lab=lab, suspended=True),
+        "system revoked": LiaisonQualificationFactory(lab=lab, state=S.REVOKED),
+        "system cancelled": LiaisonQualificationFactory(lab=lab, state=S.CANCELLED),
+        "legacy active": LiaisonQualificationFactory(lab=lab, legacy=True),
+        "legacy suspended": LiaisonQualificationFactory(lab=lab, legacy=True, suspended=True),
+        "legacy revoked": LiaisonQualificationFactory(lab=lab, legacy=True, state=S.REVOKED),
+        "legacy migrated": LiaisonQualificationFactory(
+            lab=lab, legacy=True, migrated_at=migrated_at
+        ),
+    }
+
+
+# --- L-13: when a liaison counts as hired -------------------------------------------------
+
+
+def test_a_legacy_liaison_counts_until_24_00_china_time_on_the_migration_deadline():
+    # rule L-13, rule A-05: one definition of the instant, ``legacy_counts_at``.
+    assert legacy_counts_at(BEFORE_DEADLINE)
+    assert not legacy_counts_at(AT_DEADLINE)
+    assert legacy_counts_at(AT_DEADLINE.astimezone(datetime.UTC) - datetime.timedelta(seconds=1))
+
+
+@pytest.mark.parametrize("at", [BEFORE_DEADLINE, AT_DEADLINE], ids=["before", "after"])
+def test_counting_and_counts_as_hired_say_the_same_of_every_kind(world, monkeypatch, at):
+    # rule L-13: the queryset (coverage, login rights) and the one-object property (the
+    # access audit's receiver) are one rule: active, and through the system or legacy,
+    # not migrated, before the deadline.
+    kinds = _every_kind(world.lab_a)
+    monkeypatch.setattr("liaisons.models.qualifications.timezone.now", lambda: at)
+    counting = set(LiaisonQualification.objects.counting(at=at))
+    by_property = {q for q in kinds.values() if q.counts_as_hired}
+    assert counting == by_property
+    expected = {"system active", "legacy active"} if at < AT_DEADLINE else {"system active"}
+    assert {name for name, q in kinds.items() if q in counting} == expected
+
+
+@pytest.mark.parametrize("at", [BEFORE_DEADLINE, AT_DEADLINE], ids=["before", "after"])
+def test_the_roster_holds_every_state_and_legacy_liaisons_only_while_they_count(world, at):
+    # rule L-13, rule L-11: ``hired`` is ``counting`` without the state: the roster shows
+    # a suspended or revoked liaison with its state; a migrated one gave way to its hire.
+    kinds = _every_kind(world.lab_a)
+    hired = set(LiaisonQualification.objects.hired(at=at))
+    system = {name for name in kinds if name.startswith("system")}
+    legacy = {"legacy active", "legacy suspended", "legacy revoked"}
+    expected = system | legacy if at < AT_DEADLINE else system
+    assert {name for name, q in kinds.items() if q in hired} == expected
+    assert set(LiaisonQualification.objects.counting(at=at)) == {
+        q for q in hired if q.state == QualificationState.ACTIVE
+    }
+
+
+# --- L-12: the person's current qualification ----------------------------------------------
+
+
+def test_the_current_qualification_is_one_definition_for_queries_objects_and_the_constraint(
+    world,
+):
+    # rule L-12: held now = active or suspended, not replaced by a migration hire; the
+    # database's one-current-per-person constraint is built from the same condition.
+    kinds = _every_kind(world.lab_a)
+    current = set(LiaisonQualification.objects.current())
+    assert current == {q for q in kinds.values() if q.is_current}
+    assert {name for name, q in kinds.items() if q in current} == {
+        "system active",
+        "system suspended",
+        "legacy active",
+        "legacy suspended",
+    }
+    (constraint,) = LiaisonQualification._meta.constraints
+    assert constraint.condition == CURRENT
+
+
+def test_the_legacy_liaisons_to_migrate_are_those_that_can_be_migrated(world):
+    # rule L-13: the lab's dashboard card and the migrate button agree.
+    kinds = _every_kind(world.lab_a)
+    to_migrate = set(LiaisonQualification.objects.to_migrate())
+    assert to_migrate == {q for q in kinds.values() if q.can_be_migrated}
+    assert {name for name, q in kinds.items() if q in to_migrate} == {
+        "legacy active",
+        "legacy suspended",
+    }
