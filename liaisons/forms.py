@@ -36,6 +36,7 @@ from directory.widgets import PlainSelect
 
 from .constants import ApplicationState, MaterialKind
 from .models import LiaisonApplication
+from .rules import business_scope
 
 #: The person's data the recommendation form carries, in the form's order (P-03 tiers a, b).
 PERSON_FIELDS = (
@@ -119,10 +120,9 @@ class _ApplicationDataForm(forms.Form):
 
     def __init__(self, *args, lab, extra_fields=(), **kwargs):
         super().__init__(*args, **kwargs)
-        scope = lab.business_scope.values_list("code", flat=True)
         # A field applied for earlier stays visible even if the scope changed since;
         # the rules then say it is outside the scope (L-05).
-        self.fields["fields"].choices = _field_choices([*scope, *extra_fields])
+        self.fields["fields"].choices = _field_choices([*business_scope(lab), *extra_fields])
 
     def person_data(self) -> dict:
         return {name: self.cleaned_data[name] for name in PERSON_FIELDS}

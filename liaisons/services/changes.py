@@ -26,6 +26,7 @@ from directory.services import IMPORTANT_FIELDS
 from ..constants import ChangeRequestState, ChangeTier
 from ..models import ChangeRequest, LiaisonQualification
 from ..permissions import is_training_centre
+from ..rules import business_scope, fields_outside_scope
 from ..uploads import check_upload
 from .applications import coverage_refresh
 
@@ -154,8 +155,7 @@ def _clean_important(person: Person, changes: dict) -> tuple[dict, dict]:
 
 
 def _target_scope_problems(codes: list[str], lab: TestingLab) -> list[str]:
-    scope = set(lab.business_scope.values_list("code", flat=True))
-    return [code for code in codes if code not in scope]
+    return fields_outside_scope(codes, business_scope(lab))  # L-05
 
 
 def _clean_qualification(qualification: LiaisonQualification, changes: dict) -> tuple[dict, dict]:

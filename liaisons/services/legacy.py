@@ -26,6 +26,7 @@ from directory.services import person_create
 from ..constants import MIGRATION_DEADLINE
 from ..models import LiaisonQualification
 from ..permissions import is_training_centre
+from ..rules import business_scope, fields_outside_scope
 from .applications import labs_coverage_refresh
 
 #: Between two fields in the "fields" column: 、 or a comma (half or full width), or ; .
@@ -118,7 +119,7 @@ class _Labs:
         for lab in TestingLab.objects.prefetch_related("business_scope"):
             self._by_uscc[lab.uscc.upper()] = lab
             self._by_name.setdefault(lab.name.strip(), []).append(lab)
-            self._scopes[lab.pk] = {f.code for f in lab.business_scope.all()}
+            self._scopes[lab.pk] = business_scope(lab)  # prefetched
 
     def find(self, value: str) -> tuple[TestingLab | None, str]:
         text = value.strip()
@@ -227,7 +228,7 @@ def _check_rows(rows: Iterable[Mapping]) -> tuple[list[LegacyRowReport], list[di
                 codes.append(code)
         report.fields = codes
         if lab is not None:
-            outside = [code for code in codes if code not in labs.scope(lab)]
+            outside = fields_outside_scope(codes, labs.scope(lab))  # L-05
             if outside:
                 errors.append(
                     _("%(fields)s is not in the CQC business scope of %(lab)s.")

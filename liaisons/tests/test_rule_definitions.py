@@ -6,6 +6,8 @@ import datetime
 
 import pytest
 
+from directory.constants import CertificationFieldCode as F
+from liaisons import rules
 from liaisons.constants import CHINA, QualificationState, legacy_counts_at
 from liaisons.models import LiaisonQualification
 from liaisons.models.qualifications import CURRENT
@@ -104,3 +106,24 @@ def test_the_legacy_liaisons_to_migrate_are_those_that_can_be_migrated(world):
         "legacy active",
         "legacy suspended",
     }
+
+
+# --- L-05: the lab's business scope ---------------------------------------------------------
+
+
+def test_fields_outside_the_business_scope_are_named_in_the_order_given(world):
+    # rule L-05: lab A's scope is CCC and RoHS.
+    scope = rules.business_scope(world.lab_a)
+    assert scope == {F.CCC, F.ROHS}
+    assert rules.fields_outside_scope([F.CB, F.CCC, F.GAP, F.ROHS], scope) == [F.CB, F.GAP]
+    assert rules.fields_outside_scope([F.ROHS, F.CCC], scope) == []
+
+
+def test_the_form_offers_and_the_rules_accept_the_same_fields(world):
+    # rule L-05: the application form's choices are the scope the rules check against.
+    from liaisons.forms import ApplicationStartForm
+
+    form = ApplicationStartForm(lab=world.lab_a)
+    offered = [code for code, _label in form.fields["fields"].choices]
+    assert offered == [F.CCC, F.ROHS]
+    assert rules.fields_outside_scope(offered, rules.business_scope(world.lab_a)) == []
