@@ -88,7 +88,7 @@ def upcoming_training_sessions(user):
 @card({Role.TRAINING_ADMIN}, superuser=False)
 def liaisons_with_poor_evaluations(user):
     """The training centre: qualifications with a poor rating and no decision since (L-10)."""
-    from .selectors_training import qualifications_awaiting_decision
+    from .selectors_evaluations import qualifications_awaiting_decision
 
     awaiting = qualifications_awaiting_decision(user=user)
     return Card(
@@ -110,7 +110,7 @@ def liaisons_with_poor_evaluations(user):
 @card({Role.DEPARTMENT_EVALUATOR}, superuser=False)
 def liaisons_you_evaluate(user):
     """Department evaluators: the liaisons of the labs they were given to evaluate (L-10)."""
-    from .selectors_training import evaluable_qualifications
+    from .selectors_evaluations import evaluable_qualifications
 
     qualifications = evaluable_qualifications(user=user).prefetch_related(None)
     return Card(

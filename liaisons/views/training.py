@@ -21,7 +21,7 @@ from cqcportal.timeline import TimelineEntry, timeline_for
 from directory.selectors import get_in_scope_or_404
 from directory.views import ScopedDetailView
 
-from .. import permissions, selectors, selectors_training
+from .. import permissions, selectors, selectors_evaluations, selectors_training
 from ..constants import QualificationState, TrainingResult
 from ..forms_training import (
     EnrolForm,
@@ -259,7 +259,7 @@ class EvaluationOverviewView(TrainingCentreOnlyMixin, ListView):
         return show if show in dict(self.SHOW_CHOICES) else "evaluated"
 
     def get_queryset(self):
-        qualifications = selectors_training.evaluation_overview(user=self.request.user)
+        qualifications = selectors_evaluations.evaluation_overview(user=self.request.user)
         show = self._show()
         if show == "evaluated":
             qualifications = qualifications.filter(evaluation_count__gt=0)
@@ -295,13 +295,13 @@ class EvaluableListView(LoginRequiredMixin, ListView):
 
     def dispatch(self, request, *args, **kwargs):
         if request.user.is_authenticated and (
-            request.user.role not in selectors_training.EVALUATOR_ROLES
+            request.user.role not in selectors_evaluations.EVALUATOR_ROLES
         ):
             raise PermissionDenied
         return super().dispatch(request, *args, **kwargs)
 
     def get_queryset(self):
-        qualifications = selectors_training.evaluable_qualifications(user=self.request.user)
+        qualifications = selectors_evaluations.evaluable_qualifications(user=self.request.user)
         query = self.request.GET.get("q", "").strip()
         if query and not _looks_like_id_number(query):
             qualifications = qualifications.filter(person__name__icontains=query)
@@ -385,16 +385,16 @@ class QualificationEvaluationsView(QualificationScopedMixin, View):
 
     def _render(self, request, qualification, form, status=200):
         summary = (
-            selectors_training.evaluation_overview(user=request.user)
+            selectors_evaluations.evaluation_overview(user=request.user)
             .filter(pk=qualification.pk)
             .first()
         )
         context = {
             "qualification": qualification,
             "summary": summary,
-            "evaluations": list(selectors_training.evaluation_list(qualification=qualification)),
+            "evaluations": list(selectors_evaluations.evaluation_list(qualification=qualification)),
             "decisions": list(
-                selectors_training.evaluation_decision_list(qualification=qualification)
+                selectors_evaluations.evaluation_decision_list(qualification=qualification)
             ),
             "decision_form": form,
             "may_decide": qualification.state
