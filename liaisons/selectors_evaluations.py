@@ -3,30 +3,21 @@ evaluate, and the training centre's view of the evaluations it decides on."""
 
 from django.db.models import Count, Exists, F, Max, OuterRef, Q, QuerySet, Subquery
 
-from directory.constants import Role
-
 from . import permissions
-from .constants import EvaluationRating
+from .constants import CURRENT_QUALIFICATION_STATES, EvaluationRating
 from .models import Evaluation, EvaluationDecision, LiaisonQualification
 from .selectors import qualification_list
-from .services.evaluations import CURRENT_STATES
-
-#: Who records evaluations of liaisons (L-10); ``permissions.can_evaluate`` decides per liaison.
-EVALUATOR_ROLES = frozenset(
-    {Role.DEPARTMENT_EVALUATOR, Role.BRANCH_REVIEWER, Role.GENERAL_BUSINESS_OFFICER}
-)
 
 
 def evaluable_qualifications(*, user) -> QuerySet[LiaisonQualification]:
-    """Current qualifications of the labs the user evaluates: a department evaluator's labs,
-    a reviewer's branch centre, every lab for the general business dept (L-10)."""
-    if not user.is_authenticated or not user.is_active:
-        return LiaisonQualification.objects.none()
-    if user.role not in EVALUATOR_ROLES:
+    """Qualifications still held of the labs the user evaluates (``permissions.evaluated_labs``,
+    L-10)."""
+    labs = permissions.evaluated_labs(user)
+    if labs is None:
         return LiaisonQualification.objects.none()
     return (
         qualification_list(user=user)
-        .filter(state__in=[str(s) for s in CURRENT_STATES])
+        .filter(lab__in=labs.values("pk"), state__in=sorted(CURRENT_QUALIFICATION_STATES))
         .prefetch_related("fields")
     )
 
@@ -80,7 +71,7 @@ def qualifications_awaiting_decision(*, user) -> QuerySet[LiaisonQualification]:
     if not permissions.is_training_centre(user):
         return LiaisonQualification.objects.none()
     return qualification_list(user=user).filter(
-        _unanswered_poor_rating(), state__in=[str(s) for s in CURRENT_STATES]
+        _unanswered_poor_rating(), state__in=sorted(CURRENT_QUALIFICATION_STATES)
     )
 
 

@@ -12,12 +12,9 @@ from directory.constants import DepartmentKind, Role
 from directory.models import Department, User
 
 from .. import permissions
-from ..constants import EvaluationDecisionKind, EvaluationRating, QualificationState
+from ..constants import CURRENT_QUALIFICATION_STATES, EvaluationDecisionKind, EvaluationRating
 from ..models import Evaluation, EvaluationDecision, LiaisonQualification
 from .applications import qualification_change_state
-
-#: Qualifications whose liaison still works and can be evaluated and decided on.
-CURRENT_STATES = frozenset({QualificationState.ACTIVE, QualificationState.SUSPENDED})
 
 
 def _evaluating_organisation(actor: User) -> dict:
@@ -45,7 +42,7 @@ def _evaluating_organisation(actor: User) -> dict:
 
 
 def _require_current(qualification: LiaisonQualification) -> None:
-    if qualification.state not in CURRENT_STATES:
+    if qualification.state not in CURRENT_QUALIFICATION_STATES:
         raise ValidationError(
             _("The qualification is “%(state)s”; it is no longer evaluated (L-10).")
             % {"state": qualification.get_state_display()},

@@ -5,12 +5,16 @@ the database give the same answer."""
 import datetime
 
 import pytest
+from guardian.shortcuts import assign_perm
 
 from directory.constants import CertificationFieldCode as F
-from liaisons import rules
+from directory.constants import Role
+from directory.tests.factories import UserFactory
+from liaisons import permissions, rules
 from liaisons.constants import CHINA, QualificationState, legacy_counts_at
 from liaisons.models import LiaisonQualification
 from liaisons.models.qualifications import CURRENT
+from liaisons.selectors_evaluations import evaluable_qualifications
 from liaisons.tests.factories import LiaisonQualificationFactory
 
 pytestmark = pytest.mark.django_db
@@ -127,3 +131,43 @@ def test_the_form_offers_and_the_rules_accept_the_same_fields(world):
     offered = [code for code, _label in form.fields["fields"].choices]
     assert offered == [F.CCC, F.ROHS]
     assert rules.fields_outside_scope(offered, rules.business_scope(world.lab_a)) == []
+
+
+# --- L-10: who evaluates a liaison ----------------------------------------------------------
+
+
+def test_who_may_evaluate_one_liaison_is_who_finds_it_in_their_list(world):
+    # rule L-10: ``permissions.evaluated_labs`` decides both the list of liaisons to evaluate
+    # and the check on one of them.
+    assign_perm("directory.evaluate_lab", world.evaluator, world.lab_a)
+    officer = UserFactory(username="generalbiz", role=Role.GENERAL_BUSINESS_OFFICER)
+    in_a = LiaisonQualificationFactory(lab=world.lab_a)
+    in_b = LiaisonQualificationFactory(lab=world.lab_b)
+    users = {
+        "department evaluator of lab A": world.evaluator,
+        "branch N reviewer": world.branch_n_reviewer,
+        "branch S reviewer": world.branch_s_reviewer,
+        "general business officer": officer,
+        "training centre": world.training_admin,
+        "lab A staff": world.lab_a_staff,
+    }
+    allowed = {}
+    for name, user in users.items():
+        listed = set(evaluable_qualifications(user=user))
+        for q in (in_a, in_b):
+            assert permissions.can_evaluate(user, q) == (q in listed), (name, q.lab)
+        allowed[name] = {q.lab.name for q in listed}
+    assert allowed == {
+        "department evaluator of lab A": {"实验室A"},
+        "branch N reviewer": {"实验室A"},
+        "branch S reviewer": {"实验室B"},
+        "general business officer": {"实验室A", "实验室B"},
+        "training centre": set(),
+        "lab A staff": set(),
+    }
+    assert {name for name, user in users.items() if permissions.is_evaluator(user)} == {
+        "department evaluator of lab A",
+        "branch N reviewer",
+        "branch S reviewer",
+        "general business officer",
+    }

@@ -22,7 +22,7 @@ from directory.selectors import get_in_scope_or_404
 from directory.views import ScopedDetailView
 
 from .. import permissions, selectors, selectors_evaluations, selectors_training
-from ..constants import QualificationState, TrainingResult
+from ..constants import CURRENT_QUALIFICATION_STATES, TrainingResult
 from ..forms_training import (
     EnrolForm,
     EvaluationDecisionForm,
@@ -266,7 +266,7 @@ class EvaluationOverviewView(TrainingCentreOnlyMixin, ListView):
         elif show == "awaiting":
             qualifications = qualifications.filter(
                 awaits_decision=True,
-                state__in=[str(s) for s in evaluation_services.CURRENT_STATES],
+                state__in=sorted(CURRENT_QUALIFICATION_STATES),
             )
         query = self.request.GET.get("q", "").strip()
         if query and not _looks_like_id_number(query):
@@ -280,7 +280,7 @@ class EvaluationOverviewView(TrainingCentreOnlyMixin, ListView):
             show_choices=[(value, str(label)) for value, label in self.SHOW_CHOICES],
             query=self.request.GET.get("q", "").strip(),
             decision_form=EvaluationDecisionForm(),
-            current_states=[str(s) for s in evaluation_services.CURRENT_STATES],
+            current_states=sorted(CURRENT_QUALIFICATION_STATES),
         )
         return context
 
@@ -294,9 +294,7 @@ class EvaluableListView(LoginRequiredMixin, ListView):
     context_object_name = "qualifications"
 
     def dispatch(self, request, *args, **kwargs):
-        if request.user.is_authenticated and (
-            request.user.role not in selectors_evaluations.EVALUATOR_ROLES
-        ):
+        if request.user.is_authenticated and not permissions.is_evaluator(request.user):
             raise PermissionDenied
         return super().dispatch(request, *args, **kwargs)
 
@@ -397,8 +395,7 @@ class QualificationEvaluationsView(QualificationScopedMixin, View):
                 selectors_evaluations.evaluation_decision_list(qualification=qualification)
             ),
             "decision_form": form,
-            "may_decide": qualification.state
-            in (QualificationState.ACTIVE, QualificationState.SUSPENDED),
+            "may_decide": qualification.state in CURRENT_QUALIFICATION_STATES,
             "fields": list(qualification.fields.order_by("position")),
             "timeline": timeline_for(qualification),
         }
