@@ -28,26 +28,25 @@ from cqcportal.limits import (
     WORK_UNIT_MAX_LENGTH,
     MaxLinesValidator,
 )
-from directory.constants import CertificationFieldCode, Education, PoliticalStatus, Role
+from directory.constants import (
+    IMPORTANT_FIELDS,
+    CertificationFieldCode,
+    Education,
+    PoliticalStatus,
+    Role,
+)
 from directory.idnumbers import validate_id_number
 from directory.selectors import lab_list
 from directory.validators import validate_past_date, validate_person_name
 from directory.widgets import PlainSelect
 
 from .constants import ApplicationState, MaterialKind
-from .models import LiaisonApplication
+from .models import APPLICANT_FIELDS, LiaisonApplication
 from .rules import business_scope
 
-#: The person's data the recommendation form carries, in the form's order (P-03 tiers a, b).
-PERSON_FIELDS = (
-    "political_status",
-    "education",
-    "major",
-    "phone",
-    "email",
-    "work_unit",
-    "address",
-)
+#: The person's data the recommendation form carries besides the name, in the form's order
+#: (P-03 tiers b and a).
+PERSON_FIELDS = tuple(name for name in APPLICANT_FIELDS if name != "name")
 
 _DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
@@ -180,7 +179,7 @@ class ApplicationUpdateForm(_ApplicationDataForm):
         if application.submitted_at is not None:
             # Shown, not editable once first submitted: a change goes through the branch
             # centre (P-03).
-            for name in ("name", "political_status", "education", "major"):
+            for name in IMPORTANT_FIELDS:
                 self.fields[name].disabled = True
                 self.fields[name].help_text = _(
                     "Locked since first submitted; ask the branch centre for a change (P-03)."

@@ -20,7 +20,13 @@ from cqcportal.limits import (
     WORK_HISTORY_MAX_LINES,
     MaxLinesValidator,
 )
-from directory.constants import Education, PoliticalStatus, Sex
+from directory.constants import (
+    IMPORTANT_FIELDS,
+    SELF_MAINTAINED_FIELDS,
+    Education,
+    PoliticalStatus,
+    Sex,
+)
 from directory.idnumbers import birth_date_of, mask_id_number, sex_of
 from directory.models import Person
 from directory.validators import validate_past_date
@@ -30,17 +36,8 @@ from ..constants import OPEN_STATE_VALUES, ApplicationState, AssessmentItemKind,
 S = ApplicationState
 
 #: The applicant's data as the lab typed it for the recommendation form (L-03), by the name of
-#: the person's field it mirrors (P-03 tiers a and b).
-APPLICANT_FIELDS = (
-    "name",
-    "political_status",
-    "education",
-    "major",
-    "phone",
-    "email",
-    "work_unit",
-    "address",
-)
+#: the person's field it mirrors: P-03 tiers (b) and (a), in the form's order.
+APPLICANT_FIELDS = (*IMPORTANT_FIELDS, *SELF_MAINTAINED_FIELDS)
 
 
 class Applicant:

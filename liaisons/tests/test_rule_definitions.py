@@ -171,3 +171,34 @@ def test_who_may_evaluate_one_liaison_is_who_finds_it_in_their_list(world):
         "branch S reviewer",
         "general business officer",
     }
+
+
+# --- P-03: the tiers of personal data -------------------------------------------------------
+
+
+def test_the_important_data_is_one_list_for_the_request_form_the_lock_and_the_service(world):
+    # rule P-03: tier (b) is asked for, locked once submitted and changed by request alike.
+    from directory.constants import IMPORTANT_FIELDS, SELF_MAINTAINED_FIELDS
+    from directory.forms import SelfMaintainedDataForm
+    from liaisons.constants import ChangeTier
+    from liaisons.forms import ApplicationUpdateForm
+    from liaisons.forms_changes import ImportantChangeForm
+    from liaisons.models import APPLICANT_FIELDS
+    from liaisons.services.changes import CHANGEABLE_FIELDS
+    from liaisons.tests.factories import LiaisonApplicationFactory
+
+    assert IMPORTANT_FIELDS == ("name", "political_status", "education", "major")
+    request_form = ImportantChangeForm(people=None)
+    assert [name for name in request_form.fields if name in APPLICANT_FIELDS] == list(
+        IMPORTANT_FIELDS
+    )
+    assert CHANGEABLE_FIELDS[ChangeTier.IMPORTANT] == IMPORTANT_FIELDS
+
+    application = LiaisonApplicationFactory(lab=world.lab_a, submitted=True)
+    form = ApplicationUpdateForm(application=application)
+    locked = [name for name in APPLICANT_FIELDS if form.fields[name].disabled]
+    assert locked == list(IMPORTANT_FIELDS)
+
+    # Tier (a): what the person edits alone, and the rest of the recommendation form's data.
+    assert list(SelfMaintainedDataForm().fields) == list(SELF_MAINTAINED_FIELDS)
+    assert APPLICANT_FIELDS == (*IMPORTANT_FIELDS, *SELF_MAINTAINED_FIELDS)

@@ -19,7 +19,7 @@ from django_filters.views import FilterView
 
 from cqcportal.timeline import timeline_for
 from directory import selectors as directory_selectors
-from directory.constants import Role
+from directory.constants import IMPORTANT_FIELDS, Role
 from directory.models import CertificationField, Person, TestingLab
 from directory.permissions import can_view_full_id_number
 from directory.selectors import get_in_scope_or_404
@@ -183,10 +183,7 @@ class ChangeRequestCreateView(LoginRequiredMixin, View):
     def _context(self, tier, form, person):
         current = []
         if person is not None and tier == ChangeTier.IMPORTANT:
-            current = [
-                (_label(f), _display(f, getattr(person, f)))
-                for f in ("name", "political_status", "education", "major")
-            ]
+            current = [(_label(f), _display(f, getattr(person, f))) for f in IMPORTANT_FIELDS]
         elif person is not None and tier == ChangeTier.QUALIFICATION:
             qualification = _current_qualifications(self.request.user).filter(person=person).first()
             if qualification is not None:
