@@ -158,12 +158,12 @@ def _application_card(user, *, title, states, empty_text, priority) -> Card:
 @card({Role.LAB_STAFF})
 def applications_to_finish(user):
     """Lab staff: drafts and returned applications of their lab."""
-    from .constants import ApplicationState
+    from .constants import LAB_STATES
 
     return _application_card(
         user,
         title=_("Applications to finish"),
-        states=[ApplicationState.DRAFT, ApplicationState.RETURNED],
+        states=list(LAB_STATES),
         empty_text=_("No application waits for your lab."),
         priority=30,
     )
@@ -172,12 +172,12 @@ def applications_to_finish(user):
 @card({Role.BRANCH_REVIEWER})
 def applications_to_check(user):
     """Branch reviewers: submitted applications of their labs and those being checked."""
-    from .constants import ApplicationState
+    from .constants import BRANCH_STATES
 
     return _application_card(
         user,
         title=_("Applications to check"),
-        states=[ApplicationState.SUBMITTED, ApplicationState.WITH_BRANCH],
+        states=list(BRANCH_STATES),
         empty_text=_("No application waits for your check."),
         priority=30,
     )
@@ -186,12 +186,12 @@ def applications_to_check(user):
 @card({Role.TRAINING_ADMIN})
 def applications_to_decide(user):
     """The training centre: applications passed on by the branch centres."""
-    from .constants import ApplicationState
+    from .constants import DECISION_STATES
 
     return _application_card(
         user,
         title=_("Applications to decide"),
-        states=[ApplicationState.PASSED],
+        states=list(DECISION_STATES),
         empty_text=_("No application waits for a decision."),
         priority=30,
     )

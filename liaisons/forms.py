@@ -40,7 +40,7 @@ from directory.selectors import lab_list
 from directory.validators import validate_past_date, validate_person_name
 from directory.widgets import PlainSelect
 
-from .constants import ApplicationState, MaterialKind
+from .constants import BRANCH_STATES, DECISION_STATES, ApplicationState, MaterialKind
 from .models import APPLICANT_FIELDS, LiaisonApplication
 from .rules import business_scope
 
@@ -286,8 +286,8 @@ def _labs_in_scope(request):
 
 #: Default states of each role's queue; the user can widen them with the state filter.
 DEFAULT_STATES = {
-    Role.BRANCH_REVIEWER: [ApplicationState.SUBMITTED, ApplicationState.WITH_BRANCH],
-    Role.TRAINING_ADMIN: [ApplicationState.PASSED],
+    Role.BRANCH_REVIEWER: list(BRANCH_STATES),
+    Role.TRAINING_ADMIN: list(DECISION_STATES),
 }
 
 AGE_CHOICES = [

@@ -1,12 +1,11 @@
 """Who may do what to which liaison object, in one place (L-07, L-10, L-12, P-03)."""
 
 from django.db.models import QuerySet
+from django_fsm import can_proceed
 
 from directory import selectors as directory_selectors
 from directory.constants import CQC_WIDE_ROLES, Role
 from directory.models import TestingLab
-
-from .constants import ApplicationState
 
 
 def _active(user) -> bool:
@@ -121,25 +120,21 @@ def sees_applicants_elsewhere(user) -> bool:
 
 
 def actions_for(user, application) -> list[str]:
-    """The transitions ``user`` may take on ``application`` now, by service name."""
-    state = application.state
-    S = ApplicationState
-    actions = []
-    if can_prepare_for_lab(user, application.lab):
-        if state in (S.DRAFT, S.RETURNED):
-            actions.append("submit")
-        if state in (S.DRAFT, S.SUBMITTED, S.WITH_BRANCH, S.RETURNED, S.PASSED):
-            actions.append("withdraw")
-    if can_review(user, application):
-        if state == S.SUBMITTED:
-            actions.append("accept")
-        if state in (S.SUBMITTED, S.WITH_BRANCH):
-            actions.append("return")
-        if state == S.WITH_BRANCH:
-            actions.append("pass")
-    if can_decide(user, application) and state == S.PASSED:
-        actions += ["hire", "reject"]
-    return actions
+    """The transitions ``user`` may take on ``application`` now, by service name. Who may
+    take a step is decided here; in which states, by the step's transition alone (L-07)."""
+    lab = can_prepare_for_lab(user, application.lab)
+    branch = can_review(user, application)
+    centre = can_decide(user, application)
+    steps = (
+        ("submit", lab, application.submit),
+        ("withdraw", lab, application.withdraw),
+        ("accept", branch, application.accept),
+        ("return", branch, application.return_to_lab),
+        ("pass", branch, application.pass_to_training),
+        ("hire", centre, application.hire),
+        ("reject", centre, application.reject),
+    )
+    return [name for name, allowed, transition in steps if allowed and can_proceed(transition)]
 
 
 #: Who works with liaisons from a lab, a branch centre or a CQC department: they see the

@@ -7,15 +7,28 @@ import datetime
 import pytest
 from guardian.shortcuts import assign_perm
 
+from directory.constants import IMPORTANT_FIELDS, SELF_MAINTAINED_FIELDS, Role
 from directory.constants import CertificationFieldCode as F
-from directory.constants import Role
+from directory.forms import SelfMaintainedDataForm
 from directory.tests.factories import UserFactory
 from liaisons import permissions, rules
-from liaisons.constants import CHINA, QualificationState, legacy_counts_at
-from liaisons.models import LiaisonQualification
+from liaisons.constants import (
+    BRANCH_STATES,
+    CHINA,
+    DECISION_STATES,
+    EDITABLE_STATES,
+    LAB_STATES,
+    ChangeTier,
+    QualificationState,
+    legacy_counts_at,
+)
+from liaisons.forms import ApplicationStartForm, ApplicationUpdateForm
+from liaisons.forms_changes import ImportantChangeForm
+from liaisons.models import APPLICANT_FIELDS, LiaisonApplication, LiaisonQualification
 from liaisons.models.qualifications import CURRENT
 from liaisons.selectors_evaluations import evaluable_qualifications
-from liaisons.tests.factories import LiaisonQualificationFactory
+from liaisons.services.changes import CHANGEABLE_FIELDS
+from liaisons.tests.factories import LiaisonApplicationFactory, LiaisonQualificationFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -125,8 +138,6 @@ def test_fields_outside_the_business_scope_are_named_in_the_order_given(world):
 
 def test_the_form_offers_and_the_rules_accept_the_same_fields(world):
     # rule L-05: the application form's choices are the scope the rules check against.
-    from liaisons.forms import ApplicationStartForm
-
     form = ApplicationStartForm(lab=world.lab_a)
     offered = [code for code, _label in form.fields["fields"].choices]
     assert offered == [F.CCC, F.ROHS]
@@ -178,15 +189,6 @@ def test_who_may_evaluate_one_liaison_is_who_finds_it_in_their_list(world):
 
 def test_the_important_data_is_one_list_for_the_request_form_the_lock_and_the_service(world):
     # rule P-03: tier (b) is asked for, locked once submitted and changed by request alike.
-    from directory.constants import IMPORTANT_FIELDS, SELF_MAINTAINED_FIELDS
-    from directory.forms import SelfMaintainedDataForm
-    from liaisons.constants import ChangeTier
-    from liaisons.forms import ApplicationUpdateForm
-    from liaisons.forms_changes import ImportantChangeForm
-    from liaisons.models import APPLICANT_FIELDS
-    from liaisons.services.changes import CHANGEABLE_FIELDS
-    from liaisons.tests.factories import LiaisonApplicationFactory
-
     assert IMPORTANT_FIELDS == ("name", "political_status", "education", "major")
     request_form = ImportantChangeForm(people=None)
     assert [name for name in request_form.fields if name in APPLICANT_FIELDS] == list(
@@ -202,3 +204,60 @@ def test_the_important_data_is_one_list_for_the_request_form_the_lock_and_the_se
     # Tier (a): what the person edits alone, and the rest of the recommendation form's data.
     assert list(SelfMaintainedDataForm().fields) == list(SELF_MAINTAINED_FIELDS)
     assert APPLICANT_FIELDS == (*IMPORTANT_FIELDS, *SELF_MAINTAINED_FIELDS)
+
+
+# --- L-07: which step in which state --------------------------------------------------------
+
+
+def _sources(name: str) -> set[str]:
+    field = LiaisonApplication._meta.get_field("state")
+    return {
+        transition.source
+        for transition in field.get_all_transitions(LiaisonApplication)
+        if transition.name == name
+    }
+
+
+def test_each_partys_states_are_the_sources_of_its_transitions():
+    # rule L-07: the queues (dashboard cards, the list's default filter) and the
+    # transitions are built from the same state lists.
+    assert _sources("submit") == set(LAB_STATES) == set(EDITABLE_STATES)
+    assert _sources("accept") | _sources("return_to_lab") | _sources("pass_to_training") == set(
+        BRANCH_STATES
+    )
+    assert _sources("hire") == _sources("reject") == set(DECISION_STATES)
+
+
+@pytest.mark.parametrize(
+    "state",
+    [
+        s
+        for s, _label in __import__(
+            "liaisons.constants", fromlist=["ApplicationState"]
+        ).ApplicationState.choices
+    ],
+)
+def test_the_steps_offered_are_those_the_transition_allows_to_whoever_may_take_them(world, state):
+    # rule L-07: ``actions_for`` restates no state: in every state each party is offered
+    # exactly the steps whose transition can proceed.
+    application = LiaisonApplicationFactory(lab=world.lab_a, state=state)
+    offered = {
+        "lab": permissions.actions_for(world.lab_a_staff, application),
+        "branch": permissions.actions_for(world.branch_n_reviewer, application),
+        "other branch": permissions.actions_for(world.branch_s_reviewer, application),
+        "training centre": permissions.actions_for(world.training_admin, application),
+    }
+    transitions = {
+        "submit": "submit",
+        "withdraw": "withdraw",
+        "accept": "accept",
+        "return": "return_to_lab",
+        "pass": "pass_to_training",
+        "hire": "hire",
+        "reject": "reject",
+    }
+    possible = {name for name, method in transitions.items() if state in _sources(method)}
+    assert set(offered["lab"]) == possible & {"submit", "withdraw"}
+    assert set(offered["branch"]) == possible & {"accept", "return", "pass"}
+    assert offered["other branch"] == []
+    assert set(offered["training centre"]) == possible & {"hire", "reject"}
