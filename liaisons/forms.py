@@ -27,6 +27,7 @@ from cqcportal.limits import (
     WORK_HISTORY_MAX_LINES,
     WORK_UNIT_MAX_LENGTH,
     MaxLinesValidator,
+    clean_reason,
 )
 from directory.constants import (
     IMPORTANT_FIELDS,
@@ -42,7 +43,7 @@ from directory.widgets import PlainSelect
 
 from .constants import BRANCH_STATES, DECISION_STATES, ApplicationState, MaterialKind
 from .models import APPLICANT_FIELDS, LiaisonApplication
-from .rules import business_scope
+from .rules import REASON_REQUIRED, business_scope
 
 #: The person's data the recommendation form carries besides the name, in the form's order
 #: (P-03 tiers b and a).
@@ -229,10 +230,11 @@ class ActionForm(forms.Form):
         self, *args, reason_required: bool = False, confirm_required: bool = False, **kwargs
     ):
         super().__init__(*args, **kwargs)
+        self.reason_required = reason_required
         if reason_required:
             self.fields["comment"].label = _("Reason")
             self.fields["comment"].required = True
-            self.fields["comment"].error_messages["required"] = _("A reason is required (L-07).")
+            self.fields["comment"].error_messages["required"] = REASON_REQUIRED
         if confirm_required:
             # A step that cannot be undone (a withdrawal) is taken only when the user ticked
             # that they know it; the server checks, so it holds without JavaScript (issue 10).
@@ -246,6 +248,12 @@ class ActionForm(forms.Form):
                     )
                 },
             )
+
+    def clean_comment(self) -> str:
+        comment = self.cleaned_data["comment"]
+        if self.reason_required:
+            return clean_reason(comment, required_message=REASON_REQUIRED)
+        return comment
 
 
 class HireChosenForm(forms.Form):

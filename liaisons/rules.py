@@ -6,12 +6,16 @@ from collections.abc import Iterable
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from cqcportal.periods import has_years, years_complete_on
 from directory.constants import Education
 from directory.idnumbers import validate_id_number
 
 from .constants import MIN_WORK_EXPERIENCE_YEARS, AssessmentItemKind, MaterialKind
+
+#: L-07: a return or a rejection carries a reason (``cqcportal.limits.clean_reason``).
+REASON_REQUIRED = gettext_lazy("A reason is required (L-07).")
 
 #: L-01: associate degree (大专) or higher.
 ELIGIBLE_EDUCATION = frozenset({Education.ASSOCIATE, Education.BACHELOR, Education.POSTGRADUATE})

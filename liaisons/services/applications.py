@@ -16,7 +16,7 @@ from django.utils.translation import gettext as _
 from django_fsm import can_proceed
 
 from cqcportal.history import history_bulk_create
-from cqcportal.limits import TRAINING_CONTENT_MAX_LENGTH
+from cqcportal.limits import TRAINING_CONTENT_MAX_LENGTH, clean_reason
 from directory import services as directory_services
 from directory.models import CertificationField, Person, TestingLab, User
 from directory.services import (
@@ -128,17 +128,8 @@ def _require_state(application: LiaisonApplication, transition, verb: str) -> No
 
 
 def _require_reason(reason: str) -> str:
-    reason = (reason or "").strip()
-    if not reason:
-        raise ValidationError(
-            {"reason": ValidationError(_("A reason is required (L-07)."), code="reason_required")}
-        )
-    # The transitions save without full_clean: the model's limit is checked here (issue 9).
-    try:
-        LiaisonApplication._meta.get_field("reason").run_validators(reason)
-    except ValidationError as error:
-        raise ValidationError({"reason": error.error_list}) from error
-    return reason
+    # The transitions save without full_clean: the limit is checked here too (issue 9).
+    return clean_reason(reason, required_message=rules.REASON_REQUIRED, field="reason")
 
 
 def _set_fields(application: LiaisonApplication, codes: Iterable[str]) -> None:

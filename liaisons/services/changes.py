@@ -18,6 +18,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 from django_fsm import can_proceed
 
+from cqcportal.limits import clean_reason
 from cqcportal.mail import addresses_by_language, portal_link, send_in_their_language
 from directory.constants import Education, PoliticalStatus, Role
 from directory.models import CertificationField, Person, TestingLab, User
@@ -422,9 +423,7 @@ def change_request_approve(
 def change_request_reject(*, request: ChangeRequest, actor: User, reason: str) -> ChangeRequest:
     """The branch centre (before forwarding) or the training centre (after) rejects the
     request; a reason is required and nothing is changed."""
-    reason = (reason or "").strip()
-    if not reason:
-        raise ValidationError({"reason": _("A reason is required.")}, code="reason_required")
+    reason = clean_reason(reason, field="reason")
     change_request = _lock(request)
     if can_check_change(actor, change_request):
         allowed_from = ChangeRequestState.SUBMITTED

@@ -8,6 +8,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from cqcportal.limits import clean_reason
 from directory.constants import DepartmentKind, Role
 from directory.models import Department, User
 
@@ -109,9 +110,9 @@ def evaluation_decide(
         raise PermissionDenied(
             _("Only the training centre decides on keeping a qualification (L-10).")
         )
-    reason = (reason or "").strip()
-    if not reason:
-        raise ValidationError({"reason": _("A reason is required (L-10).")}, code="reason_required")
+    reason = clean_reason(
+        reason, required_message=_("A reason is required (L-10)."), field="reason"
+    )
     if decision not in EvaluationDecisionKind.values:
         raise ValidationError({"decision": _("Unknown decision.")}, code="unknown_decision")
     qualification = LiaisonQualification.objects.select_for_update().get(pk=qualification.pk)

@@ -5,24 +5,27 @@ the database give the same answer."""
 import datetime
 
 import pytest
+from django.core.exceptions import ValidationError
 from guardian.shortcuts import assign_perm
 
+from cqcportal.limits import REASON_MAX_LENGTH, clean_reason
 from directory.constants import IMPORTANT_FIELDS, SELF_MAINTAINED_FIELDS, Role
 from directory.constants import CertificationFieldCode as F
 from directory.forms import SelfMaintainedDataForm
 from directory.tests.factories import UserFactory
-from liaisons import permissions, rules
+from liaisons import permissions, rules, services
 from liaisons.constants import (
     BRANCH_STATES,
     CHINA,
     DECISION_STATES,
     EDITABLE_STATES,
     LAB_STATES,
+    ApplicationState,
     ChangeTier,
     QualificationState,
     legacy_counts_at,
 )
-from liaisons.forms import ApplicationStartForm, ApplicationUpdateForm
+from liaisons.forms import ActionForm, ApplicationStartForm, ApplicationUpdateForm
 from liaisons.forms_changes import ImportantChangeForm
 from liaisons.models import APPLICANT_FIELDS, LiaisonApplication, LiaisonQualification
 from liaisons.models.qualifications import CURRENT
@@ -228,15 +231,7 @@ def test_each_partys_states_are_the_sources_of_its_transitions():
     assert _sources("hire") == _sources("reject") == set(DECISION_STATES)
 
 
-@pytest.mark.parametrize(
-    "state",
-    [
-        s
-        for s, _label in __import__(
-            "liaisons.constants", fromlist=["ApplicationState"]
-        ).ApplicationState.choices
-    ],
-)
+@pytest.mark.parametrize("state", ApplicationState.values)
 def test_the_steps_offered_are_those_the_transition_allows_to_whoever_may_take_them(world, state):
     # rule L-07: ``actions_for`` restates no state: in every state each party is offered
     # exactly the steps whose transition can proceed.
@@ -261,3 +256,33 @@ def test_the_steps_offered_are_those_the_transition_allows_to_whoever_may_take_t
     assert set(offered["branch"]) == possible & {"accept", "return", "pass"}
     assert offered["other branch"] == []
     assert set(offered["training centre"]) == possible & {"hire", "reject"}
+
+
+# --- L-07: a return or a rejection carries a reason -----------------------------------------
+
+
+def test_a_reason_is_trimmed_required_and_limited_in_one_place():
+    # rule L-07: ``cqcportal.limits.clean_reason``.
+    assert clean_reason("  材料不全 \n") == "材料不全"
+    with pytest.raises(ValidationError) as blank:
+        clean_reason(" \n ", required_message=rules.REASON_REQUIRED, field="reason")
+    assert blank.value.message_dict == {"reason": [str(rules.REASON_REQUIRED)]}
+    with pytest.raises(ValidationError) as long:
+        clean_reason("理" * (REASON_MAX_LENGTH + 1))
+    assert long.value.code == "max_length"
+    assert clean_reason(" " + "理" * REASON_MAX_LENGTH + " ") == "理" * REASON_MAX_LENGTH
+
+
+@pytest.mark.parametrize("typed", ["   ", "理" * (REASON_MAX_LENGTH + 1)], ids=["blank", "long"])
+def test_the_return_form_and_the_return_service_refuse_the_same_reasons(world, typed):
+    # rule L-07: the screen and the service (which the API calls) say the same thing.
+    form = ActionForm(data={"comment": typed}, reason_required=True)
+    assert not form.is_valid()
+    application = LiaisonApplicationFactory(lab=world.lab_a, submitted=True)
+    with pytest.raises(ValidationError) as refused:
+        services.liaison_application_return(
+            application=application, actor=world.branch_n_reviewer, reason=typed
+        )
+    assert refused.value.message_dict["reason"] == form.errors["comment"]
+    application.refresh_from_db()
+    assert application.state == ApplicationState.SUBMITTED
