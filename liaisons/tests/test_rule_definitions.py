@@ -14,6 +14,8 @@ from directory.constants import CertificationFieldCode as F
 from directory.forms import SelfMaintainedDataForm
 from directory.tests.factories import UserFactory
 from liaisons import permissions, rules, services
+from liaisons.api.filters import QualificationFilter as ApiQualificationFilter
+from liaisons.api.filters import RosterFilter as ApiRosterFilter
 from liaisons.constants import (
     BRANCH_STATES,
     CHINA,
@@ -27,6 +29,7 @@ from liaisons.constants import (
 )
 from liaisons.forms import ActionForm, ApplicationStartForm, ApplicationUpdateForm
 from liaisons.forms_changes import ImportantChangeForm
+from liaisons.forms_qualifications import QualificationFilter
 from liaisons.models import APPLICANT_FIELDS, LiaisonApplication, LiaisonQualification
 from liaisons.models.qualifications import CURRENT
 from liaisons.selectors_evaluations import evaluable_qualifications
@@ -286,3 +289,35 @@ def test_the_return_form_and_the_return_service_refuse_the_same_reasons(world, t
     assert refused.value.message_dict["reason"] == form.errors["comment"]
     application.refresh_from_db()
     assert application.state == ApplicationState.SUBMITTED
+
+
+# --- L-11: the roster's and the qualification list's filters --------------------------------
+
+
+def test_the_api_filters_are_the_qualification_lists_with_the_lab_given_by_id(world, rf):
+    # rule L-11: one definition of the search (name or employment number, never an ID
+    # number), the field and the state; the API names the lab by id, the page by choice.
+    held_a = LiaisonQualificationFactory(lab=world.lab_a, person=world.person_a)
+    held_b = LiaisonQualificationFactory(lab=world.lab_b, person=world.person_b, suspended=True)
+    held_b.fields.set([F.CB])
+    request = rf.get("/")
+    request.user = world.training_admin
+    everyone = LiaisonQualification.objects.all()
+
+    def found(filterset_class, data):
+        filterset = filterset_class(data, queryset=everyone, request=request)
+        assert filterset.is_valid(), filterset.errors
+        return set(filterset.qs)
+
+    for data, expected in [
+        ({"q": "甲"}, {held_a}),
+        ({"field": F.CB}, {held_b}),
+        ({"state": QualificationState.SUSPENDED}, {held_b}),
+        ({"q": world.person_a.id_number}, set()),
+    ]:
+        assert found(QualificationFilter, data) == found(ApiRosterFilter, data) == expected
+    assert found(QualificationFilter, {"lab": world.lab_b.pk}) == {held_b}
+    assert found(ApiRosterFilter, {"lab": world.lab_b.pk}) == {held_b}
+    assert found(ApiQualificationFilter, {"lab": world.lab_b.pk}) == {held_b}
+    assert list(ApiQualificationFilter.base_filters) == ["lab", "field", "state"]
+    assert list(ApiRosterFilter.base_filters) == ["q", "lab", "field", "state"]
