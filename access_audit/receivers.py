@@ -1,6 +1,5 @@
 """What the access audit does when the liaison capability announces a change (issue 11)."""
 
-from liaisons.constants import QualificationState
 from liaisons.signals import qualifications_changed
 
 from .services import login_rights_follow_qualifications
@@ -13,8 +12,8 @@ def rights_follow_qualifications(sender, *, qualifications, actor, **kwargs) -> 
     holding = {
         q.person_id
         for q in qualifications
-        # What ``counting_qualifications`` counts: a legacy one may have stopped (L-13).
-        if q.state == QualificationState.ACTIVE and not q.is_legacy
+        # What ``LiaisonQualification.objects.counting()`` counts (L-13).
+        if q.counts_as_hired
     }
     looked_at = set()
     for qualification in qualifications:

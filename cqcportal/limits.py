@@ -67,6 +67,27 @@ class MaxLinesValidator:
         return isinstance(other, MaxLinesValidator) and other.limit == self.limit
 
 
+def clean_reason(
+    value: str | None, *, required_message: str | None = None, field: str | None = None
+) -> str:
+    """The reason a step requires (a return, a rejection, a decision): trimmed, not empty, at
+    most ``REASON_MAX_LENGTH`` characters. Forms and services both check it here; the
+    services because they also serve the API and save without ``full_clean``. With
+    ``field``, the error names that field."""
+    reason = (value or "").strip()
+    try:
+        if not reason:
+            if required_message is None:
+                required_message = _("A reason is required.")
+            raise ValidationError(required_message, code="reason_required")
+        MaxLengthValidator(REASON_MAX_LENGTH)(reason)
+    except ValidationError as error:
+        if field is None:
+            raise
+        raise ValidationError({field: error.error_list}) from error
+    return reason
+
+
 def field_limit(model, name: str) -> int:
     """The most characters a model field takes: its column's length or a lower validator's."""
     field = model._meta.get_field(name)

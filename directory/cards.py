@@ -4,7 +4,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from . import selectors
-from .constants import BODY_ROLES, CQC_WIDE_ROLES, Role
+from .constants import BODY_ROLES, CQC_WIDE_ROLES, SELF_MAINTAINED_FIELDS, Role
 from .dashboard import Card, card
 from .models import Person
 
@@ -16,7 +16,7 @@ def my_data(user):
         return None
     missing = [
         str(Person._meta.get_field(f).verbose_name)
-        for f in ("phone", "email", "work_unit", "address")
+        for f in SELF_MAINTAINED_FIELDS
         if not getattr(person, f)
     ]
     return Card(

@@ -65,6 +65,13 @@ CQC_WIDE_ROLES = frozenset(
 BODY_ROLES = frozenset({Role.BODY_ADMIN, Role.QUALITY_DIRECTOR, Role.PROJECT_QUALITY_LEAD})
 
 
+#: Tier (a) of P-03: the person's data they maintain alone, at any time.
+SELF_MAINTAINED_FIELDS = ("phone", "email", "work_unit", "address")
+#: Tier (b) of P-03, the important data: locked once first submitted; changed only through a
+#: request the branch centre checks and the training centre approves.
+IMPORTANT_FIELDS = ("name", "political_status", "education", "major")
+
+
 class DepartmentKind(models.TextChoices):
     TRAINING_CENTRE = "training_centre", _("Training centre")
     QUALITY_TECHNOLOGY = "quality_technology", _("Quality technology dept")

@@ -8,6 +8,7 @@ from django.utils.translation import gettext_lazy as _
 
 from cqcportal.mail import portal_link
 
+from .constants import SELF_MAINTAINED_FIELDS
 from .models import Person
 
 
@@ -47,7 +48,7 @@ class SelfMaintainedDataForm(forms.ModelForm):
 
     class Meta:
         model = Person
-        fields = ["phone", "email", "work_unit", "address"]
+        fields = list(SELF_MAINTAINED_FIELDS)
 
 
 class PortalPasswordResetForm(PasswordResetForm):

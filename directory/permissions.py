@@ -3,7 +3,7 @@
 from django.conf import settings
 from django.db.models import Q
 
-from .constants import BODY_ROLES, Role
+from .constants import Role
 from .models import Person, User
 
 #: Roles that see some people's full ID numbers, and so may look a person up by one (P-04).
@@ -67,15 +67,6 @@ def may_search_by_id_number(user: User) -> bool:
 def can_edit_self_maintained(user: User, person: Person) -> bool:
     """Tier (a) data (P-03) is edited by the person alone."""
     return user.is_authenticated and person.user_id == user.pk
-
-
-def is_read_only(user: User) -> bool:
-    """The regulator's inspectors read everything of every body and change nothing."""
-    return user.role == Role.REGULATOR_INSPECTOR
-
-
-def works_for_body(user: User) -> bool:
-    return user.role in BODY_ROLES
 
 
 #: Who decides on hires, login rights and other people's data (issue 9), with superusers and

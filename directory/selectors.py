@@ -10,7 +10,7 @@ from guardian.shortcuts import get_objects_for_user
 
 from .constants import BODY_ROLES, CQC_WIDE_ROLES, Role
 from .idnumbers import canonical_spelling
-from .models import BranchCentre, CertificationBody, Department, Person, TestingLab, User
+from .models import BranchCentre, CertificationBody, Person, TestingLab, User
 from .permissions import full_id_number_visible, may_search_by_id_number
 
 
@@ -55,17 +55,6 @@ def branch_list(*, user: User) -> QuerySet[BranchCentre]:
     if user.role == Role.LAB_STAFF:
         return branches.filter(labs=user.lab_id)
     return branches.none()
-
-
-def department_list(*, user: User) -> QuerySet[Department]:
-    departments = Department.objects.all()
-    if not user.is_authenticated:
-        return departments.none()
-    if _sees_everything(user) or user.role in CQC_WIDE_ROLES:
-        return departments
-    if user.role == Role.DEPARTMENT_EVALUATOR:
-        return departments.filter(pk=user.department_id)
-    return departments.none()
 
 
 def body_list(*, user: User) -> QuerySet[CertificationBody]:

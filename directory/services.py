@@ -16,7 +16,7 @@ from guardian.shortcuts import assign_perm, remove_perm
 from cqcportal.history import history_bulk_create
 from cqcportal.mail import addresses_by_language, portal_link, send_in_their_language
 
-from .constants import ROLE_SCOPE, Role, Scope
+from .constants import IMPORTANT_FIELDS, ROLE_SCOPE, SELF_MAINTAINED_FIELDS, Role, Scope
 from .idnumbers import birth_date_of, sex_of, validate_id_number
 from .models import (
     BranchCentre,
@@ -27,11 +27,6 @@ from .models import (
     TestingLab,
     User,
 )
-
-#: Tier (a) of P-03: what a person maintains alone, at any time.
-SELF_MAINTAINED_FIELDS = ("phone", "email", "work_unit", "address")
-#: Tier (b) of P-03: locked once first submitted; changed only through an approved request.
-IMPORTANT_FIELDS = ("name", "political_status", "education", "major")
 
 
 @transaction.atomic

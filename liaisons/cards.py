@@ -88,7 +88,7 @@ def upcoming_training_sessions(user):
 @card({Role.TRAINING_ADMIN}, superuser=False)
 def liaisons_with_poor_evaluations(user):
     """The training centre: qualifications with a poor rating and no decision since (L-10)."""
-    from .selectors_training import qualifications_awaiting_decision
+    from .selectors_evaluations import qualifications_awaiting_decision
 
     awaiting = qualifications_awaiting_decision(user=user)
     return Card(
@@ -110,7 +110,7 @@ def liaisons_with_poor_evaluations(user):
 @card({Role.DEPARTMENT_EVALUATOR}, superuser=False)
 def liaisons_you_evaluate(user):
     """Department evaluators: the liaisons of the labs they were given to evaluate (L-10)."""
-    from .selectors_training import evaluable_qualifications
+    from .selectors_evaluations import evaluable_qualifications
 
     qualifications = evaluable_qualifications(user=user).prefetch_related(None)
     return Card(
@@ -158,12 +158,12 @@ def _application_card(user, *, title, states, empty_text, priority) -> Card:
 @card({Role.LAB_STAFF})
 def applications_to_finish(user):
     """Lab staff: drafts and returned applications of their lab."""
-    from .constants import ApplicationState
+    from .constants import LAB_STATES
 
     return _application_card(
         user,
         title=_("Applications to finish"),
-        states=[ApplicationState.DRAFT, ApplicationState.RETURNED],
+        states=list(LAB_STATES),
         empty_text=_("No application waits for your lab."),
         priority=30,
     )
@@ -172,12 +172,12 @@ def applications_to_finish(user):
 @card({Role.BRANCH_REVIEWER})
 def applications_to_check(user):
     """Branch reviewers: submitted applications of their labs and those being checked."""
-    from .constants import ApplicationState
+    from .constants import BRANCH_STATES
 
     return _application_card(
         user,
         title=_("Applications to check"),
-        states=[ApplicationState.SUBMITTED, ApplicationState.WITH_BRANCH],
+        states=list(BRANCH_STATES),
         empty_text=_("No application waits for your check."),
         priority=30,
     )
@@ -186,12 +186,12 @@ def applications_to_check(user):
 @card({Role.TRAINING_ADMIN})
 def applications_to_decide(user):
     """The training centre: applications passed on by the branch centres."""
-    from .constants import ApplicationState
+    from .constants import DECISION_STATES
 
     return _application_card(
         user,
         title=_("Applications to decide"),
-        states=[ApplicationState.PASSED],
+        states=list(DECISION_STATES),
         empty_text=_("No application waits for a decision."),
         priority=30,
     )
@@ -309,9 +309,7 @@ def legacy_liaisons_to_migrate(user):
     """Lab staff: their lab's legacy liaisons still to hire through the system (L-13)."""
     from .selectors import qualification_list
 
-    waiting = qualification_list(user=user).filter(
-        is_legacy=True, migrated_at__isnull=True, state__in=["active", "suspended"]
-    )
+    waiting = qualification_list(user=user).to_migrate()
     count = waiting.count()
     if not count:
         return None

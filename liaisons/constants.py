@@ -26,6 +26,12 @@ def deadline_end(day: datetime.date) -> datetime.datetime:
     return datetime.datetime.combine(day + datetime.timedelta(days=1), datetime.time(), CHINA)
 
 
+def legacy_counts_at(at: datetime.datetime) -> bool:
+    """L-13: whether a legacy liaison not migrated still counts as hired at ``at``: until
+    24:00 China Standard Time on the migration deadline (A-05)."""
+    return at < deadline_end(MIGRATION_DEADLINE)
+
+
 class ApplicationState(models.TextChoices):
     """L-07: lab → branch centre → training centre."""
 
@@ -39,8 +45,14 @@ class ApplicationState(models.TextChoices):
     WITHDRAWN = "withdrawn", _("Withdrawn")
 
 
+#: The states in which each party takes the next step of the flow (L-07), in the order its
+#: queue lists them: the lab edits and submits; the branch centre accepts, returns or
+#: passes on; the training centre hires or rejects. The transitions are built from these.
+LAB_STATES = (ApplicationState.DRAFT, ApplicationState.RETURNED)
+BRANCH_STATES = (ApplicationState.SUBMITTED, ApplicationState.WITH_BRANCH)
+DECISION_STATES = (ApplicationState.PASSED,)
 #: Application states in which the lab may still edit its application.
-EDITABLE_STATES = frozenset({ApplicationState.DRAFT, ApplicationState.RETURNED})
+EDITABLE_STATES = frozenset(LAB_STATES)
 #: States before a decision: the lab may withdraw. A tuple, so that the database constraint
 #: built from it has one stable order (a set's order changes between runs).
 OPEN_STATE_VALUES = ("draft", "submitted", "with_branch", "returned", "passed")

@@ -27,26 +27,27 @@ from cqcportal.limits import (
     WORK_HISTORY_MAX_LINES,
     WORK_UNIT_MAX_LENGTH,
     MaxLinesValidator,
+    clean_reason,
 )
-from directory.constants import CertificationFieldCode, Education, PoliticalStatus, Role
+from directory.constants import (
+    IMPORTANT_FIELDS,
+    CertificationFieldCode,
+    Education,
+    PoliticalStatus,
+    Role,
+)
 from directory.idnumbers import validate_id_number
 from directory.selectors import lab_list
 from directory.validators import validate_past_date, validate_person_name
 from directory.widgets import PlainSelect
 
-from .constants import ApplicationState, MaterialKind
-from .models import LiaisonApplication
+from .constants import BRANCH_STATES, DECISION_STATES, ApplicationState, MaterialKind
+from .models import APPLICANT_FIELDS, LiaisonApplication
+from .rules import REASON_REQUIRED, business_scope
 
-#: The person's data the recommendation form carries, in the form's order (P-03 tiers a, b).
-PERSON_FIELDS = (
-    "political_status",
-    "education",
-    "major",
-    "phone",
-    "email",
-    "work_unit",
-    "address",
-)
+#: The person's data the recommendation form carries besides the name, in the form's order
+#: (P-03 tiers b and a).
+PERSON_FIELDS = tuple(name for name in APPLICANT_FIELDS if name != "name")
 
 _DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
@@ -119,10 +120,9 @@ class _ApplicationDataForm(forms.Form):
 
     def __init__(self, *args, lab, extra_fields=(), **kwargs):
         super().__init__(*args, **kwargs)
-        scope = lab.business_scope.values_list("code", flat=True)
         # A field applied for earlier stays visible even if the scope changed since;
         # the rules then say it is outside the scope (L-05).
-        self.fields["fields"].choices = _field_choices([*scope, *extra_fields])
+        self.fields["fields"].choices = _field_choices([*business_scope(lab), *extra_fields])
 
     def person_data(self) -> dict:
         return {name: self.cleaned_data[name] for name in PERSON_FIELDS}
@@ -180,7 +180,7 @@ class ApplicationUpdateForm(_ApplicationDataForm):
         if application.submitted_at is not None:
             # Shown, not editable once first submitted: a change goes through the branch
             # centre (P-03).
-            for name in ("name", "political_status", "education", "major"):
+            for name in IMPORTANT_FIELDS:
                 self.fields[name].disabled = True
                 self.fields[name].help_text = _(
                     "Locked since first submitted; ask the branch centre for a change (P-03)."
@@ -230,10 +230,11 @@ class ActionForm(forms.Form):
         self, *args, reason_required: bool = False, confirm_required: bool = False, **kwargs
     ):
         super().__init__(*args, **kwargs)
+        self.reason_required = reason_required
         if reason_required:
             self.fields["comment"].label = _("Reason")
             self.fields["comment"].required = True
-            self.fields["comment"].error_messages["required"] = _("A reason is required (L-07).")
+            self.fields["comment"].error_messages["required"] = REASON_REQUIRED
         if confirm_required:
             # A step that cannot be undone (a withdrawal) is taken only when the user ticked
             # that they know it; the server checks, so it holds without JavaScript (issue 10).
@@ -247,6 +248,12 @@ class ActionForm(forms.Form):
                     )
                 },
             )
+
+    def clean_comment(self) -> str:
+        comment = self.cleaned_data["comment"]
+        if self.reason_required:
+            return clean_reason(comment, required_message=REASON_REQUIRED)
+        return comment
 
 
 class HireChosenForm(forms.Form):
@@ -287,8 +294,8 @@ def _labs_in_scope(request):
 
 #: Default states of each role's queue; the user can widen them with the state filter.
 DEFAULT_STATES = {
-    Role.BRANCH_REVIEWER: [ApplicationState.SUBMITTED, ApplicationState.WITH_BRANCH],
-    Role.TRAINING_ADMIN: [ApplicationState.PASSED],
+    Role.BRANCH_REVIEWER: list(BRANCH_STATES),
+    Role.TRAINING_ADMIN: list(DECISION_STATES),
 }
 
 AGE_CHOICES = [

@@ -6,7 +6,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from cqcportal.limits import REASON_MAX_LENGTH
-from directory.constants import Education, PoliticalStatus
+from directory.constants import IMPORTANT_FIELDS, Education, PoliticalStatus
 from directory.models import CertificationField, TestingLab
 
 from .constants import ChangeRequestState, ChangeTier
@@ -55,15 +55,11 @@ class ImportantChangeForm(_RequestForm):
     )
     major = forms.CharField(label=_("Major"), max_length=100, required=False)
 
-    field_order = ["person", "name", "political_status", "education", "major"]
+    field_order = ["person", *IMPORTANT_FIELDS]
 
     def changes(self) -> dict:
         data = self.cleaned_data
-        return {
-            key: data[key].strip()
-            for key in ("name", "political_status", "education", "major")
-            if data.get(key, "").strip()
-        }
+        return {key: data[key].strip() for key in IMPORTANT_FIELDS if data.get(key, "").strip()}
 
 
 class QualificationChangeForm(_RequestForm):

@@ -1,8 +1,13 @@
 """Who may do what to which liaison object, in one place (L-07, L-10, L-12, P-03)."""
 
-from directory.constants import CQC_WIDE_ROLES, Role
+from django.db.models import QuerySet
+from django_fsm import can_proceed
 
-from .constants import ApplicationState, ChangeRequestState
+from directory import selectors as directory_selectors
+from directory.constants import CQC_WIDE_ROLES, Role
+from directory.models import TestingLab
+
+from .constants import ChangeRequestState
 
 
 def _active(user) -> bool:
@@ -48,17 +53,35 @@ def can_change_qualification_state(user, qualification, action: str) -> bool:
     return is_training_centre(user)
 
 
-def can_evaluate(user, qualification) -> bool:
-    """L-10: department evaluators of the labs they were given, and the lab's branch centre."""
-    if not _active(user):
-        return False
+#: L-10: who records evaluations of the liaisons they work with (``evaluated_labs`` says of
+#: which labs).
+EVALUATOR_ROLES = frozenset(
+    {Role.DEPARTMENT_EVALUATOR, Role.BRANCH_REVIEWER, Role.GENERAL_BUSINESS_OFFICER}
+)
+
+
+def is_evaluator(user) -> bool:
+    """Whether ``user`` evaluates liaisons at all (L-10)."""
+    return _active(user) and user.role in EVALUATOR_ROLES
+
+
+def evaluated_labs(user) -> QuerySet[TestingLab] | None:
+    """L-10: the labs whose liaisons ``user`` evaluates: a department evaluator those it was
+    given (``directory.evaluate_lab``), a branch reviewer its branch centre's, the general
+    business dept every lab; ``None`` for whoever evaluates none."""
+    if not is_evaluator(user):
+        return None
     if user.role == Role.BRANCH_REVIEWER:
-        return user.branch_id == qualification.lab.branch_id
+        return TestingLab.objects.filter(branch_id=user.branch_id)
     if user.role == Role.DEPARTMENT_EVALUATOR:
-        return user.has_perm("directory.evaluate_lab", qualification.lab)
-    if user.role == Role.GENERAL_BUSINESS_OFFICER:
-        return True
-    return False
+        return directory_selectors.evaluated_labs(user)
+    return TestingLab.objects.all()
+
+
+def can_evaluate(user, qualification) -> bool:
+    """L-10: whether ``user`` may evaluate the liaison of ``qualification`` (``evaluated_labs``)."""
+    labs = evaluated_labs(user)
+    return labs is not None and labs.filter(pk=qualification.lab_id).exists()
 
 
 def can_view_applicant_id_number(user, application) -> bool:
@@ -99,25 +122,21 @@ def sees_applicants_elsewhere(user) -> bool:
 
 
 def actions_for(user, application) -> list[str]:
-    """The transitions ``user`` may take on ``application`` now, by service name."""
-    state = application.state
-    S = ApplicationState
-    actions = []
-    if can_prepare_for_lab(user, application.lab):
-        if state in (S.DRAFT, S.RETURNED):
-            actions.append("submit")
-        if state in (S.DRAFT, S.SUBMITTED, S.WITH_BRANCH, S.RETURNED, S.PASSED):
-            actions.append("withdraw")
-    if can_review(user, application):
-        if state == S.SUBMITTED:
-            actions.append("accept")
-        if state in (S.SUBMITTED, S.WITH_BRANCH):
-            actions.append("return")
-        if state == S.WITH_BRANCH:
-            actions.append("pass")
-    if can_decide(user, application) and state == S.PASSED:
-        actions += ["hire", "reject"]
-    return actions
+    """The transitions ``user`` may take on ``application`` now, by service name. Who may
+    take a step is decided here; in which states, by the step's transition alone (L-07)."""
+    lab = can_prepare_for_lab(user, application.lab)
+    branch = can_review(user, application)
+    centre = can_decide(user, application)
+    steps = (
+        ("submit", lab, application.submit),
+        ("withdraw", lab, application.withdraw),
+        ("accept", branch, application.accept),
+        ("return", branch, application.return_to_lab),
+        ("pass", branch, application.pass_to_training),
+        ("hire", centre, application.hire),
+        ("reject", centre, application.reject),
+    )
+    return [name for name, allowed, transition in steps if allowed and can_proceed(transition)]
 
 
 #: Who works with liaisons from a lab, a branch centre or a CQC department: they see the

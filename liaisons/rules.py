@@ -1,16 +1,21 @@
 """What an application must hold before it is submitted (L-01..L-05), all problems at once."""
 
 import datetime
+from collections.abc import Iterable
 
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from cqcportal.periods import has_years, years_complete_on
 from directory.constants import Education
 from directory.idnumbers import validate_id_number
 
 from .constants import MIN_WORK_EXPERIENCE_YEARS, AssessmentItemKind, MaterialKind
+
+#: L-07: a return or a rejection carries a reason (``cqcportal.limits.clean_reason``).
+REASON_REQUIRED = gettext_lazy("A reason is required (L-07).")
 
 #: L-01: associate degree (大专) or higher.
 ELIGIBLE_EDUCATION = frozenset({Education.ASSOCIATE, Education.BACHELOR, Education.POSTGRADUATE})
@@ -79,12 +84,24 @@ def recommendation_problems(application) -> list[ValidationError]:
     return problems
 
 
+def business_scope(lab) -> set[str]:
+    """The codes of the lab's CQC business scope: the fields its liaisons may hold (L-05).
+    Reads a prefetched ``business_scope`` when there is one."""
+    return {field.code for field in lab.business_scope.all()}
+
+
+def fields_outside_scope(codes: Iterable[str], scope: Iterable[str]) -> list[str]:
+    """L-05: those of ``codes``, in their order, that are not in ``scope`` (a lab's business
+    scope, ``business_scope``): what a liaison of that lab may not apply for or hold."""
+    scope = set(scope)
+    return [code for code in codes if code not in scope]
+
+
 def field_problems(application, field_codes: set[str]) -> list[ValidationError]:
     """L-05: at least one field, all of them in the lab's CQC business scope."""
     if not field_codes:
         return [_problem("L-05", _("no certification field is applied for."))]
-    scope = set(application.lab.business_scope.values_list("code", flat=True))
-    outside = sorted(field_codes - scope)
+    outside = fields_outside_scope(sorted(field_codes), business_scope(application.lab))
     if outside:
         return [
             _problem(

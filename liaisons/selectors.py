@@ -2,20 +2,16 @@
 
 from collections.abc import Iterable
 
-from django.db.models import Exists, OuterRef, Q, QuerySet
-from django.utils import timezone
+from django.db.models import Exists, OuterRef, QuerySet
 
 from directory.constants import CQC_WIDE_ROLES, Role
 from directory.models import CertificationField, Person, TestingLab
 from directory.selectors import evaluated_labs
 
 from .constants import (
-    MIGRATION_DEADLINE,
     OPEN_STATE_VALUES,
     ApplicationState,
-    QualificationState,
     TrainingResult,
-    deadline_end,
 )
 from .models import (
     APPLICANT_FIELDS,
@@ -56,27 +52,17 @@ def material_list(*, user) -> QuerySet[ApplicationMaterial]:
 
 
 def counting_qualifications(*, now=None) -> QuerySet[LiaisonQualification]:
-    """Active qualifications that count as hired: a legacy one not migrated stops counting
-    when the migration deadline passes (L-13, A-05)."""
-    now = now or timezone.now()
-    current = LiaisonQualification.objects.filter(state=QualificationState.ACTIVE)
-    if now >= deadline_end(MIGRATION_DEADLINE):
-        return current.filter(is_legacy=False)
-    return current.filter(Q(is_legacy=False) | Q(migrated_at__isnull=True))
+    """Active qualifications that count as hired at ``now`` (L-13, A-05)."""
+    return LiaisonQualification.objects.counting(at=now)
 
 
 def person_holds_active_qualification(*, person: Person) -> bool:
-    return counting_qualifications().filter(person=person).exists()
+    return LiaisonQualification.objects.counting().filter(person=person).exists()
 
 
 def current_qualifications(*, person_ids: Iterable[int]) -> QuerySet[LiaisonQualification]:
-    """The people's current qualifications: active or suspended, not migrated. A person holds
-    at most one (a unique constraint), and a hire ends it (L-12)."""
-    return LiaisonQualification.objects.filter(
-        person_id__in=list(person_ids),
-        state__in=[QualificationState.ACTIVE, QualificationState.SUSPENDED],
-        migrated_at__isnull=True,
-    )
+    """The people's current qualifications (``LiaisonQualificationQuerySet.current``)."""
+    return LiaisonQualification.objects.current().filter(person_id__in=list(person_ids))
 
 
 def qualification_list(*, user) -> QuerySet[LiaisonQualification]:
@@ -98,13 +84,9 @@ def qualification_list(*, user) -> QuerySet[LiaisonQualification]:
 
 def roster_entries() -> QuerySet[LiaisonQualification]:
     """The public roster (L-11): every qualification hired through the system, and legacy
-    ones while they still count. Callers show name, employment number, lab, fields and
-    state only, never the ID number."""
-    legacy_counts = timezone.now() < deadline_end(MIGRATION_DEADLINE)
-    entries = LiaisonQualification.objects.filter(migrated_at__isnull=True)
-    if not legacy_counts:
-        entries = entries.filter(is_legacy=False)
-    return entries
+    ones while they still count (L-13), in any state. Callers show name, employment number,
+    lab, fields and state only, never the ID number."""
+    return LiaisonQualification.objects.hired()
 
 
 def change_request_list(*, user) -> QuerySet[ChangeRequest]:
@@ -120,11 +102,6 @@ def change_request_list(*, user) -> QuerySet[ChangeRequest]:
     if user.role == Role.PERSON:
         return requests.filter(person__user=user)
     return requests.none()
-
-
-def person_passed_entry_training(*, person: Person) -> bool:
-    """L-09: entry training passed in any session."""
-    return TrainingEnrolment.objects.filter(person=person, result=TrainingResult.PASSED).exists()
 
 
 def persons_passed_entry_training(*, person_ids: Iterable[int]) -> set[int]:
@@ -147,7 +124,7 @@ def persons_passed_entry_training(*, person_ids: Iterable[int]) -> set[int]:
 
 def _uncovered_scope(*, lab_ids: list[int] | None = None) -> QuerySet:
     """The (lab, field) rows of the business scope that no counting liaison of the lab covers."""
-    covering = counting_qualifications().filter(
+    covering = LiaisonQualification.objects.counting().filter(
         lab=OuterRef("testinglab_id"), fields=OuterRef("certificationfield_id")
     )
     scope = TestingLab.business_scope.through.objects.all()

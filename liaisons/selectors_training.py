@@ -1,27 +1,18 @@
-"""Reads of entry training (L-09) and continuous evaluation (L-10), cut to the user's scope.
+"""Reads of entry training (L-09), cut to the user's scope.
 
 Kept beside ``liaisons.selectors`` (which they build on) so that this part of the capability
-can be read on its own.
+can be read on its own; the reads of continuous evaluation are in ``selectors_evaluations``.
 """
 
-from django.db.models import Count, Exists, F, Max, OuterRef, Q, QuerySet, Subquery
+from django.db.models import Count, Exists, OuterRef, Q, QuerySet
 from django.utils import timezone
 
-from directory.constants import Role
 from directory.models import Person
 
 from . import permissions
-from .constants import OPEN_STATE_VALUES, ApplicationState, EvaluationRating, TrainingResult
-from .models import (
-    Evaluation,
-    EvaluationDecision,
-    LiaisonApplication,
-    LiaisonQualification,
-    TrainingEnrolment,
-    TrainingSession,
-)
-from .selectors import application_list, qualification_list
-from .services.evaluations import CURRENT_STATES
+from .constants import OPEN_STATE_VALUES, ApplicationState, TrainingResult
+from .models import LiaisonApplication, TrainingEnrolment, TrainingSession
+from .selectors import application_list
 
 # --- entry training (L-09) ------------------------------------------------------------------
 
@@ -86,94 +77,4 @@ def training_candidates(*, user) -> QuerySet[Person]:
     )
     return Person.objects.select_related("lab").filter(
         Q(lab__isnull=False) | Q(Exists(open_application))
-    )
-
-
-# --- continuous evaluation (L-10) -------------------------------------------------------------
-
-#: Who records evaluations of liaisons (L-10); ``permissions.can_evaluate`` decides per liaison.
-EVALUATOR_ROLES = frozenset(
-    {Role.DEPARTMENT_EVALUATOR, Role.BRANCH_REVIEWER, Role.GENERAL_BUSINESS_OFFICER}
-)
-
-
-def evaluable_qualifications(*, user) -> QuerySet[LiaisonQualification]:
-    """Current qualifications of the labs the user evaluates: a department evaluator's labs,
-    a reviewer's branch centre, every lab for the general business dept (L-10)."""
-    if not user.is_authenticated or not user.is_active:
-        return LiaisonQualification.objects.none()
-    if user.role not in EVALUATOR_ROLES:
-        return LiaisonQualification.objects.none()
-    return (
-        qualification_list(user=user)
-        .filter(state__in=[str(s) for s in CURRENT_STATES])
-        .prefetch_related("fields")
-    )
-
-
-def _unanswered_poor_rating() -> Exists:
-    """A poor rating recorded after the qualification's latest decision, or with none yet."""
-    decided_since = EvaluationDecision.objects.filter(
-        qualification=OuterRef("qualification"), decided_at__gte=OuterRef("evaluated_at")
-    )
-    return Exists(
-        Evaluation.objects.filter(
-            qualification=OuterRef("pk"), rating=EvaluationRating.POOR
-        ).exclude(Exists(decided_since))
-    )
-
-
-def evaluation_overview(*, user) -> QuerySet[LiaisonQualification]:
-    """The training centre's view of continuous evaluation: each qualification with its count
-    of evaluations by rating, the latest one, the latest decision, and whether a poor rating
-    awaits a decision; all computed in one SQL query (L-10)."""
-    if not permissions.is_training_centre(user):
-        return LiaisonQualification.objects.none()
-    latest_decision = EvaluationDecision.objects.filter(qualification=OuterRef("pk")).order_by(
-        "-decided_at", "-id"
-    )
-    return (
-        qualification_list(user=user)
-        .annotate(
-            evaluation_count=Count("evaluations"),
-            good_count=Count("evaluations", filter=Q(evaluations__rating=EvaluationRating.GOOD)),
-            adequate_count=Count(
-                "evaluations", filter=Q(evaluations__rating=EvaluationRating.ADEQUATE)
-            ),
-            poor_count=Count("evaluations", filter=Q(evaluations__rating=EvaluationRating.POOR)),
-            latest_evaluated_at=Max("evaluations__evaluated_at"),
-            latest_decision=Subquery(latest_decision.values("decision")[:1]),
-            latest_decided_at=Subquery(latest_decision.values("decided_at")[:1]),
-            awaits_decision=_unanswered_poor_rating(),
-        )
-        .order_by(
-            "-awaits_decision",
-            F("latest_evaluated_at").desc(nulls_last=True),
-            "person__name",
-            "id",
-        )
-    )
-
-
-def qualifications_awaiting_decision(*, user) -> QuerySet[LiaisonQualification]:
-    """Current qualifications with a poor rating and no decision since (L-10)."""
-    if not permissions.is_training_centre(user):
-        return LiaisonQualification.objects.none()
-    return qualification_list(user=user).filter(
-        _unanswered_poor_rating(), state__in=[str(s) for s in CURRENT_STATES]
-    )
-
-
-def evaluation_list(*, qualification: LiaisonQualification) -> QuerySet[Evaluation]:
-    """Every evaluation of a qualification the caller already fetched in scope, newest first."""
-    return qualification.evaluations.select_related(
-        "department", "branch", "evaluated_by__person"
-    ).order_by("-evaluated_at", "-id")
-
-
-def evaluation_decision_list(
-    *, qualification: LiaisonQualification
-) -> QuerySet[EvaluationDecision]:
-    return qualification.evaluation_decisions.select_related("decided_by__person").order_by(
-        "-decided_at", "-id"
     )

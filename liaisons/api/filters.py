@@ -1,13 +1,13 @@
 """Filters of the liaison API lists (django-filter); they narrow a queryset already scoped."""
 
 import django_filters
-from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from directory.constants import CertificationFieldCode
 
-from ..constants import ApplicationState, QualificationState
-from ..models import LiaisonApplication, LiaisonQualification
+from .. import forms_qualifications
+from ..constants import ApplicationState
+from ..models import LiaisonApplication
 
 
 class ApplicationFilter(django_filters.FilterSet):
@@ -28,30 +28,19 @@ class ApplicationFilter(django_filters.FilterSet):
         fields = ["lab", "field", "state", "submitted_after", "submitted_before"]
 
 
-class QualificationFilter(django_filters.FilterSet):
-    lab = django_filters.NumberFilter(field_name="lab_id", label=_("Testing lab (id)"))
-    field = django_filters.ChoiceFilter(
-        field_name="fields", choices=CertificationFieldCode.choices, label=_("Field held")
-    )
-    state = django_filters.ChoiceFilter(choices=QualificationState.choices, label=_("State"))
+class QualificationFilter(forms_qualifications.QualificationFilter):
+    """The qualification list's filters (``liaisons.forms_qualifications``), the lab given by
+    id: the list is already cut to the caller's scope."""
 
-    class Meta:
-        model = LiaisonQualification
+    lab = django_filters.NumberFilter(field_name="lab_id", label=_("Testing lab (id)"))
+    q = None  # the API's list is filtered by lab, field and state only
+
+    class Meta(forms_qualifications.QualificationFilter.Meta):
         fields = ["lab", "field", "state"]
 
 
-class RosterFilter(QualificationFilter):
-    """The public roster (L-11): searched by name or employment number, never by ID number."""
+class RosterFilter(forms_qualifications.QualificationFilter):
+    """The public roster (L-11): searched by name or employment number, never by ID number;
+    the same filters as the qualification list, the lab given by id."""
 
-    q = django_filters.CharFilter(method="search", label=_("Name or employment number"))
-
-    class Meta(QualificationFilter.Meta):
-        fields = ["q", "lab", "field", "state"]
-
-    def search(self, queryset, name, value):
-        value = value.strip()
-        if not value:
-            return queryset
-        return queryset.filter(
-            Q(person__name__startswith=value) | Q(person__employment_number=value)
-        )
+    lab = django_filters.NumberFilter(field_name="lab_id", label=_("Testing lab (id)"))

@@ -20,27 +20,33 @@ from cqcportal.limits import (
     WORK_HISTORY_MAX_LINES,
     MaxLinesValidator,
 )
-from directory.constants import Education, PoliticalStatus, Sex
+from directory.constants import (
+    IMPORTANT_FIELDS,
+    SELF_MAINTAINED_FIELDS,
+    Education,
+    PoliticalStatus,
+    Sex,
+)
 from directory.idnumbers import birth_date_of, mask_id_number, sex_of
 from directory.models import Person
 from directory.validators import validate_past_date
 
-from ..constants import OPEN_STATE_VALUES, ApplicationState, AssessmentItemKind, MaterialKind
+from ..constants import (
+    BRANCH_STATES,
+    DECISION_STATES,
+    EDITABLE_STATES,
+    LAB_STATES,
+    OPEN_STATE_VALUES,
+    ApplicationState,
+    AssessmentItemKind,
+    MaterialKind,
+)
 
 S = ApplicationState
 
 #: The applicant's data as the lab typed it for the recommendation form (L-03), by the name of
-#: the person's field it mirrors (P-03 tiers a and b).
-APPLICANT_FIELDS = (
-    "name",
-    "political_status",
-    "education",
-    "major",
-    "phone",
-    "email",
-    "work_unit",
-    "address",
-)
+#: the person's field it mirrors: P-03 tiers (b) and (a), in the form's order.
+APPLICANT_FIELDS = (*IMPORTANT_FIELDS, *SELF_MAINTAINED_FIELDS)
 
 
 class Applicant:
@@ -226,12 +232,13 @@ class LiaisonApplication(FSMModelMixin, models.Model):
 
     @property
     def is_editable(self) -> bool:
-        return self.state in (S.DRAFT, S.RETURNED)
+        """The lab may still edit the application, and submit it (L-07)."""
+        return self.state in EDITABLE_STATES
 
     # --- transitions (fields only; see liaisons.services) ---------------------------------
     @fsm_log_by
     @fsm_log_description
-    @transition(field=state, source=[S.DRAFT, S.RETURNED], target=S.SUBMITTED)
+    @transition(field=state, source=list(LAB_STATES), target=S.SUBMITTED)
     def submit(self, *, at, by=None, description=None):
         self.submitted_at = at
         self.reason = ""
@@ -244,7 +251,7 @@ class LiaisonApplication(FSMModelMixin, models.Model):
 
     @fsm_log_by
     @fsm_log_description
-    @transition(field=state, source=[S.SUBMITTED, S.WITH_BRANCH], target=S.RETURNED)
+    @transition(field=state, source=list(BRANCH_STATES), target=S.RETURNED)
     def return_to_lab(self, *, reason, by=None, description=None):
         self.reason = reason
 
@@ -256,13 +263,13 @@ class LiaisonApplication(FSMModelMixin, models.Model):
 
     @fsm_log_by
     @fsm_log_description
-    @transition(field=state, source=S.PASSED, target=S.HIRED)
+    @transition(field=state, source=list(DECISION_STATES), target=S.HIRED)
     def hire(self, *, at, by=None, description=None):
         self.decided_at = at
 
     @fsm_log_by
     @fsm_log_description
-    @transition(field=state, source=S.PASSED, target=S.REJECTED)
+    @transition(field=state, source=list(DECISION_STATES), target=S.REJECTED)
     def reject(self, *, reason, at, by=None, description=None):
         self.reason = reason
         self.decided_at = at

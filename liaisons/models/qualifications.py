@@ -4,6 +4,7 @@ from django.conf import settings
 from django.core.validators import MaxLengthValidator
 from django.db import models
 from django.db.models import Q
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django_fsm import FSMField, FSMModelMixin, transition
 from django_fsm_log.decorators import fsm_log_by, fsm_log_description
@@ -16,16 +17,50 @@ from ..constants import (
     DepartureOutcome,
     DepartureReason,
     QualificationState,
+    legacy_counts_at,
 )
 
 Q_ = QualificationState
+
+#: A qualification held now: active or suspended, and not a legacy one whose migration hire
+#: replaced it (L-13). A person holds at most one (the constraint below); a hire or a
+#: departure ends it (L-12).
+CURRENT = Q(state__in=sorted(CURRENT_QUALIFICATION_STATES), migrated_at__isnull=True)
+
+
+class LiaisonQualificationQuerySet(models.QuerySet):
+    """The rules that pick qualifications, each written once; ``LiaisonQualification`` has
+    the same rule for one object as a property."""
+
+    def current(self) -> "LiaisonQualificationQuerySet":
+        """The qualifications held now (``CURRENT``): the person's current qualification."""
+        return self.filter(CURRENT)
+
+    def hired(self, *, at=None) -> "LiaisonQualificationQuerySet":
+        """L-13: whatever state they are in, the qualifications that count as hired at ``at``
+        (now by default): every one hired through the system, and a legacy one (hired on
+        paper) until 24:00 China Standard Time on the migration deadline (A-05), unless its
+        migration hire replaced it."""
+        not_replaced = self.filter(migrated_at__isnull=True)
+        if legacy_counts_at(at or timezone.now()):
+            return not_replaced
+        return not_replaced.filter(is_legacy=False)
+
+    def counting(self, *, at=None) -> "LiaisonQualificationQuerySet":
+        """Active qualifications that count as hired at ``at`` (L-13): the liaisons who cover
+        their lab's fields (L-06) and may hold a business-system login right (A-01)."""
+        return self.hired(at=at).filter(state=Q_.ACTIVE)
+
+    def to_migrate(self) -> "LiaisonQualificationQuerySet":
+        """L-13: legacy qualifications still held and not yet migrated (``can_be_migrated``)."""
+        return self.current().filter(is_legacy=True)
 
 
 class LiaisonQualification(FSMModelMixin, models.Model):
     """A person's qualification as certification liaison officer of one lab.
 
     Legacy qualifications (L-13) were hired on paper before the system; they count as hired
-    only until the migration deadline unless migrated (``liaisons.selectors``).
+    only until the migration deadline unless migrated (``LiaisonQualificationQuerySet.hired``).
     """
 
     person = models.ForeignKey(
@@ -66,6 +101,8 @@ class LiaisonQualification(FSMModelMixin, models.Model):
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
     history = HistoricalRecords(m2m_fields=[fields])
 
+    objects = LiaisonQualificationQuerySet.as_manager()
+
     class Meta:
         ordering = ["person__name", "id"]
         verbose_name = _("liaison qualification")
@@ -75,7 +112,7 @@ class LiaisonQualification(FSMModelMixin, models.Model):
             # A person is the liaison of at most one lab at a time.
             models.UniqueConstraint(
                 fields=["person"],
-                condition=Q(state__in=["active", "suspended"], migrated_at__isnull=True),
+                condition=CURRENT,
                 name="liaison_qualification_one_current_per_person",
             )
         ]
@@ -84,14 +121,27 @@ class LiaisonQualification(FSMModelMixin, models.Model):
         return f"{self.person} · {self.lab}"
 
     @property
+    def is_current(self) -> bool:
+        """``LiaisonQualificationQuerySet.current`` for this qualification: held now."""
+        return self.state in CURRENT_QUALIFICATION_STATES and self.migrated_at is None
+
+    @property
+    def counts_as_hired(self) -> bool:
+        """``LiaisonQualificationQuerySet.counting`` for this qualification, now (L-13)."""
+        if self.state != Q_.ACTIVE or self.migrated_at is not None:
+            return False
+        return not self.is_legacy or legacy_counts_at(timezone.now())
+
+    @property
     def needs_migration(self) -> bool:
         return self.is_legacy and self.migrated_at is None
 
     @property
     def can_be_migrated(self) -> bool:
-        """L-13: a legacy qualification not yet migrated and still held; a revoked or
-        cancelled one is over, and its liaison is hired, if at all, as a new applicant."""
-        return self.needs_migration and self.state in CURRENT_QUALIFICATION_STATES
+        """L-13: a legacy qualification not yet migrated and still held (``to_migrate``); a
+        revoked or cancelled one is over, and its liaison is hired, if at all, as a new
+        applicant."""
+        return self.is_legacy and self.is_current
 
     @fsm_log_by
     @fsm_log_description

@@ -5,13 +5,15 @@ Private to ``liaisons.services``: its callers import the services, never these.
 
 from collections.abc import Callable, Iterable
 
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.db.models import QuerySet
 from django.utils.translation import gettext as _
 
+from cqcportal.limits import clean_reason
 from directory.models import User
 
+from .. import rules
 from ..models import LiaisonApplication, LiaisonQualification
 from .coverage import coverage_refresh
 from .transitions import transition_locked
@@ -63,17 +65,8 @@ def require(allowed: bool) -> None:
 
 
 def require_reason(reason: str) -> str:
-    reason = (reason or "").strip()
-    if not reason:
-        raise ValidationError(
-            {"reason": ValidationError(_("A reason is required (L-07)."), code="reason_required")}
-        )
-    # The transitions save without full_clean: the model's limit is checked here (issue 9).
-    try:
-        LiaisonApplication._meta.get_field("reason").run_validators(reason)
-    except ValidationError as error:
-        raise ValidationError({"reason": error.error_list}) from error
-    return reason
+    # The transitions save without full_clean: the limit is checked here too (issue 9).
+    return clean_reason(reason, required_message=rules.REASON_REQUIRED, field="reason")
 
 
 def qualification_transition(

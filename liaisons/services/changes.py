@@ -19,13 +19,15 @@ from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from cqcportal.limits import clean_reason
 from directory.constants import Education, PoliticalStatus
 from directory.models import CertificationField, Person, TestingLab, User
 from directory.services import IMPORTANT_FIELDS
 
-from ..constants import ChangeRequestState, ChangeTier, QualificationState
+from ..constants import ChangeRequestState, ChangeTier
 from ..models import ChangeRequest, LiaisonQualification
 from ..permissions import can_check_change, can_decide_change, can_request_change
+from ..rules import business_scope, fields_outside_scope
 from ..uploads import check_upload
 from .coverage import coverage_refresh
 from .transitions import transition_locked
@@ -72,12 +74,9 @@ def _notice(event: str) -> Callable[[ChangeRequest, str], None]:
 def _current_qualification(person: Person) -> LiaisonQualification | None:
     """The qualification the person holds now: one lab at a time (active or suspended)."""
     return (
-        LiaisonQualification.objects.select_related("lab__branch")
-        .filter(
-            person=person,
-            state__in=[QualificationState.ACTIVE, QualificationState.SUSPENDED],
-            migrated_at__isnull=True,
-        )
+        LiaisonQualification.objects.current()
+        .select_related("lab__branch")
+        .filter(person=person)
         .first()
     )
 
@@ -114,8 +113,7 @@ def _clean_important(person: Person, changes: dict) -> tuple[dict, dict]:
 
 
 def _target_scope_problems(codes: list[str], lab: TestingLab) -> list[str]:
-    scope = set(lab.business_scope.values_list("code", flat=True))
-    return [code for code in codes if code not in scope]
+    return fields_outside_scope(codes, business_scope(lab))  # L-05
 
 
 def _clean_qualification(qualification: LiaisonQualification, changes: dict) -> tuple[dict, dict]:
@@ -309,10 +307,7 @@ def _apply_qualification(change_request: ChangeRequest, *, actor: User, reason: 
         .select_related("lab")
         .get(pk=change_request.qualification_id)
     )
-    if qualification.state not in (
-        QualificationState.ACTIVE,
-        QualificationState.SUSPENDED,
-    ) or (qualification.migrated_at is not None):
+    if not qualification.is_current:
         raise ValidationError(
             _(
                 "The qualification is no longer held (it is “%(state)s”); reject this request "
@@ -394,9 +389,7 @@ def change_request_approve(
 def change_request_reject(*, request: ChangeRequest, actor: User, reason: str) -> ChangeRequest:
     """The branch centre (before forwarding) or the training centre (after) rejects the
     request; a reason is required and nothing is changed."""
-    reason = (reason or "").strip()
-    if not reason:
-        raise ValidationError({"reason": _("A reason is required.")}, code="reason_required")
+    reason = clean_reason(reason, field="reason")
     return transition_locked(
         request,
         "reject",

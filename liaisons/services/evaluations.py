@@ -8,16 +8,14 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from cqcportal.limits import clean_reason
 from directory.constants import DepartmentKind, Role
 from directory.models import Department, User
 
 from .. import permissions
-from ..constants import EvaluationDecisionKind, EvaluationRating, QualificationState
+from ..constants import CURRENT_QUALIFICATION_STATES, EvaluationDecisionKind, EvaluationRating
 from ..models import Evaluation, EvaluationDecision, LiaisonQualification
 from .qualifications import qualification_change_state
-
-#: Qualifications whose liaison still works and can be evaluated and decided on.
-CURRENT_STATES = frozenset({QualificationState.ACTIVE, QualificationState.SUSPENDED})
 
 
 def _evaluating_organisation(actor: User) -> dict:
@@ -45,7 +43,7 @@ def _evaluating_organisation(actor: User) -> dict:
 
 
 def _require_current(qualification: LiaisonQualification) -> None:
-    if qualification.state not in CURRENT_STATES:
+    if qualification.state not in CURRENT_QUALIFICATION_STATES:
         raise ValidationError(
             _("The qualification is “%(state)s”; it is no longer evaluated (L-10).")
             % {"state": qualification.get_state_display()},
@@ -112,9 +110,9 @@ def evaluation_decide(
         raise PermissionDenied(
             _("Only the training centre decides on keeping a qualification (L-10).")
         )
-    reason = (reason or "").strip()
-    if not reason:
-        raise ValidationError({"reason": _("A reason is required (L-10).")}, code="reason_required")
+    reason = clean_reason(
+        reason, required_message=_("A reason is required (L-10)."), field="reason"
+    )
     if decision not in EvaluationDecisionKind.values:
         raise ValidationError({"decision": _("Unknown decision.")}, code="unknown_decision")
     qualification = LiaisonQualification.objects.select_for_update().get(pk=qualification.pk)

@@ -23,9 +23,10 @@ from directory.idnumbers import mask_id_number, validate_id_number
 from directory.models import Person, TestingLab, User
 from directory.services import person_create
 
-from ..constants import MIGRATION_DEADLINE, QualificationState
+from ..constants import MIGRATION_DEADLINE
 from ..models import LiaisonQualification
 from ..permissions import is_training_centre
+from ..rules import business_scope, fields_outside_scope
 from .coverage import labs_coverage_refresh
 
 #: Between two fields in the "fields" column: 、 or a comma (half or full width), or ; .
@@ -118,7 +119,7 @@ class _Labs:
         for lab in TestingLab.objects.prefetch_related("business_scope"):
             self._by_uscc[lab.uscc.upper()] = lab
             self._by_name.setdefault(lab.name.strip(), []).append(lab)
-            self._scopes[lab.pk] = {f.code for f in lab.business_scope.all()}
+            self._scopes[lab.pk] = business_scope(lab)  # prefetched
 
     def find(self, value: str) -> tuple[TestingLab | None, str]:
         text = value.strip()
@@ -164,11 +165,9 @@ def _check_rows(rows: Iterable[Mapping]) -> tuple[list[LegacyRowReport], list[di
             pass
     people = {p.id_number: p for p in Person.objects.filter(id_number__in=set(numbers.values()))}
     current_holders = set(
-        LiaisonQualification.objects.filter(
-            person__id_number__in=set(numbers.values()),
-            state__in=[QualificationState.ACTIVE, QualificationState.SUSPENDED],
-            migrated_at__isnull=True,
-        ).values_list("person__id_number", flat=True)
+        LiaisonQualification.objects.current()
+        .filter(person__id_number__in=set(numbers.values()))
+        .values_list("person__id_number", flat=True)
     )
     today = timezone.localdate()
     seen: dict[str, int] = {}
@@ -229,7 +228,7 @@ def _check_rows(rows: Iterable[Mapping]) -> tuple[list[LegacyRowReport], list[di
                 codes.append(code)
         report.fields = codes
         if lab is not None:
-            outside = [code for code in codes if code not in labs.scope(lab)]
+            outside = fields_outside_scope(codes, labs.scope(lab))  # L-05
             if outside:
                 errors.append(
                     _("%(fields)s is not in the CQC business scope of %(lab)s.")

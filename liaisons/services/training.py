@@ -1,6 +1,6 @@
 """Entry training (L-09): the training centre's sessions, who is enrolled, who passed.
 
-A pass recorded here is what ``liaisons.selectors.person_passed_entry_training`` finds, and
+A pass recorded here is what ``liaisons.selectors.persons_passed_entry_training`` finds, and
 ``liaison_application_hire`` refuses to hire without one.
 """
 

@@ -6,7 +6,7 @@ from django import template
 
 from directory.models import CertificationField, TestingLab
 
-from .. import permissions, selectors
+from .. import selectors
 
 register = template.Library()
 
@@ -51,15 +51,6 @@ def coverage_for(lab: TestingLab) -> LabCoverage:
             )
             for scope_field in lab.business_scope.order_by("position")
         ]
-    )
-
-
-@register.filter
-def works_with_liaisons(user) -> bool:
-    """Lab and CQC staff: their navigation leads to the qualification list."""
-    return bool(
-        user.is_authenticated
-        and (user.is_superuser or user.role in permissions.LIAISON_STAFF_ROLES)
     )
 
 

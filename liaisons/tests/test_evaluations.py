@@ -18,7 +18,7 @@ from directory.dashboard import cards_for
 from directory.tests.factories import DepartmentFactory, UserFactory
 from liaisons.constants import EvaluationDecisionKind, EvaluationRating, QualificationState
 from liaisons.models import CoverageGap, Evaluation, EvaluationDecision
-from liaisons.selectors_training import evaluation_overview, qualifications_awaiting_decision
+from liaisons.selectors_evaluations import evaluation_overview, qualifications_awaiting_decision
 from liaisons.services.evaluations import evaluation_decide, evaluation_record
 from liaisons.tests.factories import EvaluationFactory, LiaisonQualificationFactory
 

@@ -17,7 +17,7 @@ from django_filters.views import FilterView
 
 from cqcportal.timeline import timeline_for
 from directory import selectors as directory_selectors
-from directory.constants import Role
+from directory.constants import IMPORTANT_FIELDS, Role
 from directory.models import CertificationField, Person, TestingLab
 from directory.permissions import can_view_full_id_number
 from directory.selectors import get_in_scope_or_404
@@ -27,7 +27,6 @@ from .. import selectors
 from ..constants import (
     ChangeRequestState,
     ChangeTier,
-    QualificationState,
 )
 from ..forms_changes import (
     QUALIFICATION_ERROR_FIELDS,
@@ -63,10 +62,7 @@ def add_service_errors(form, error: ValidationError, names: dict[str, str] | Non
 
 def _current_qualifications(user):
     """The qualifications held now (one lab at a time) that ``user`` sees."""
-    return selectors.qualification_list(user=user).filter(
-        state__in=[QualificationState.ACTIVE, QualificationState.SUSPENDED],
-        migrated_at__isnull=True,
-    )
+    return selectors.qualification_list(user=user).current()
 
 
 def _display(field: str, value) -> str:
@@ -177,10 +173,7 @@ class ChangeRequestCreateView(LoginRequiredMixin, View):
     def _context(self, tier, form, person):
         current = []
         if person is not None and tier == ChangeTier.IMPORTANT:
-            current = [
-                (_label(f), _display(f, getattr(person, f)))
-                for f in ("name", "political_status", "education", "major")
-            ]
+            current = [(_label(f), _display(f, getattr(person, f))) for f in IMPORTANT_FIELDS]
         elif person is not None and tier == ChangeTier.QUALIFICATION:
             qualification = _current_qualifications(self.request.user).filter(person=person).first()
             if qualification is not None:

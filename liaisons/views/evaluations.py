@@ -17,8 +17,8 @@ from django.views.generic import ListView
 from cqcportal.timeline import timeline_for
 from directory.selectors import get_in_scope_or_404
 
-from .. import permissions, selectors, selectors_training
-from ..constants import QualificationState
+from .. import permissions, selectors, selectors_evaluations
+from ..constants import CURRENT_QUALIFICATION_STATES
 from ..forms import add_service_error
 from ..forms_training import EvaluationDecisionForm, EvaluationForm
 from ..models import LiaisonQualification
@@ -47,14 +47,14 @@ class EvaluationOverviewView(TrainingCentreOnlyMixin, ListView):
         return show if show in dict(self.SHOW_CHOICES) else "evaluated"
 
     def get_queryset(self):
-        qualifications = selectors_training.evaluation_overview(user=self.request.user)
+        qualifications = selectors_evaluations.evaluation_overview(user=self.request.user)
         show = self._show()
         if show == "evaluated":
             qualifications = qualifications.filter(evaluation_count__gt=0)
         elif show == "awaiting":
             qualifications = qualifications.filter(
                 awaits_decision=True,
-                state__in=[str(s) for s in evaluation_services.CURRENT_STATES],
+                state__in=sorted(CURRENT_QUALIFICATION_STATES),
             )
         query = self.request.GET.get("q", "").strip()
         if query and not may_hold_id_number(query):
@@ -68,7 +68,7 @@ class EvaluationOverviewView(TrainingCentreOnlyMixin, ListView):
             show_choices=[(value, str(label)) for value, label in self.SHOW_CHOICES],
             query=self.request.GET.get("q", "").strip(),
             decision_form=EvaluationDecisionForm(),
-            current_states=[str(s) for s in evaluation_services.CURRENT_STATES],
+            current_states=sorted(CURRENT_QUALIFICATION_STATES),
         )
         return context
 
@@ -82,14 +82,12 @@ class EvaluableListView(LoginRequiredMixin, ListView):
     context_object_name = "qualifications"
 
     def dispatch(self, request, *args, **kwargs):
-        if request.user.is_authenticated and (
-            request.user.role not in selectors_training.EVALUATOR_ROLES
-        ):
+        if request.user.is_authenticated and not permissions.is_evaluator(request.user):
             raise PermissionDenied
         return super().dispatch(request, *args, **kwargs)
 
     def get_queryset(self):
-        qualifications = selectors_training.evaluable_qualifications(user=self.request.user)
+        qualifications = selectors_evaluations.evaluable_qualifications(user=self.request.user)
         query = self.request.GET.get("q", "").strip()
         if query and not may_hold_id_number(query):
             qualifications = qualifications.filter(person__name__icontains=query)
@@ -173,20 +171,19 @@ class QualificationEvaluationsView(QualificationScopedMixin, View):
 
     def _render(self, request, qualification, form, status=200):
         summary = (
-            selectors_training.evaluation_overview(user=request.user)
+            selectors_evaluations.evaluation_overview(user=request.user)
             .filter(pk=qualification.pk)
             .first()
         )
         context = {
             "qualification": qualification,
             "summary": summary,
-            "evaluations": list(selectors_training.evaluation_list(qualification=qualification)),
+            "evaluations": list(selectors_evaluations.evaluation_list(qualification=qualification)),
             "decisions": list(
-                selectors_training.evaluation_decision_list(qualification=qualification)
+                selectors_evaluations.evaluation_decision_list(qualification=qualification)
             ),
             "decision_form": form,
-            "may_decide": qualification.state
-            in (QualificationState.ACTIVE, QualificationState.SUSPENDED),
+            "may_decide": qualification.state in CURRENT_QUALIFICATION_STATES,
             "fields": list(qualification.fields.order_by("position")),
             "timeline": timeline_for(qualification),
         }

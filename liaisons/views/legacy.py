@@ -16,7 +16,7 @@ from directory.constants import Role
 from directory.selectors import get_in_scope_or_404
 
 from .. import selectors
-from ..constants import MIGRATION_DEADLINE, OPEN_STATE_VALUES, deadline_end
+from ..constants import MIGRATION_DEADLINE, OPEN_STATE_VALUES, deadline_end, legacy_counts_at
 from ..forms_changes import LegacyImportForm
 from ..imports import read_legacy_rows
 from ..models import LiaisonApplication, LiaisonQualification
@@ -67,7 +67,7 @@ class LegacyListView(LoginRequiredMixin, ListView):
             )
         context["deadline_day"] = MIGRATION_DEADLINE
         context["deadline"] = deadline_end(MIGRATION_DEADLINE)
-        context["legacy_counts"] = timezone.now() < context["deadline"]
+        context["legacy_counts"] = legacy_counts_at(timezone.now())
         context["can_import"] = is_training_centre(user)
         context["needs_migration_only"] = bool(self.request.GET.get("needs_migration"))
         return context
