@@ -6,6 +6,7 @@ from .views import (
     documents,
     evaluations,
     legacy,
+    preparation,
     qualifications,
     roster,
     training,
@@ -15,6 +16,7 @@ app_name = "liaisons"
 
 urlpatterns = [
     *applications.urlpatterns,
+    *preparation.urlpatterns,
     *qualifications.urlpatterns,
     *documents.urlpatterns,
     *roster.urlpatterns,

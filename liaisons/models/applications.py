@@ -126,7 +126,7 @@ class LiaisonApplication(FSMModelMixin, models.Model):
     )
     # The applicant's data as the lab states it on the recommendation form (L-03). The person's
     # record is written from it only while the lab keeps that record (a new applicant of its
-    # own, before the first submission): see ``liaisons.services.applications``.
+    # own, before the first submission): see ``liaisons.services.applicants.lab_keeps_record``.
     applicant_name = _as_on_record("name")
     applicant_political_status = _as_on_record("political_status")
     applicant_education = _as_on_record("education")
