@@ -7,6 +7,7 @@ forbidden); every write is one service call whose ``ValidationError`` the user r
 """
 
 from collections.abc import Callable
+from dataclasses import dataclass
 
 from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
@@ -163,9 +164,10 @@ class ApplicationListView(IdNumberSearchMixin, LoginRequiredMixin, FilterView):
         return context
 
 
-# --- prepare: start, edit, training record, materials ------------------------------------------
+# --- the application's page and its steps ---------------------------------------------------------
 
 
+@dataclass(frozen=True)
 class Action:
     service: Callable
     label: Promise

@@ -5,8 +5,6 @@ Every page looks the application up in the user's scope (``applications.applicat
 404 alike for missing and forbidden); every write is one service call.
 """
 
-from dataclasses import dataclass
-
 from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -267,10 +265,6 @@ class MaterialUploadView(_EditableApplicationView):
         return render(self.request, self.template_name, context, status=status)
 
 
-# --- the application's page and its steps ---------------------------------------------------------
-
-
-@dataclass(frozen=True)
 class MaterialDownloadView(LoginRequiredMixin, View):
     """A material's file, to those who may see its application (L-02, P-04).
 
