@@ -1,6 +1,7 @@
 """Who may do what to which liaison object, in one place (L-07, L-10, L-12, P-03)."""
 
 from directory.constants import CQC_WIDE_ROLES, Role
+from directory.selectors import labs_with_active_staff
 
 from .constants import ApplicationState
 
@@ -37,8 +38,16 @@ def can_decide(user, application) -> bool:
 
 
 def can_confirm_departure(user, qualification) -> bool:
-    """L-12: the lab confirms that its liaison left."""
-    return can_prepare_for_lab(user, qualification.lab)
+    """L-12: the lab confirms that its liaison left; a lab with no active staff user is
+    confirmed for by its branch centre, and only then (A-04: the check campaign)."""
+    if can_prepare_for_lab(user, qualification.lab):
+        return True
+    return (
+        _active(user)
+        and user.role == Role.BRANCH_REVIEWER
+        and user.branch_id == qualification.lab.branch_id
+        and not labs_with_active_staff().filter(pk=qualification.lab_id).exists()
+    )
 
 
 def can_change_qualification_state(user, qualification, action: str) -> bool:
