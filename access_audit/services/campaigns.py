@@ -179,7 +179,7 @@ def campaign_open(
     campaign.open(at=at, by=actor, description=_("Opened over every account (A-03)."))
     campaign._history_user = actor
     campaign.save()
-    _insert_entries(_account_rows(campaign, at=at))
+    _insert_accounts(campaign, at=at)
     _insert_entries(_people_without_account_rows(campaign, at=at))
     return entry_counts(CampaignEntry.objects.filter(campaign=campaign))
 
@@ -269,16 +269,33 @@ def _constants(at: datetime.datetime) -> dict:
     }
 
 
-def _account_rows(
+def _insert_accounts(
     campaign: AuditCampaign, *, at: datetime.datetime, rights: QuerySet | None = None
-) -> QuerySet:
-    """An entry for each account of ``rights`` (all by default), its case computed.
+) -> int:
+    """An entry for each account of ``rights`` (all by default), its case computed: one
+    statement for the accounts of qualified people and one for the others.
 
-    "Qualified" is ``person_id IN (counting qualifications)``: PostgreSQL hashes the set once
-    and probes it per account, where a correlated ``EXISTS`` would look it up a million times.
+    "Qualified" is a condition of each statement's ``WHERE`` (``EXISTS`` and ``NOT EXISTS``),
+    which PostgreSQL runs as a semi-join and an anti-join over the whole set: in the ``SELECT``
+    list a correlated ``EXISTS`` is looked up once per account, and ``IN (subquery)`` is
+    hashed only while the set fits in ``work_mem``, and otherwise scanned once per account
+    (bench/README.md).
     """
     rights = LoginRight.objects.all() if rights is None else rights
-    qualified = Q(person_id__in=_counting(at).values("person_id"))
+    qualified = Exists(_counting(at).filter(person_id=OuterRef("person_id")))
+    return _insert_entries(
+        _account_rows(campaign, at=at, rights=rights.filter(qualified), qualified=True)
+    ) + _insert_entries(
+        _account_rows(campaign, at=at, rights=rights.filter(~qualified), qualified=False)
+    )
+
+
+def _account_rows(
+    campaign: AuditCampaign, *, at: datetime.datetime, rights: QuerySet, qualified: bool
+) -> QuerySet:
+    """The entries of ``rights``, all of qualified people or all of others: case 1 or 2,
+    3 or 5 by the right's state (the module's docstring)."""
+    active = Q(state=LoginRightState.ACTIVE)
     return _rows(
         rights,
         campaign_id=Value(campaign.pk, output_field=_ID),
@@ -291,7 +308,11 @@ def _account_rows(
             F("person__lab_id"),
             output_field=_ID,
         ),
-        case=_case(qualified=qualified, active=Q(state=LoginRightState.ACTIVE)),
+        case=models.Case(
+            When(active, then=Value(Case.KEEPS_WORKING if qualified else Case.MUST_BE_HIRED)),
+            default=Value(Case.MAY_APPLY if qualified else Case.NEITHER),
+            output_field=models.PositiveSmallIntegerField(),
+        ),
         suggest_left=models.Case(
             When(last_login_on__lt=_unused_before(campaign, at), then=Value(True)),
             default=Value(False),
@@ -307,8 +328,10 @@ def _people_without_account_rows(
     """An entry for each hired liaison of ``people`` (all by default) holding no account at
     all: case 2, they may apply for a right (A-02)."""
     people = Person.objects.all() if people is None else people
-    people = people.filter(pk__in=_counting(at).values("person_id")).exclude(
-        pk__in=LoginRight.objects.filter(person_id__isnull=False).values("person_id")
+    # A semi-join and an anti-join (``NOT IN`` would scan the accounts once per person once
+    # they outgrow ``work_mem``).
+    people = people.filter(Exists(_counting(at).filter(person_id=OuterRef("pk")))).exclude(
+        Exists(LoginRight.objects.filter(person_id=OuterRef("pk")))
     )
     return _rows(
         people,
@@ -408,9 +431,7 @@ def _entries_add(
             attached.add(right_id)
     rest = [right_id for right_id, _person in new if right_id not in attached]
     if rest:
-        _insert_entries(
-            _account_rows(campaign, at=at, rights=LoginRight.objects.filter(pk__in=rest))
-        )
+        _insert_accounts(campaign, at=at, rights=LoginRight.objects.filter(pk__in=rest))
     people = Person.objects.filter(
         ~Exists(CampaignEntry.objects.filter(campaign=campaign, person_id=OuterRef("pk")))
     )
