@@ -96,8 +96,8 @@ def _confirmation_filter() -> django_filters.ChoiceFilter:
     )
 
 
-class EntryFilter(django_filters.FilterSet):
-    """The entries of a campaign the user sees; the lab and branch choices are cut to them."""
+class LabEntryFilter(django_filters.FilterSet):
+    """The entries of one lab (its confirmation page)."""
 
     q = django_filters.CharFilter(method="search", label=_("Name or username"), max_length=100)
     case = django_filters.TypedChoiceFilter(
@@ -105,16 +105,10 @@ class EntryFilter(django_filters.FilterSet):
     )
     confirmation = _confirmation_filter()
     suggest_left = django_filters.BooleanFilter(label=_("Suggested as left"))
-    lab = django_filters.ModelChoiceFilter(
-        queryset=_labs, label=_("Testing lab"), widget=PlainSelect
-    )
-    branch = django_filters.ModelChoiceFilter(
-        field_name="lab__branch", queryset=_branches, label=_("Branch centre"), widget=PlainSelect
-    )
 
     class Meta:
         model = CampaignEntry
-        fields = ["q", "case", "confirmation", "suggest_left", "lab", "branch"]
+        fields = ["q", "case", "confirmation", "suggest_left"]
 
     def search(self, queryset, name, value):
         value = value.strip()
@@ -132,12 +126,19 @@ class EntryFilter(django_filters.FilterSet):
         return queryset.filter(confirmation=value) if value else queryset
 
 
-class LabEntryFilter(EntryFilter):
-    """The lab's own confirmation page: the same filters, one lab."""
+class EntryFilter(LabEntryFilter):
+    """The entries of a campaign the user sees; the lab and branch choices are cut to them."""
+
+    lab = django_filters.ModelChoiceFilter(
+        queryset=_labs, label=_("Testing lab"), widget=PlainSelect
+    )
+    branch = django_filters.ModelChoiceFilter(
+        field_name="lab__branch", queryset=_branches, label=_("Branch centre"), widget=PlainSelect
+    )
 
     class Meta:
         model = CampaignEntry
-        fields = ["q", "case", "confirmation", "suggest_left"]
+        fields = ["q", "case", "confirmation", "suggest_left", "lab", "branch"]
 
 
 class LabProgressFilter(django_filters.FilterSet):

@@ -43,6 +43,12 @@ def _entries(campaign, lab):
     return list(CampaignEntry.objects.filter(campaign=campaign, lab=lab).order_by("pk"))
 
 
+def _csv(response) -> str:
+    """A streamed CSV download's text."""
+    assert response.status_code == 200
+    return b"".join(response.streaming_content).decode("utf-8-sig")
+
+
 # --- the dashboard -------------------------------------------------------------------------
 
 
@@ -122,6 +128,8 @@ def test_the_confirmation_page_is_a_labelled_form_of_the_labs_people(client, wor
     assert "乙" not in html and world.person_a.id_number not in html
     assert 'href="#confirm-action"' in html and 'id="confirm-action"' in html
     assert 'type="radio"' in html and "<textarea" in html
+    # One lab's page filters its people, not labs or branch centres.
+    assert 'name="branch"' not in html and 'name="lab" value' in html
     everyone = client.get(_url("campaign_confirm", campaign, select="all")).content.decode()
     assert everyone.count(" checked>") == 4
 
@@ -319,9 +327,7 @@ def test_entries_filter_by_case_and_confirmation(client, world, campaign):
 def test_the_entries_download_masks_id_numbers_and_neutralises_formulas(client, world, campaign):
     # rule A-03, P-04, issue 9
     client.force_login(world.training_admin)
-    response = client.get(_url("campaign_entries_csv", campaign))
-    assert response.status_code == 200
-    rows = list(csv.reader(io.StringIO(response.content.decode("utf-8-sig"))))
+    rows = list(csv.reader(io.StringIO(_csv(client.get(_url("campaign_entries_csv", campaign))))))
     flat = "\n".join(",".join(row) for row in rows)
     assert world.person_a.id_number not in flat
     assert world.person_a.id_number[:6] in flat
@@ -332,7 +338,7 @@ def test_the_entries_download_masks_id_numbers_and_neutralises_formulas(client, 
     assert sheet.max_row == 6
     # A lab's download holds its own people only.
     client.force_login(world.lab_b_staff)
-    lab_b = client.get(_url("campaign_entries_csv", campaign)).content.decode("utf-8-sig")
+    lab_b = _csv(client.get(_url("campaign_entries_csv", campaign)))
     assert "乙" in lab_b and "甲" not in lab_b
 
 
@@ -343,8 +349,20 @@ def test_every_list_downloads_as_csv_and_xlsx(client, world, campaign):
         assert client.get(reverse(f"access_audit:{name}")).status_code == 200
     for name in ("campaign_labs_csv", "campaign_labs_xlsx", "campaign_entries_xlsx"):
         assert client.get(_url(name, campaign)).status_code == 200
-    labs = client.get(_url("campaign_labs_csv", campaign)).content.decode("utf-8-sig")
+    labs = _csv(client.get(_url("campaign_labs_csv", campaign)))
     assert "实验室A" in labs and "实验室B" not in labs
+
+
+def test_a_large_selection_downloads_as_csv_not_xlsx(client, world, campaign, monkeypatch):
+    # issue 12: XLSX is built in memory; CSV streams, in chunks read by key
+    from access_audit import exports_campaigns
+
+    monkeypatch.setattr(exports_campaigns, "XLSX_MAX_ROWS", 3)
+    client.force_login(world.training_admin)
+    refused = client.get(_url("campaign_entries_xlsx", campaign))
+    assert refused.status_code == 400 and "CSV" in refused.content.decode()
+    rows = list(exports_campaigns.entry_rows(CampaignEntry.objects.all(), chunk=2))
+    assert len(rows) == 5
 
 
 def test_an_id_number_searched_never_reaches_the_url(client, world, campaign):

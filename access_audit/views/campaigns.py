@@ -299,7 +299,8 @@ class CampaignEntriesView(IdNumberSearchMixin, OneCampaignMixin, FilterView):
         return (
             selectors.campaign_entries(user=self.request.user, campaign=self.campaign)
             .select_related("right", "person", "lab__branch")
-            .order_by("lab__name", "case", "pk")
+            # The model's order (lab, case, entry): no join to sort a million entries.
+            .order_by("lab_id", "case", "pk")
         )
 
     def get_filterset_kwargs(self, filterset_class):
@@ -318,7 +319,11 @@ class CampaignEntriesExportView(OneCampaignMixin, View):
             selectors.campaign_entries(user=request.user, campaign=self.campaign),
         )
         return download(
-            headers=entry_headers(), rows=entry_rows(entries), fmt=self.fmt, name="campaign-entries"
+            headers=entry_headers(),
+            rows=entry_rows(entries),
+            fmt=self.fmt,
+            name="campaign-entries",
+            count=entries.count() if self.fmt != "csv" else None,
         )
 
 

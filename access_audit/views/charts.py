@@ -59,8 +59,9 @@ def progress_chart(
     }
     ticks = format_html_join(
         "",
-        '<line x1="{}" x2="{}" y1="{}" y2="{}" class="chart__grid"/>'
-        '<text x="{}" y="{}" class="chart__label" text-anchor="end">{}</text>',
+        '<line x1="{}" x2="{}" y1="{}" y2="{}" class="chart__grid" stroke="#d9dee5"/>'
+        '<text x="{}" y="{}" class="chart__label" text-anchor="end" font-size="11" '
+        'fill="#5f6b7a">{}</text>',
         (
             (LEFT, LEFT + plot_w, y(value), y(value), LEFT - 6, y(value) + 4, value)
             for value in sorted({0, total // 2, total})
@@ -72,12 +73,19 @@ def progress_chart(
         'aria-labelledby="chart-title chart-desc" data-testid="progress-chart">'
         '<title id="chart-title">{title}</title><desc id="chart-desc">{desc}</desc>'
         "{ticks}"
-        '<line x1="{left}" x2="{left}" y1="{top}" y2="{bottom}" class="chart__axis"/>'
-        '<line x1="{left}" x2="{right}" y1="{bottom}" y2="{bottom}" class="chart__axis"/>'
-        '<line x1="{dx}" x2="{dx}" y1="{top}" y2="{bottom}" class="chart__deadline"/>'
-        '<polyline points="{points}" class="chart__line" fill="none"/>'
-        '<text x="{left}" y="{label_y}" class="chart__label">{first}</text>'
-        '<text x="{dx}" y="{label_y}" class="chart__label" text-anchor="end">{deadline}</text>'
+        # Colours as attributes too: the chart reads the same wherever it is drawn.
+        '<line x1="{left}" x2="{left}" y1="{top}" y2="{bottom}" class="chart__axis" '
+        'stroke="#5f6b7a"/>'
+        '<line x1="{left}" x2="{right}" y1="{bottom}" y2="{bottom}" class="chart__axis" '
+        'stroke="#5f6b7a"/>'
+        '<line x1="{dx}" x2="{dx}" y1="{top}" y2="{bottom}" class="chart__deadline" '
+        'stroke="#b42318" stroke-dasharray="4 3"/>'
+        '<polyline points="{points}" class="chart__line" fill="none" stroke="#b3202a" '
+        'stroke-width="2.5"/>'
+        '<text x="{left}" y="{label_y}" class="chart__label" font-size="11" '
+        'fill="#5f6b7a">{first}</text>'
+        '<text x="{dx}" y="{label_y}" class="chart__label" text-anchor="end" font-size="11" '
+        'fill="#5f6b7a">{deadline}</text>'
         "</svg>",
         w=WIDTH,
         h=HEIGHT,
