@@ -11,8 +11,9 @@ exists.
 
 import datetime
 
+from django.conf import settings
 from django.db import transaction
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from directory import registry
 from directory.idnumbers import build_id_number
@@ -166,6 +167,9 @@ def seed_campaigns() -> None:
     if training is None:
         return
     _ensure_accounts()
-    _seed_2011(training)
-    _seed_current(training)
+    # What the services write in words (reasons, descriptions) is written in the portal's
+    # language, as a user of the Chinese portal would have it written.
+    with translation.override(settings.LANGUAGE_CODE):
+        _seed_2011(training)
+        _seed_current(training)
     assert AuditCampaign.objects.filter(state=CampaignState.OPEN).count() == 1  # noqa: S101
