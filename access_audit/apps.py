@@ -12,3 +12,15 @@ class AccessAuditConfig(AppConfig):
         from . import receivers
 
         receivers.connect()
+
+        # The check campaign (A-03): its entries follow the rights and the qualifications
+        # (after the rights' receiver), its menu entries, dashboard cards and demo.
+        from . import (
+            cards_campaigns,  # noqa: F401 - registers the dashboard cards
+            demo_campaigns,  # noqa: F401 - registers the campaign demo (seed_demo)
+            receivers_campaigns,
+            registrations_campaigns,
+        )
+
+        receivers_campaigns.connect()
+        registrations_campaigns.register()

@@ -2,7 +2,7 @@
 
 from liaisons.signals import qualifications_changed
 
-from .services import login_rights_follow_qualifications
+from .services.rights import login_rights_follow_qualifications
 
 
 def rights_follow_qualifications(sender, *, qualifications, actor, **kwargs) -> None:

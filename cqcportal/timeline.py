@@ -54,7 +54,8 @@ def timeline_for(obj: models.Model, *, limit: int = 50) -> list[TimelineEntry]:
         m2m_fields = list(getattr(history.model, "_history_m2m_fields", ()))
         snapshots = _m2m_snapshots(m2m_fields, records)
         shown: list[tuple] = []  # (record, [(model field, old, new)])
-        for newer, older in zip(records, [*records[1:], None], strict=True):
+        # A record written in bulk (a campaign's entries, opened in SQL) may have no history yet.
+        for newer, older in zip(records, [*records[1:], None][: len(records)], strict=True):
             if len(shown) == limit:
                 break
             changed = []

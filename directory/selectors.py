@@ -112,3 +112,11 @@ def get_in_scope_or_404(queryset: QuerySet, pk: object):
         return queryset.get(pk=pk)
     except (queryset.model.DoesNotExist, ValueError, TypeError):
         raise Http404 from None
+
+
+def labs_with_active_staff() -> QuerySet[TestingLab]:
+    """Labs with at least one active lab staff user: they act for themselves. A lab without
+    one is acted for by its branch centre where a rule allows it (L-12, A-04)."""
+    return TestingLab.objects.filter(
+        pk__in=User.objects.filter(role=Role.LAB_STAFF, is_active=True).values("lab_id")
+    )

@@ -6,6 +6,7 @@ from django_fsm import can_proceed
 from directory import selectors as directory_selectors
 from directory.constants import CQC_WIDE_ROLES, Role
 from directory.models import TestingLab
+from directory.selectors import labs_with_active_staff
 
 from .constants import ChangeRequestState
 
@@ -42,8 +43,16 @@ def can_decide(user, application) -> bool:
 
 
 def can_confirm_departure(user, qualification) -> bool:
-    """L-12: the lab confirms that its liaison left."""
-    return can_prepare_for_lab(user, qualification.lab)
+    """L-12: the lab confirms that its liaison left; a lab with no active staff user is
+    confirmed for by its branch centre, and only then (A-04: the check campaign)."""
+    if can_prepare_for_lab(user, qualification.lab):
+        return True
+    return (
+        _active(user)
+        and user.role == Role.BRANCH_REVIEWER
+        and user.branch_id == qualification.lab.branch_id
+        and not labs_with_active_staff().filter(pk=qualification.lab_id).exists()
+    )
 
 
 def can_change_qualification_state(user, qualification, action: str) -> bool:

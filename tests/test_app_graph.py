@@ -21,6 +21,7 @@ MENUS = {
         "directory:person_list",
         "liaisons:application_list",
         "liaisons:qualification_list",
+        "access_audit:campaign_list",
         "liaisons:roster",
     ],
     "branch_reviewer": [
@@ -31,6 +32,7 @@ MENUS = {
         "liaisons:qualification_list",
         "liaisons:evaluable_list",
         "liaisons:change_request_list",
+        "access_audit:campaign_list",
         "liaisons:roster",
     ],
     "training_admin": [
@@ -43,6 +45,7 @@ MENUS = {
         "liaisons:evaluation_overview",
         "liaisons:change_request_list",
         "liaisons:legacy_list",
+        "access_audit:campaign_list",
         "liaisons:roster",
     ],
     "quality_tech_officer": [
@@ -50,6 +53,7 @@ MENUS = {
         "directory:lab_list",
         "directory:person_list",
         "liaisons:qualification_list",
+        "access_audit:campaign_list",
         "liaisons:roster",
     ],
     "general_business_officer": [
@@ -58,6 +62,7 @@ MENUS = {
         "directory:person_list",
         "liaisons:qualification_list",
         "liaisons:evaluable_list",
+        "access_audit:campaign_list",
         "liaisons:roster",
     ],
     "department_evaluator": [
@@ -82,6 +87,7 @@ MENUS = {
         "liaisons:qualification_list",
         "liaisons:change_request_list",
         "liaisons:legacy_list",
+        "access_audit:campaign_list",
         "liaisons:roster",
     ],
 }

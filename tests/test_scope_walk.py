@@ -10,6 +10,7 @@ import re
 import pytest
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
+from access_audit.models import AuditCampaign, CampaignEntry
 from directory.models import BranchCentre, CertificationBody, Person, TestingLab
 from liaisons.models import (
     ApplicationMaterial,
@@ -102,6 +103,26 @@ OUT_OF_SCOPE = {
             (w.lab_b_staff, own, foreign),
         ]
     )(*_change_requests(w)),
+    # A-03, A-04: a draft campaign is the training centre's alone; an open one is every lab's
+    # and branch's to see, its entries each their own lab's (and its branch centre's).
+    AuditCampaign: lambda w: (
+        lambda draft, opened: [
+            (w.lab_a_staff, draft, opened),
+            (w.branch_n_reviewer, draft, opened),
+            (w.body_x_admin, opened, None),
+            (w.evaluator, opened, None),
+            (w.inspector, opened, None),
+        ]
+    )(*_campaigns(w)),
+    CampaignEntry: lambda w: (
+        lambda a, b: [
+            (w.lab_a_staff, b, a),
+            (w.branch_n_reviewer, b, a),
+            (w.lab_b_staff, a, b),
+            (w.body_x_admin, a, None),
+            (w.evaluator, a, None),
+        ]
+    )(*_campaign_entries(w)),
     # The first training-record entry (L-04) of lab A's application and of lab B's.
     AssessmentEntry: lambda w: (
         lambda person, own, foreign: [
@@ -111,6 +132,36 @@ OUT_OF_SCOPE = {
         ]
     )(*_assessment_entries(w)),
 }
+
+
+def _campaigns(w):
+    """A draft campaign and an open one holding person A's (lab A) and person B's (lab B)
+    accounts."""
+    import datetime
+
+    from access_audit.services import campaigns
+    from access_audit.tests.factories import LoginRightFactory
+
+    for person, lab in ((w.person_a, w.lab_a), (w.person_b, w.lab_b)):
+        LoginRightFactory(person=person, lab=lab)
+    made = []
+    for name in ("草稿", "进行中"):
+        made.append(
+            campaigns.campaign_create(
+                actor=w.training_admin,
+                name=name,
+                migration_deadline=datetime.date(2099, 1, 1),
+                confirmation_deadline=datetime.date(2099, 2, 1),
+            )
+        )
+    campaigns.campaign_open(campaign=made[1], actor=w.training_admin)
+    return made
+
+
+def _campaign_entries(w):
+    """The entries of lab A's and of lab B's account in an open campaign."""
+    _draft, opened = _campaigns(w)
+    return [CampaignEntry.objects.get(campaign=opened, lab=lab) for lab in (w.lab_a, w.lab_b)]
 
 
 def _change_requests(w):

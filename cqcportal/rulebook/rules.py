@@ -247,7 +247,7 @@ RULES: tuple[Rule, ...] = (
         "right without a qualification, no longer in the job, or neither but needing access.",
         f"{NOTICE}, item 第二; attachment 2, cases 1-5",
         CAMPAIGN,
-        False,
+        True,
     ),
     Rule(
         "A-04",

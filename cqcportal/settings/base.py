@@ -162,6 +162,16 @@ CELERY_BEAT_SCHEDULE: dict = {
         "task": "liaisons.tasks.purge_replaced_materials",
         "schedule": crontab(hour=3, minute=30),
     },
+    # The check campaign: accounts that crossed the unused time suggested as left,
+    # then the reminders due today (China time), one mail task per lab.
+    "campaign-suggestions": {
+        "task": "access_audit.tasks.refresh_campaign_suggestions",
+        "schedule": crontab(hour=2, minute=15),
+    },
+    "campaign-reminders": {
+        "task": "access_audit.tasks.send_campaign_reminders",
+        "schedule": crontab(hour=8, minute=0),
+    },
 }
 # Every task ends: at the soft limit it is told (SoftTimeLimitExceeded) and stops cleanly, at
 # the hard limit its process is killed. Tasks that may do more set longer limits themselves
@@ -178,6 +188,7 @@ CELERY_TASK_ROUTES = {
     "liaisons.tasks.send_coverage_gap_notice": {"queue": "mail"},
     "liaisons.tasks.send_transfer_notice": {"queue": "mail"},
     "liaisons.tasks.send_change_request_notice": {"queue": "mail"},
+    "access_audit.tasks.send_campaign_reminder": {"queue": "mail"},
     "liaisons.tasks.generate_application_documents": {"queue": "print"},
     "liaisons.tasks.generate_documents_of_applications": {"queue": "print"},
 }

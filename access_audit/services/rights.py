@@ -7,8 +7,8 @@ from django.utils.translation import gettext as _
 from directory.models import Person, User
 from liaisons.selectors import person_holds_active_qualification
 
-from .constants import LoginRightState
-from .models import LoginRight
+from ..constants import LoginRightState
+from ..models import LoginRight
 
 
 @transaction.atomic

@@ -1,0 +1,175 @@
+"""Demo data of the check campaign (A-03, A-04): the 2011 campaign (deadlines 2011-08-30 and
+2011-12-30), enforced, and a current campaign, open, whose confirmation deadline lies a few
+weeks after the day the demo is seeded, with confirmations over the past days, so that the
+dashboard's progress, chart and clock, and the reminders, can be seen working.
+
+Registered after the login rights' demo (``access_audit/demo.py``, order 20): the accounts it
+imports are taken into the campaigns. If there are none, a few accounts of the demo's people
+are made here, so that this demo works alone. Idempotent: nothing is done once a campaign
+exists.
+"""
+
+import datetime
+
+from django.conf import settings
+from django.db import transaction
+from django.utils import timezone, translation
+
+from directory import registry
+from directory.idnumbers import build_id_number
+from directory.models import Person, TestingLab, User
+from liaisons.constants import CHINA
+
+from .constants import CampaignState, Case, Confirmation, LoginRightState
+from .models import AuditCampaign, CampaignEntry, LoginRight
+from .services import campaigns as services
+
+CAMPAIGN_2011 = "2011年业务系统登录人员核查"
+#: Accounts made when the demo has none: (username, person's name or None, lab name, state,
+#: days since the last login, the name the business system shows). 李娜, hired, has none:
+#: case 2.
+ACCOUNTS = [
+    ("bj-zhangwei", "张伟", "北京电器安全检测实验室", LoginRightState.ACTIVE, 2, ""),
+    ("sh-liuyang", "刘洋", "上海电子电器检测所", LoginRightState.ACTIVE, 5, ""),
+    # A legacy liaison not migrated (L-13): the account is case 3, unused for long.
+    ("bj-wangfang", "王芳", "北京节能产品检测中心", LoginRightState.ACTIVE, 200, ""),
+    ("sh-chenjing", "陈静", "上海环保材料检测站", LoginRightState.ACTIVE, 30, ""),
+    ("gz-yanglei", "杨磊", "广州农产品质量检测中心", LoginRightState.REVOKED, 700, ""),
+    # Accounts whose ID number matches no person: someone who left long ago, and a newcomer.
+    ("bj-wangjianguo", None, "北京电器安全检测实验室", LoginRightState.ACTIVE, 400, "王建国"),
+    ("sh-zhaoli", None, "上海电子电器检测所", LoginRightState.ACTIVE, 20, "赵丽"),
+]
+
+
+def _ensure_accounts() -> None:
+    if LoginRight.objects.exists():
+        return
+    today = services.china_today()
+    labs = {lab.name: lab for lab in TestingLab.objects.all()}
+    for seq, (username, name, lab_name, state, unused, shown) in enumerate(ACCOUNTS, start=1):
+        person = Person.objects.filter(name=name).first() if name else None
+        right = LoginRight.objects.create(
+            username=username,
+            person=person,
+            id_number=person.id_number
+            if person
+            else build_id_number("110105", datetime.date(1970, 1, seq), 900 + seq),
+            name=shown or (person.name if person else ""),
+            lab=labs.get(lab_name),
+            last_login_on=today - datetime.timedelta(days=unused),
+            imported_at=timezone.now(),
+        )
+        if state == LoginRightState.REVOKED:
+            right.revoke(at=timezone.now(), reason="2011年核查后离职，权限已取消")
+            right.save()
+
+
+def _china(day: datetime.date, hour: int) -> datetime.datetime:
+    return datetime.datetime.combine(day, datetime.time(hour), CHINA)
+
+
+def _seed_2011(training: User) -> None:
+    """The 2011 campaign, enforced: what its labs confirmed then is recorded on its entries
+    (written directly: the service confirms nothing after the deadline, A-04)."""
+    campaign = services.campaign_create(
+        actor=training,
+        name=CAMPAIGN_2011,
+        migration_deadline=datetime.date(2011, 8, 30),
+        confirmation_deadline=datetime.date(2011, 12, 30),
+    )
+    services.campaign_open(
+        campaign=campaign, actor=training, at=_china(datetime.date(2011, 5, 26), 9)
+    )
+    staff = {u.lab_id: u for u in User.objects.filter(role="lab_staff", is_active=True)}
+    for index, entry in enumerate(
+        CampaignEntry.objects.filter(campaign=campaign, lab__isnull=False)
+        .exclude(case=Case.NEITHER)
+        .order_by("pk")
+    ):
+        CampaignEntry.objects.filter(pk=entry.pk).update(
+            confirmation=Confirmation.WORKS,
+            confirmed_at=_china(datetime.date(2011, 9, 1) + datetime.timedelta(days=9 * index), 10),
+            confirmed_by=staff.get(entry.lab_id),
+            confirmed_by_branch=entry.lab_id not in staff,
+        )
+    campaign = AuditCampaign.objects.get(pk=campaign.pk)
+    campaign.close(at=_china(datetime.date(2011, 12, 31), 0), by=training)
+    campaign.mark_enforced(
+        at=_china(datetime.date(2011, 12, 31), 1), description="2011-12-30 24:00 (A-04, A-05)"
+    )
+    campaign.save()
+
+
+def _confirm(campaign, actor, entries, confirmation, *, at, comment="") -> None:
+    entries = [e for e in entries if e is not None and e.confirmation == ""]
+    if actor is None or not entries:
+        return
+    services.campaign_entries_confirm(
+        campaign=campaign,
+        actor=actor,
+        seen={e.pk: e.confirmation for e in entries},
+        confirmation=confirmation,
+        comment=comment,
+        at=at,
+    )
+
+
+def _seed_current(training: User) -> None:
+    """The current campaign: opened nine days ago, deadline in 24 days, some confirmed."""
+    now = timezone.now()
+    today = services.china_today(now)
+    campaign = services.campaign_create(
+        actor=training,
+        name=f"{today.year}年业务系统登录权限核查",
+        migration_deadline=today + datetime.timedelta(days=10),
+        confirmation_deadline=today + datetime.timedelta(days=24),
+    )
+    services.campaign_open(campaign=campaign, actor=training, at=now - datetime.timedelta(days=9))
+    users = {u.username: u for u in User.objects.filter(username__contains=".")}
+    entries = CampaignEntry.objects.filter(campaign=campaign).select_related("person", "right")
+
+    def of(name):
+        return entries.filter(person__name=name).first() or entries.filter(right__name=name).first()
+
+    def ago(days):
+        return now - datetime.timedelta(days=days)
+
+    beijing, shanghai = users.get("lab.beijing"), users.get("lab.shanghai")
+    _confirm(campaign, beijing, [of("张伟")], Confirmation.WORKS, at=ago(8))
+    _confirm(campaign, beijing, [of("李娜")], Confirmation.WORKS, at=ago(5), comment="仍在岗")
+    _confirm(campaign, shanghai, [of("刘洋")], Confirmation.WORKS, at=ago(3))
+    # An account unused for over a year: the lab confirms what the portal suggested.
+    _confirm(
+        campaign,
+        beijing,
+        [of("王建国")],
+        Confirmation.LEFT_RETIRED,
+        at=ago(2),
+        comment="已于2024年退休",
+    )
+    # The energy-saving lab has no staff user: its branch centre confirms for it (A-04).
+    _confirm(
+        campaign,
+        users.get("reviewer.beijing"),
+        [of("王芳")],
+        Confirmation.WORKS,
+        at=ago(1),
+        comment="实验室暂无经办人，由分中心确认；须在截止前完成迁移聘用",
+    )
+
+
+@registry.demo(order=30)  # after the login rights' demo (order 20)
+@transaction.atomic
+def seed_campaigns() -> None:
+    if AuditCampaign.objects.exists():
+        return
+    training = User.objects.filter(username="training").first()
+    if training is None:
+        return
+    _ensure_accounts()
+    # What the services write in words (reasons, descriptions) is written in the portal's
+    # language, as a user of the Chinese portal would have it written.
+    with translation.override(settings.LANGUAGE_CODE):
+        _seed_2011(training)
+        _seed_current(training)
+    assert AuditCampaign.objects.filter(state=CampaignState.OPEN).count() == 1  # noqa: S101

@@ -1,0 +1,45 @@
+"""The demo holds the 2011 campaign, enforced, and a current one, open, whose progress, chart
+and clock can be seen working (issue 12)."""
+
+import datetime
+
+import pytest
+from django.core.management import call_command
+from django.urls import reverse
+
+from access_audit.constants import CampaignState
+from access_audit.models import AuditCampaign, CampaignEntry
+from access_audit.services.campaigns import china_today
+from directory.models import User
+
+pytestmark = pytest.mark.django_db
+
+
+def test_the_demo_tells_the_campaign_story(client):
+    # rule A-03, rule A-04
+    call_command("seed_demo")
+    call_command("seed_demo")  # idempotent
+    old = AuditCampaign.objects.get(state=CampaignState.ENFORCED)
+    assert (old.migration_deadline, old.confirmation_deadline) == (
+        datetime.date(2011, 8, 30),
+        datetime.date(2011, 12, 30),
+    )
+    current = AuditCampaign.objects.get(state=CampaignState.OPEN)
+    weeks = (current.confirmation_deadline - china_today()).days
+    assert 14 <= weeks <= 35
+    assert AuditCampaign.objects.count() == 2
+    entries = CampaignEntry.objects.filter(campaign=current)
+    days = {e.confirmed_at.date() for e in entries.exclude(confirmed_at=None)}
+    assert len(days) >= 3
+    # Every case appears, a suggestion, a departure and a branch's confirmation.
+    assert set(entries.values_list("case", flat=True)) == {1, 2, 3, 4, 5}
+    assert entries.filter(suggest_left=True, confirmation="").exists()
+    assert entries.filter(confirmed_by_branch=True).exists()
+
+    client.force_login(User.objects.get(username="training"))
+    page = client.get(reverse("access_audit:campaign_detail", args=[current.pk]))
+    assert page.status_code == 200
+    assert len(page.context["chart"].rows) >= 9
+    client.force_login(User.objects.get(username="lab.beijing"))
+    dashboard = client.get(reverse("dashboard")).content.decode()
+    assert reverse("access_audit:campaign_confirm", args=[current.pk]) in dashboard
