@@ -162,6 +162,11 @@ CELERY_BEAT_SCHEDULE: dict = {
         "task": "liaisons.tasks.purge_replaced_materials",
         "schedule": crontab(hour=3, minute=30),
     },
+    # Withdrawals of login rights the business system has not read in a day (issue 12).
+    "flag-unreceived-right-changes": {
+        "task": "access_audit.tasks.feed.flag_unreceived_right_changes",
+        "schedule": crontab(hour=8, minute=15),
+    },
 }
 # Every task ends: at the soft limit it is told (SoftTimeLimitExceeded) and stops cleanly, at
 # the hard limit its process is killed. Tasks that may do more set longer limits themselves
@@ -312,7 +317,15 @@ SPECTACULAR_SETTINGS = {
         "MaterialKindEnum": "liaisons.constants.MaterialKind",
         "AssessmentItemKindEnum": "liaisons.constants.AssessmentItemKind",
         "CertificationFieldCodeEnum": "directory.constants.CertificationFieldCode",
+        "LoginRightStateEnum": "access_audit.constants.LoginRightState",
     },
+}
+
+# The business system's API (access_audit.api): requests per feed client and window, a cap
+# against a client gone wrong, above what the business system needs (docs/decisions.md).
+BUSINESS_SYSTEM_API_RATES = {
+    "eligibility": env("DJANGO_BUSINESS_SYSTEM_ELIGIBILITY_RATE", default="60000/min"),
+    "changes": env("DJANGO_BUSINESS_SYSTEM_CHANGES_RATE", default="600/min"),
 }
 
 # --- Logging: ID numbers are masked in every log line (P-04) ----------------------------------
