@@ -12,3 +12,5 @@ class AccessAuditConfig(AppConfig):
         from . import receivers
 
         receivers.connect()
+        # Celery finds ``access_audit.tasks``, a package: its modules register here.
+        from .tasks import feed  # noqa: F401
