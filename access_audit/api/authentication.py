@@ -14,6 +14,7 @@ from rest_framework.permissions import BasePermission
 
 from ..feed_clients import feed_token_digest
 from ..models import FeedClient
+from ..selectors.feed import feed_client_by_token_digest
 
 #: Accepted spellings of the scheme: the standard one, and DRF's for clients used to it.
 KEYWORDS = ("bearer", "token")
@@ -38,11 +39,7 @@ class FeedTokenAuthentication(BaseAuthentication):
         # non-ASCII bytes) is refused before it is hashed.
         if not token or len(token) > TOKEN_MAX_LENGTH or not token.isascii():
             raise exceptions.AuthenticationFailed(_("The business-system token is malformed."))
-        client = (
-            FeedClient.objects.filter(token_sha256=feed_token_digest(token), is_active=True)
-            .only("pk", "name")
-            .first()
-        )
+        client = feed_client_by_token_digest(feed_token_digest(token))
         if client is None:
             raise exceptions.AuthenticationFailed(
                 _("The business-system token is not valid or no longer active.")

@@ -205,3 +205,43 @@ def test_the_schema_documents_both_endpoints_with_the_bearer_scheme_alone(client
     assert others and all(
         {"businessSystemToken": []} not in operation.get("security", []) for operation in others
     )
+
+
+# --- the rate cap ------------------------------------------------------------------------------
+
+
+def _clear_window(client_pk: int, scope: str = "eligibility") -> None:
+    import time
+
+    from django.core.cache import caches
+
+    from access_audit.api import throttling
+
+    throttling._batches.clear()
+    window = int(time.time() // 3600)  # an hour: no new window mid-test
+    for w in (window, window + 1):
+        caches["default"].delete(f"access_audit:rate:{scope}:{client_pk}:{w}")
+
+
+def _until_refused(client, limit: int) -> tuple[int, object]:
+    api = APIClient()
+    api.credentials(HTTP_AUTHORIZATION=f"Bearer {client.token}")
+    for answered in range(1, limit + 50):
+        response = api.get(ELIGIBILITY)
+        if response.status_code != 200:
+            return answered, response
+    raise AssertionError("never refused")
+
+
+def test_a_client_past_its_rate_is_told_to_wait_and_others_are_not(settings):
+    settings.BUSINESS_SYSTEM_API_RATES = {"eligibility": "30/hour", "changes": "600/min"}
+    runaway, other = FeedClientFactory(), FeedClientFactory()
+    _clear_window(runaway.pk), _clear_window(other.pk)
+    answered, refused = _until_refused(runaway, 30)
+    # exact on the embedded default; on Redis the other processes' last batch may be missed
+    assert answered == 31
+    assert refused.status_code == 429 and 0 < int(refused["Retry-After"]) <= 3600
+    assert set(refused.json()) == {"detail"}
+    api = APIClient()
+    api.credentials(HTTP_AUTHORIZATION=f"Bearer {other.token}")
+    assert api.get(ELIGIBILITY).status_code == 200

@@ -202,3 +202,7 @@ def test_a_username_that_is_an_id_number_is_asked_for_in_the_body(api):
     assert response.json()["may_log_in"] is True
     assert api.post(URL, {"username": "x" * 65}, format="json").status_code == 400
     assert api.post(URL, "[[[", content_type="application/json").status_code == 400
+    for body in (["110105199001010021"], {"username": None}, {}):
+        assert api.post(URL, body, format="json").status_code == 400, body
+    lone_surrogate = '{"username": "x\\ud800"}'
+    assert api.post(URL, lone_surrogate, content_type="application/json").status_code == 400

@@ -324,7 +324,7 @@ SPECTACULAR_SETTINGS = {
 # The business system's API (access_audit.api): requests per feed client and window, a cap
 # against a client gone wrong, above what the business system needs (docs/decisions.md).
 BUSINESS_SYSTEM_API_RATES = {
-    "eligibility": env("DJANGO_BUSINESS_SYSTEM_ELIGIBILITY_RATE", default="60000/min"),
+    "eligibility": env("DJANGO_BUSINESS_SYSTEM_ELIGIBILITY_RATE", default="120000/min"),
     "changes": env("DJANGO_BUSINESS_SYSTEM_CHANGES_RATE", default="600/min"),
 }
 
