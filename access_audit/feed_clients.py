@@ -101,7 +101,7 @@ def unreceived_withdrawals_flag(*, now: datetime.datetime | None = None) -> int:
     send_in_their_language(
         by_language=addresses_by_language(officers),
         subject=lambda: (
-            _("The business system has not received %(count)s withdrawals of login rights")
+            _("Withdrawals of login rights not received by the business system: %(count)s")
             % {"count": flagged}
         ),
         template="access_audit/email/unreceived_changes.txt",

@@ -156,6 +156,13 @@ def test_the_answer_takes_two_indexed_queries_and_reads_no_session(api):
     assert not any("django_session" in q["sql"] for q in queries)
 
 
+def test_the_reason_is_in_the_language_asked_for(api):
+    # rule A-06: the reason a revoked right gives, in Chinese by default
+    LoginRightFactory(username="cbs-zh", revoked=True, rule="")
+    answer = api.get(URL, {"username": "cbs-zh"}, HTTP_ACCEPT_LANGUAGE="zh-hans").json()
+    assert "已撤销" in answer["reason"] and "A-06" in answer["reason"]
+
+
 def test_the_answer_is_json_whatever_is_asked_for(api):
     response = api.get(URL, {"username": "x"}, HTTP_ACCEPT="text/html")
     assert response.status_code == 200 and response["Content-Type"] == "application/json"

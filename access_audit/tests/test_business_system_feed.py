@@ -216,6 +216,10 @@ def test_a_revocation_not_received_within_a_day_is_flagged_once(officers):
     assert "cbs-late" in english.body and "cbs-read" not in english.body
     assert "Revoked" in english.body and "(A-01)" in english.body
     assert client.name in english.body
+    chinese = next(m for m in mail.outbox if m.to == ["gb1@cqc.cn"])
+    assert (
+        "一天内仍未" in chinese.body and "已撤销" in chinese.body and "业务系统" in chinese.subject
+    )
 
     assert flag_unreceived_right_changes.delay().get() == 0  # never twice
     assert len(mail.outbox) == 2
