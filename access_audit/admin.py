@@ -76,7 +76,7 @@ class EvidenceFileAdmin(NoDeleteMixin, admin.ModelAdmin):
 
 @admin.register(RightChange)
 class RightChangeAdmin(NoDeleteMixin, admin.ModelAdmin):
-    list_display = ("id", "right", "state", "rule", "at", "campaign")
+    list_display = ("id", "right", "state", "rule", "at", "campaign", "unreceived_flagged_at")
     list_filter = ("state", "rule")
     search_fields = ("right__username",)
     raw_id_fields = ("right", "campaign", "run")
@@ -88,3 +88,9 @@ class FeedClientAdmin(NoDeleteMixin, admin.ModelAdmin):
     list_filter = ("is_active",)
     search_fields = ("name",)
     readonly_fields = ("token_sha256", "read_up_to", "last_read_at")
+
+    def has_add_permission(self, request):
+        # A client and its token come from `manage.py feed_client_create NAME`, which prints
+        # the token once; here a client is renamed or deactivated (is_active), which rotates
+        # it out once the business system uses a new client's token.
+        return False

@@ -24,3 +24,5 @@ class AccessAuditConfig(AppConfig):
 
         receivers_campaigns.connect()
         registrations_campaigns.register()
+        # Celery finds ``access_audit.tasks``, a package: its modules register here.
+        from .tasks import campaigns, feed  # noqa: F401

@@ -161,3 +161,28 @@ def bare_queue(request):
         row["state_label"] = ApplicationState(row["state"]).label
         row["age_days"] = (today - timezone.localdate(row["submitted_at"])).days
     return HttpResponse(QUEUE_TEMPLATE.render({"rows": rows}))
+
+
+#: What the bare JSON view answers: a constant of the eligibility answer's size and shape.
+BARE_ANSWER = {
+    "username": "cbs0000001",
+    "known": True,
+    "may_log_in": True,
+    "state": "active",
+    "rule": "A-01",
+    "reason": "The login right is active.",
+    "campaign": {
+        "campaign": "bench open campaign",
+        "confirmation_deadline": "2027-01-30",
+        "case": 1,
+        "confirmation": "",
+    },
+}
+
+
+def bare_json(request):
+    """The eligibility benchmark's baseline (issue 12): a Django view answering a constant
+    JSON, through the same middleware and gunicorn, with no authentication and no query."""
+    from django.http import JsonResponse
+
+    return JsonResponse(BARE_ANSWER)

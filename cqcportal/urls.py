@@ -59,6 +59,8 @@ urlpatterns = [
     path("audit/", include("access_audit.urls")),
     path("admin/", admin.site.urls),
     path("api/liaisons/", include("liaisons.api.urls")),
+    # The business system's own API, reached by its feed token alone (issue 12).
+    path("api/v1/business-system/", include("access_audit.api.urls")),
     path("api/", include("directory.api.urls")),
     path("api/schema/", SpectacularAPIView.as_view(), name="schema"),
     path("api/docs/", SpectacularSwaggerView.as_view(url_name="schema"), name="api_docs"),

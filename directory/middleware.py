@@ -37,6 +37,10 @@ class SecondFactorMiddleware:
         return self.get_response(request)
 
     def process_view(self, request, view_func, view_args, view_kwargs):
+        if getattr(view_func, "sessionless", False):
+            # A view that reads no session and authenticates by its own token (the business
+            # system's API): no session or user to load, nothing of a second step to check.
+            return None
         user = request.user
         if not user.is_authenticated or user.is_verified():
             return None

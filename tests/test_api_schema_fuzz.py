@@ -18,6 +18,12 @@ from hypothesis import HealthCheck, settings
 from rest_framework.authtoken.models import Token
 from schemathesis.config import SchemathesisConfig
 
+from access_audit.tests.factories import LoginRightFactory
+from access_audit.tests.feed_factories import (
+    CampaignEntryFactory,
+    FeedClientFactory,
+    RightChangeFactory,
+)
 from directory.constants import Role
 from directory.tests.factories import UserFactory
 from liaisons.tests.factories import (
@@ -30,26 +36,36 @@ from liaisons.tests.factories import (
 #: few enough that the five roles take about a minute of CPU.
 MAX_EXAMPLES = 5
 
-CONFIG = SchemathesisConfig.from_dict(
+SETTINGS = {
+    "seed": 9,
+    "generation": {
+        "mode": "all",  # valid and invalid input alike
+        "max-examples": MAX_EXAMPLES,
+        "deterministic": True,
+        "allow-x00": True,  # NUL bytes in bodies and parameters answer 400, never 500
+    },
+    "phases": {
+        "examples": {"enabled": True},
+        "coverage": {"enabled": True, "unexpected-methods": ["DELETE", "PUT"]},
+        "fuzzing": {"enabled": True},
+    },
+    "checks": {
+        "enabled": True,
+        # A schema-valid request may still be refused by a rule (a step the application's
+        # state does not allow) or name an object that does not exist: 400 with the
+        # messages, as documented; everything else a valid request answers is 2xx/403/404.
+        "positive_data_acceptance": {"expected-statuses": ["2xx", "400", "403", "404"]},
+    },
+}
+CONFIG = SchemathesisConfig.from_dict(SETTINGS)
+#: The business system's API (issue 12) answers 401 to any bearer value the fuzzer makes up
+#: for its security scheme, as it documents.
+BUSINESS_SYSTEM_CONFIG = SchemathesisConfig.from_dict(
     {
-        "seed": 9,
-        "generation": {
-            "mode": "all",  # valid and invalid input alike
-            "max-examples": MAX_EXAMPLES,
-            "deterministic": True,
-            "allow-x00": True,  # NUL bytes in bodies and parameters answer 400, never 500
-        },
-        "phases": {
-            "examples": {"enabled": True},
-            "coverage": {"enabled": True, "unexpected-methods": ["DELETE", "PUT"]},
-            "fuzzing": {"enabled": True},
-        },
+        **SETTINGS,
         "checks": {
-            "enabled": True,
-            # A schema-valid request may still be refused by a rule (a step the application's
-            # state does not allow) or name an object that does not exist: 400 with the
-            # messages, as documented; everything else a valid request answers is 2xx/403/404.
-            "positive_data_acceptance": {"expected-statuses": ["2xx", "400", "403", "404"]},
+            **SETTINGS["checks"],
+            "positive_data_acceptance": {"expected-statuses": ["2xx", "400", "401", "403", "404"]},
         },
     }
 )
@@ -81,6 +97,13 @@ def _objects(world):
     LiaisonApplicationFactory(lab=world.lab_a, passed=True)
     LiaisonApplicationFactory(lab=world.lab_b, returned=True)
     LiaisonQualificationFactory(lab=world.lab_a, person=world.person_a, fields=["CCC"])
+    # The business system's feed (issue 12): rights in each state, in a campaign, changed.
+    for right in (
+        LoginRightFactory(username="cbs0001"),
+        LoginRightFactory(username="cbs0002", revoked_by_rule=True, rule="A-04"),
+    ):
+        CampaignEntryFactory(right=right)
+        RightChangeFactory(right=right)
 
 
 def _caller(role, world):
@@ -103,6 +126,18 @@ def _token(role, world) -> str | None:
     return tokens[role]
 
 
+#: The business system's own API answers its feed token alone (access_audit/api): fuzzed
+#: with that token, and the portal's API with the users' tokens.
+BUSINESS_SYSTEM = "^/api/v1/business-system/"
+
+
+def _feed_token(world) -> str:
+    tokens = world.__dict__.setdefault("_fuzz_tokens", {})
+    if "feed" not in tokens:
+        tokens["feed"] = FeedClientFactory().token
+    return tokens["feed"]
+
+
 #: The token of the role the running test fuzzes as (tests of one process run one at a time).
 _CALLER: dict[str, str | None] = {}
 
@@ -120,8 +155,15 @@ class _TokenAuth:
             case.headers = {**(case.headers or {}), "Authorization": f"Token {data}"}
 
 
+portal_schema = schema.exclude(path_regex=BUSINESS_SYSTEM)
+business_system_schema = schemathesis.openapi.from_wsgi(
+    "/api/schema/?format=json", get_wsgi_application(), config=BUSINESS_SYSTEM_CONFIG
+).include(path_regex=BUSINESS_SYSTEM)
+business_system_schema.auth(refresh_interval=None)(_TokenAuth)
+
+
 def _fuzz_as(role):
-    @schema.parametrize()
+    @portal_schema.parametrize()
     @settings(
         max_examples=MAX_EXAMPLES,
         derandomize=True,
@@ -142,3 +184,19 @@ test_the_api_answers_a_branch_reviewer_as_its_schema_says = _fuzz_as("branch_n_r
 test_the_api_answers_the_training_centre_as_its_schema_says = _fuzz_as("training_admin")
 test_the_api_answers_a_person_as_its_schema_says = _fuzz_as("person")
 test_the_api_answers_anonymous_callers_as_its_schema_says = _fuzz_as("anonymous")
+
+
+@business_system_schema.parametrize()
+@settings(
+    max_examples=MAX_EXAMPLES,
+    derandomize=True,
+    deadline=None,
+    database=None,
+    suppress_health_check=list(HealthCheck),
+)
+def test_the_business_system_api_answers_its_token_as_its_schema_says(case, world, settings):
+    # issue 12: hostile usernames and cursors answer 400, a wrong or missing token 401,
+    # never a 5xx. The rate cap is lifted: the fuzzer asks faster than the business system.
+    settings.BUSINESS_SYSTEM_API_RATES = {"eligibility": "1000000/min", "changes": "1000000/min"}
+    _CALLER["token"] = _feed_token(world)
+    case.call_and_validate(headers={"Accept-Language": "en"})

@@ -19,7 +19,7 @@ EXPECTED_QUEUES = {
     "liaisons.tasks.send_change_request_notice": "mail",
     "liaisons.tasks.generate_application_documents": "print",
     "liaisons.tasks.generate_documents_of_applications": "print",
-    "access_audit.tasks.send_campaign_reminder": "mail",
+    "access_audit.tasks.campaigns.send_campaign_reminder": "mail",
 }
 
 

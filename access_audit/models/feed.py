@@ -34,6 +34,11 @@ class RightChange(models.Model):
         blank=True,
         related_name="changes",
     )
+    #: When the general business dept was told that the business system had not received
+    #: this withdrawal of a right within a day (told once; ``access_audit.tasks.feed``).
+    unreceived_flagged_at = models.DateTimeField(
+        _("flagged as not received at"), null=True, blank=True
+    )
 
     class Meta:
         ordering = ["id"]

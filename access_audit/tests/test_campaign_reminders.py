@@ -9,10 +9,10 @@ import pytest
 from celery.exceptions import Retry
 from django.core import mail
 
-from access_audit import tasks
 from access_audit.constants import Confirmation
 from access_audit.models import CampaignEntry, CampaignReminderSent
 from access_audit.services import campaigns as services
+from access_audit.tasks import campaigns as tasks
 from access_audit.tests.campaign_helpers import account, hired, new_campaign
 from cqcportal.celery import app
 from directory.constants import Role
@@ -139,7 +139,7 @@ def test_the_daily_jobs_are_on_the_beat_schedule():
     schedule = app.conf.beat_schedule
     tasks_scheduled = {entry["task"] for entry in schedule.values()}
     assert {
-        "access_audit.tasks.send_campaign_reminders",
-        "access_audit.tasks.refresh_campaign_suggestions",
+        "access_audit.tasks.campaigns.send_campaign_reminders",
+        "access_audit.tasks.campaigns.refresh_campaign_suggestions",
     } <= tasks_scheduled
     assert app.conf.timezone == "Asia/Shanghai"

@@ -165,12 +165,17 @@ CELERY_BEAT_SCHEDULE: dict = {
     # The check campaign: accounts that crossed the unused time suggested as left,
     # then the reminders due today (China time), one mail task per lab.
     "campaign-suggestions": {
-        "task": "access_audit.tasks.refresh_campaign_suggestions",
+        "task": "access_audit.tasks.campaigns.refresh_campaign_suggestions",
         "schedule": crontab(hour=2, minute=15),
     },
     "campaign-reminders": {
-        "task": "access_audit.tasks.send_campaign_reminders",
+        "task": "access_audit.tasks.campaigns.send_campaign_reminders",
         "schedule": crontab(hour=8, minute=0),
+    },
+    # Withdrawals of login rights the business system has not read in a day (issue 12).
+    "flag-unreceived-right-changes": {
+        "task": "access_audit.tasks.feed.flag_unreceived_right_changes",
+        "schedule": crontab(hour=8, minute=15),
     },
 }
 # Every task ends: at the soft limit it is told (SoftTimeLimitExceeded) and stops cleanly, at
@@ -188,7 +193,7 @@ CELERY_TASK_ROUTES = {
     "liaisons.tasks.send_coverage_gap_notice": {"queue": "mail"},
     "liaisons.tasks.send_transfer_notice": {"queue": "mail"},
     "liaisons.tasks.send_change_request_notice": {"queue": "mail"},
-    "access_audit.tasks.send_campaign_reminder": {"queue": "mail"},
+    "access_audit.tasks.campaigns.send_campaign_reminder": {"queue": "mail"},
     "liaisons.tasks.generate_application_documents": {"queue": "print"},
     "liaisons.tasks.generate_documents_of_applications": {"queue": "print"},
 }
@@ -323,7 +328,15 @@ SPECTACULAR_SETTINGS = {
         "MaterialKindEnum": "liaisons.constants.MaterialKind",
         "AssessmentItemKindEnum": "liaisons.constants.AssessmentItemKind",
         "CertificationFieldCodeEnum": "directory.constants.CertificationFieldCode",
+        "LoginRightStateEnum": "access_audit.constants.LoginRightState",
     },
+}
+
+# The business system's API (access_audit.api): requests per feed client and window, a cap
+# against a client gone wrong, above what the business system needs (docs/decisions.md).
+BUSINESS_SYSTEM_API_RATES = {
+    "eligibility": env("DJANGO_BUSINESS_SYSTEM_ELIGIBILITY_RATE", default="120000/min"),
+    "changes": env("DJANGO_BUSINESS_SYSTEM_CHANGES_RATE", default="600/min"),
 }
 
 # --- Logging: ID numbers are masked in every log line (P-04) ----------------------------------
