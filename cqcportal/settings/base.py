@@ -178,6 +178,7 @@ CELERY_TASK_ROUTES = {
     "liaisons.tasks.send_coverage_gap_notice": {"queue": "mail"},
     "liaisons.tasks.send_transfer_notice": {"queue": "mail"},
     "liaisons.tasks.send_change_request_notice": {"queue": "mail"},
+    "access_audit.tasks.send_login_right_request_notice": {"queue": "mail"},
     "liaisons.tasks.generate_application_documents": {"queue": "print"},
     "liaisons.tasks.generate_documents_of_applications": {"queue": "print"},
 }
