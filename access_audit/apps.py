@@ -9,6 +9,7 @@ class AccessAuditConfig(AppConfig):
     def ready(self) -> None:
         # Login rights follow liaison qualifications: liaisons announces, we listen
         # (issue 11: access_audit sits above liaisons, never the reverse).
-        from . import receivers
+        from . import receivers, registrations
 
         receivers.connect()
+        registrations.register()

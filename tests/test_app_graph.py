@@ -15,12 +15,19 @@ from directory.demo import seed_directory
 from liaisons.demo import seed_liaisons
 
 MENUS = {
-    "person": ["directory:my_profile", "liaisons:roster"],
+    "person": [
+        "directory:my_profile",
+        "access_audit:right_list",
+        "access_audit:request_list",
+        "liaisons:roster",
+    ],
     "lab_staff": [
         "directory:lab_list",
         "directory:person_list",
         "liaisons:application_list",
         "liaisons:qualification_list",
+        "access_audit:right_list",
+        "access_audit:request_list",
         "liaisons:roster",
     ],
     "branch_reviewer": [
@@ -31,6 +38,8 @@ MENUS = {
         "liaisons:qualification_list",
         "liaisons:evaluable_list",
         "liaisons:change_request_list",
+        "access_audit:right_list",
+        "access_audit:request_list",
         "liaisons:roster",
     ],
     "training_admin": [
@@ -43,6 +52,8 @@ MENUS = {
         "liaisons:evaluation_overview",
         "liaisons:change_request_list",
         "liaisons:legacy_list",
+        "access_audit:right_list",
+        "access_audit:request_list",
         "liaisons:roster",
     ],
     "quality_tech_officer": [
@@ -50,6 +61,8 @@ MENUS = {
         "directory:lab_list",
         "directory:person_list",
         "liaisons:qualification_list",
+        "access_audit:right_list",
+        "access_audit:request_list",
         "liaisons:roster",
     ],
     "general_business_officer": [
@@ -58,6 +71,8 @@ MENUS = {
         "directory:person_list",
         "liaisons:qualification_list",
         "liaisons:evaluable_list",
+        "access_audit:right_list",
+        "access_audit:request_list",
         "liaisons:roster",
     ],
     "department_evaluator": [
@@ -82,6 +97,8 @@ MENUS = {
         "liaisons:qualification_list",
         "liaisons:change_request_list",
         "liaisons:legacy_list",
+        "access_audit:right_list",
+        "access_audit:request_list",
         "liaisons:roster",
     ],
 }
