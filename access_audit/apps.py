@@ -9,7 +9,11 @@ class AccessAuditConfig(AppConfig):
     def ready(self) -> None:
         # Login rights follow liaison qualifications: liaisons announces, we listen
         # (issue 11: access_audit sits above liaisons, never the reverse).
-        from . import receivers, registrations
+        from . import (
+            cards,  # noqa: F401 - registers the dashboard cards
+            receivers,
+            registrations,
+        )
 
         receivers.connect()
         registrations.register()

@@ -442,3 +442,32 @@ def test_the_screens_speak_chinese_first_and_english(
         assert (
             _get(client, departments.general_business, name, language=language).status_code == 200
         )
+
+
+# --- the dashboard ---------------------------------------------------------------------------
+
+
+def test_each_department_finds_its_step_on_the_dashboard(client, world, departments, hired):
+    # rule A-02
+    from django.utils import translation
+
+    from directory.dashboard import cards_for
+
+    submitted = services.login_right_request_submit(
+        person=world.person_a, username="cbs-jia", actor=world.lab_a_staff
+    )
+    LoginRightFactory(unmatched=True, username="cbs-nobody", lab=world.lab_b)
+    with translation.override(EN):
+        quality = {c.title: c for c in cards_for(departments.quality_tech)}
+        business = {c.title: c for c in cards_for(departments.general_business)}
+    check = quality["Login-right requests to check"]
+    assert check.count == 1 and check.items[0][1].endswith(f"/requests/{submitted.pk}/")
+    assert business["Login rights to grant"].count == 0
+    assert business["Accounts to follow up"].count == 1
+    for user in (departments.quality_tech, departments.general_business):
+        client.force_login(user)
+        page = client.get(reverse("dashboard"))
+        assert page.status_code == 200
+        for card in page.context["cards"]:
+            if card.url:
+                assert client.get(card.url).status_code == 200, card.url
