@@ -38,8 +38,10 @@ from .models.rights import USERNAME_MAX_LENGTH
 MAX_FILE_BYTES = 5 * 1024 * 1024
 #: What an XLSX file may unpack to: a zip of a few megabytes can hold gigabytes of XML.
 MAX_UNPACKED_BYTES = 60 * 1024 * 1024
-#: Rows per file: the preview checks every one; a larger list is imported in parts.
-MAX_ROWS = 10_000
+#: Rows per file: the preview and the import each check every one within one request
+#: (5,000 new accounts take about ten seconds on a loaded two-core machine, docs/decisions.md);
+#: a larger list is imported in parts, each all or nothing.
+MAX_ROWS = 5_000
 #: Columns read per row, and characters per cell: enough for any real list.
 MAX_COLUMNS = 30
 MAX_CELL_LENGTH = 200

@@ -138,6 +138,11 @@ def _comparable(values: Mapping) -> tuple:
     return tuple(getattr(values[n], "pk", values[n]) for n in _COMPARED)
 
 
+def _account_values(account: LoginRight) -> tuple:
+    """``_comparable`` of an account as stored, without loading its relations."""
+    return tuple(getattr(account, f"{n}_id" if n in ("lab", "person") else n) for n in _COMPARED)
+
+
 def _existing_accounts(usernames: Iterable[str], *, lock: bool) -> dict[str, LoginRight]:
     """The portal's accounts of these usernames, by lower-case username."""
     keys = sorted({name.lower() for name in usernames})
@@ -264,9 +269,7 @@ def _check_rows(
         if account is None:
             report.action = NEW
         else:
-            current = {name: getattr(account, name) for name in _COMPARED}
-            wanted = {name: values[name] for name in _COMPARED}
-            same = _comparable(current) == _comparable(wanted)
+            same = _account_values(account) == _comparable(values)
             report.action = UNCHANGED if same and state == account.state else UPDATE
         writes.append((values, account))
     return reports, writes
@@ -293,13 +296,12 @@ def _write(writes: list[tuple[dict, LoginRight | None]], *, actor: User) -> int:
     for values, account in writes:
         if account is None:
             continue
-        before = _comparable({name: getattr(account, name) for name in _COMPARED})
-        for name in _COMPARED:
-            setattr(account, name, values[name])
         state = values["state"]
-        if before == _comparable(values) and state == account.state:
+        if _account_values(account) == _comparable(values) and state == account.state:
             unchanged.append(account.pk)
             continue
+        for name in _COMPARED:
+            setattr(account, name, values[name])
         if state != account.state:
             if state == S.SUSPENDED:
                 account.suspend(at=now, rule="", reason=reason, by=actor, description=reason)
