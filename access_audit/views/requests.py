@@ -22,7 +22,7 @@ from .. import permissions, selectors
 from ..exports import FORMATS, export_requests, format_available
 from ..filters import LoginRightRequestFilter
 from ..forms import CommentForm, RefuseForm, RequestForm
-from ..models import LoginRight, LoginRightRequest
+from ..models import LoginRightRequest
 from ..services.requests import (
     login_right_request_accept,
     login_right_request_grant,
@@ -93,10 +93,12 @@ class RequestCreateView(LoginRequiredMixin, View):
         return selectors.requestable_people(user=user) if user.role == Role.LAB_STAFF else None
 
     def _context(self, form, people):
-        person = own_person(user=self.request.user) if people is None else None
+        user = self.request.user
+        person = own_person(user=user) if people is None else None
         accounts = []
         if person is not None:
-            accounts = list(LoginRight.objects.filter(person=person).order_by("username"))
+            # A person's own accounts: what their list shows them.
+            accounts = list(selectors.right_list(user=user).order_by("username"))
         return {"form": form, "subject": person, "accounts": accounts}
 
     def get(self, request):
