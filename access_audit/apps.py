@@ -9,9 +9,14 @@ class AccessAuditConfig(AppConfig):
     def ready(self) -> None:
         # Login rights follow liaison qualifications (A-01): liaisons announces, we listen
         # (issue 11: access_audit sits above liaisons, never the reverse).
-        from . import receivers
+        from . import (
+            cards,  # noqa: F401 - registers the dashboard cards
+            receivers,
+            registrations,
+        )
 
         receivers.connect()
+        registrations.register()
 
         # The check campaign (A-03): its entries follow the rights and the qualifications
         # (after the rights' receiver), its menu entries, dashboard cards and demo.
@@ -25,4 +30,4 @@ class AccessAuditConfig(AppConfig):
         receivers_campaigns.connect()
         registrations_campaigns.register()
         # Celery finds ``access_audit.tasks``, a package: its modules register here.
-        from .tasks import campaigns, feed  # noqa: F401
+        from .tasks import campaigns, feed, requests  # noqa: F401

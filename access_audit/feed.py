@@ -10,6 +10,7 @@ import datetime
 from collections.abc import Iterable
 
 from .models import AuditCampaign, EnforcementRun, LoginRight, RightChange
+from .signals import announce_rights_changed
 
 
 def right_changes_record(
@@ -21,7 +22,7 @@ def right_changes_record(
     run: EnforcementRun | None = None,
 ) -> list[RightChange]:
     """One feed row per right, in the state each right holds now (after its transition)."""
-    return RightChange.objects.bulk_create(
+    changes = RightChange.objects.bulk_create(
         [
             RightChange(
                 right_id=right.pk, state=right.state, rule=rule, at=at, campaign=campaign, run=run
@@ -29,3 +30,7 @@ def right_changes_record(
             for right in rights
         ]
     )
+    # The same single point tells the check campaign (A-03), which keeps its entries' cases
+    # current: whoever records a right's change has announced it.
+    announce_rights_changed(change.right_id for change in changes)
+    return changes

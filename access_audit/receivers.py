@@ -6,9 +6,10 @@ from .services.rights import login_rights_follow_qualifications
 
 
 def rights_follow_qualifications(sender, *, qualifications, actor, **kwargs) -> None:
-    """A-01: each person whose qualification changed keeps their login right only while they
-    hold an active qualification. A person with an active one among those announced (a hire,
-    a transfer's new qualification, a reinstatement) holds one: nothing to look up."""
+    """A-01: each person whose qualification changed keeps an active login right only while
+    they hold an active qualification; otherwise it is suspended at once. A person with an
+    active one among those announced (a hire, a transfer's new qualification, a
+    reinstatement) holds one: nothing to look up, and nothing comes back by itself."""
     holding = {
         q.person_id
         for q in qualifications

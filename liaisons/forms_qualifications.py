@@ -123,7 +123,7 @@ class DepartureForm(forms.Form):
     outcome = forms.ChoiceField(
         label=_("What happens to the qualification"),
         choices=BLANK_CHOICE_DASH + DepartureOutcome.choices,
-        help_text=_("The person's business-system login is revoked with it (A-01)."),
+        help_text=_("The person's business-system login is suspended with it (A-01)."),
     )
     comment = forms.CharField(
         label=_("Comment"), required=False, widget=forms.Textarea, max_length=REASON_MAX_LENGTH

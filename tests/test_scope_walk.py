@@ -10,7 +10,7 @@ import re
 import pytest
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
-from access_audit.models import AuditCampaign, CampaignEntry
+from access_audit.models import AuditCampaign, CampaignEntry, LoginRight, LoginRightRequest
 from directory.models import BranchCentre, CertificationBody, Person, TestingLab
 from liaisons.models import (
     ApplicationMaterial,
@@ -131,6 +131,25 @@ OUT_OF_SCOPE = {
             (person, foreign, own),
         ]
     )(*_assessment_entries(w)),
+    # A-01, A-02: an account and a request of lab A's person A, and of lab B's person B.
+    LoginRight: lambda w: (
+        lambda own, foreign: [
+            (w.lab_a_staff, foreign, own),
+            (w.branch_n_reviewer, foreign, own),
+            (w.lab_b_staff, own, foreign),
+            (w.evaluator, own, None),
+            (w.body_x_admin, own, None),
+        ]
+    )(*_login_rights(w)),
+    LoginRightRequest: lambda w: (
+        lambda own, foreign: [
+            (w.lab_a_staff, foreign, own),
+            (w.branch_n_reviewer, foreign, own),
+            (w.lab_b_staff, own, foreign),
+            (w.evaluator, own, None),
+            (w.body_x_admin, own, None),
+        ]
+    )(*_login_rights(w, requests=True)),
 }
 
 
@@ -162,6 +181,17 @@ def _campaign_entries(w):
     """The entries of lab A's and of lab B's account in an open campaign."""
     _draft, opened = _campaigns(w)
     return [CampaignEntry.objects.get(campaign=opened, lab=lab) for lab in (w.lab_a, w.lab_b)]
+
+
+def _login_rights(w, *, requests=False):
+    from access_audit.tests.factories import LoginRightFactory, LoginRightRequestFactory
+
+    if requests:
+        return [
+            LoginRightRequestFactory(person=w.person_a, submitted_by=w.lab_a_staff),
+            LoginRightRequestFactory(person=w.person_b, submitted_by=w.lab_b_staff),
+        ]
+    return [LoginRightFactory(person=w.person_a), LoginRightFactory(person=w.person_b)]
 
 
 def _change_requests(w):

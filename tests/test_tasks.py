@@ -17,6 +17,7 @@ EXPECTED_QUEUES = {
     "liaisons.tasks.send_coverage_gap_notice": "mail",
     "liaisons.tasks.send_transfer_notice": "mail",
     "liaisons.tasks.send_change_request_notice": "mail",
+    "access_audit.tasks.requests.send_login_right_request_notice": "mail",
     "liaisons.tasks.generate_application_documents": "print",
     "liaisons.tasks.generate_documents_of_applications": "print",
     "access_audit.tasks.campaigns.send_campaign_reminder": "mail",

@@ -74,7 +74,12 @@ class LoginRightRequest(FSMModelMixin, models.Model):
     decided_by = _who(_("decided by"))
     #: The general business dept's comment; a refusal's reason (required).
     decision_comment = _comment(_("comment of the general business dept"))
-    history = HistoricalRecords()
+    #: When the submitter was told of the decision: the notice task claims the request before
+    #: sending, so a retried or doubled task writes once. A delivery record, not history.
+    notice_sent_at = models.DateTimeField(
+        _("notice sent at"), null=True, blank=True, editable=False
+    )
+    history = HistoricalRecords(excluded_fields=["notice_sent_at"])
 
     class Meta:
         ordering = ["-submitted_at"]

@@ -3,12 +3,14 @@
 from django.conf import settings
 from django.core.validators import MaxLengthValidator
 from django.db import models
+from django.db.models.functions import Lower
 from django.utils.translation import gettext_lazy as _
 from django_fsm import FSMField, FSMModelMixin, transition
 from django_fsm_log.decorators import fsm_log_by, fsm_log_description
 from simple_history.models import HistoricalRecords
 
 from cqcportal.limits import PERSON_NAME_MAX_LENGTH, REASON_MAX_LENGTH
+from directory.idnumbers import mask_id_number
 
 from ..constants import LoginRightState as S
 
@@ -94,9 +96,18 @@ class LoginRight(FSMModelMixin, models.Model):
         verbose_name = _("login right")
         verbose_name_plural = _("login rights")
         indexes = [models.Index(fields=["lab", "state"], name="login_right_lab_state")]
+        constraints = [
+            # The business system does not tell ``Zhang`` from ``zhang``: one account.
+            models.UniqueConstraint(Lower("username"), name="login_right_username_any_case")
+        ]
 
     def __str__(self) -> str:
         return f"{self.username} · {self.person or self.name}"
+
+    @property
+    def masked_id_number(self) -> str:
+        """As lists and exports show it (P-04)."""
+        return mask_id_number(self.id_number)
 
     @fsm_log_by
     @fsm_log_description

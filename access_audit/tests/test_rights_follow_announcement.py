@@ -80,7 +80,7 @@ def test_a_suspension_is_announced_once_and_the_right_follows(world, heard):
 
     assert [[q.pk for q in call["qualifications"]] for call in heard] == [[qualification.pk]]
     right = LoginRight.objects.get(person=world.person_a)
-    assert right.state == LoginRightState.REVOKED and right.revoked_by == world.training_admin
+    assert right.state == LoginRightState.SUSPENDED and right.rule == "A-01"
 
 
 def test_the_rights_follow_through_the_announcement_alone(world):

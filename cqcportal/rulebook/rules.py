@@ -223,7 +223,8 @@ RULES: tuple[Rule, ...] = (
         "A-01",
         "Only qualified liaisons log in",
         "An active login right to the business system requires an active liaison "
-        "qualification; a right whose holder loses the qualification is revoked.",
+        "qualification; a right whose holder loses the qualification is suspended at once, and "
+        "comes back only through a request (A-02).",
         f"{NOTICE}, introduction (the liaison's definition, 《认证人员管理程序》 3.2.7); "
         "hiring-process explanation, part 一 item 1",
         LOGIN_RIGHTS,
@@ -236,8 +237,8 @@ RULES: tuple[Rule, ...] = (
         "general business department grants them; someone without a qualification is hired "
         "first (L-07) and applies afterwards.",
         f"{NOTICE}, attachment 2, cases 2 and 5",
-        CAMPAIGN,
-        False,
+        LOGIN_RIGHTS,
+        True,
     ),
     Rule(
         "A-03",
@@ -278,9 +279,7 @@ RULES: tuple[Rule, ...] = (
         f"not in the documents (they say 清理, clean up); the portal's choice, as a careful "
         f"regulator's system would keep the record ({NOTICE}, attachment 2)",
         CAMPAIGN,
-        False,
-        note="The login-right model already keeps revoked rights with who, when and why; "
-        "granting again comes with A-02.",
+        True,
     ),
     # Quality roles ----------------------------------------------------------------------
     Rule(

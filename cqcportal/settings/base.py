@@ -194,6 +194,7 @@ CELERY_TASK_ROUTES = {
     "liaisons.tasks.send_transfer_notice": {"queue": "mail"},
     "liaisons.tasks.send_change_request_notice": {"queue": "mail"},
     "access_audit.tasks.campaigns.send_campaign_reminder": {"queue": "mail"},
+    "access_audit.tasks.requests.send_login_right_request_notice": {"queue": "mail"},
     "liaisons.tasks.generate_application_documents": {"queue": "print"},
     "liaisons.tasks.generate_documents_of_applications": {"queue": "print"},
 }

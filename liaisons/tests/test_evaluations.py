@@ -173,7 +173,7 @@ def test_suspending_ends_the_login_right_and_opens_a_coverage_gap(world, liaison
     right.refresh_from_db()
     assert a.state == QualificationState.SUSPENDED
     assert a.state_reason == "连续三次差评"
-    assert right.state == LoginRightState.REVOKED
+    assert right.state == LoginRightState.SUSPENDED and right.rule == "A-01"
     assert set(
         CoverageGap.objects.filter(lab=world.lab_a, closed_at=None).values_list("field", flat=True)
     ) == {"CCC", "ROHS"}

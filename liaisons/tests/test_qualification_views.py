@@ -173,7 +173,7 @@ def test_lab_confirms_a_departure_the_qualification_ends_the_login_right_and_cov
     departure = Departure.objects.get(qualification=a)
     assert departure.reason == "retirement" and departure.confirmed_by == world.lab_a_staff
     right.refresh_from_db()
-    assert right.state == LoginRightState.REVOKED
+    assert right.state == LoginRightState.SUSPENDED
     assert set(
         CoverageGap.objects.filter(lab=world.lab_a, closed_at=None).values_list(
             "field_id", flat=True

@@ -106,7 +106,7 @@ def test_a_transfer_keeps_the_login_right_and_tells_the_lab_left(
     )
 
 
-def test_a_departure_still_revokes_the_login_right(world):
+def test_a_departure_still_suspends_the_login_right(world):
     # rule A-01, rule L-12: only the hire looks at the right after the fact; a lab's confirmed
     # departure with no other qualification still ends it.
     qualification = _liaison_of_lab_a(world)
@@ -117,7 +117,7 @@ def test_a_departure_still_revokes_the_login_right(world):
         left_on=timezone.localdate(),
         outcome="cancel",
     )
-    assert LoginRight.objects.get(person=world.person_a).state == LoginRightState.REVOKED
+    assert LoginRight.objects.get(person=world.person_a).state == LoginRightState.SUSPENDED
 
 
 def test_the_hire_warning_is_for_the_branch_and_the_training_centre_only(

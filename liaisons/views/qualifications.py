@@ -77,7 +77,7 @@ class QualificationDetailView(ScopedDetailView):
 
 class DepartureConfirmView(QualificationDetailView):
     """L-12: the lab confirms that its liaison left; the service suspends or cancels the
-    qualification and revokes the business-system login (A-01)."""
+    qualification and suspends the business-system login (A-01)."""
 
     http_method_names = ["post"]
 

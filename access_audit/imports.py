@@ -1,0 +1,427 @@
+"""Reading the business system's account list (CSV or XLSX) and what each of its cells says.
+
+The file is recognised by its content, not its name, and read within limits a hostile file
+cannot get round: its size, its rows, its columns, each cell's length, and for an XLSX (a zip)
+the size its parts unpack to. Every cell comes out as text, so the rows can wait in the session
+between the preview and the confirmation.
+
+What each column means is said once, by a django-import-export resource
+(``AccountListResource``): its fields name the columns and its widgets turn a cell into a
+username, an ID number (python-stdnum, P-01), a lab, a date or a state, or say in words why
+they cannot. Checking a row against the portal's records and writing it is
+``access_audit.services.imports``'s work.
+"""
+
+import csv
+import datetime
+import io
+import re
+import zipfile
+
+from django.core.exceptions import ValidationError
+from django.core.files.uploadedfile import UploadedFile
+from django.template.defaultfilters import filesizeformat
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
+from import_export import resources
+from import_export.fields import Field
+from import_export.widgets import CharWidget, DateWidget, Widget
+
+from cqcportal.limits import PERSON_NAME_MAX_LENGTH
+from directory.idnumbers import validate_id_number
+from directory.models import TestingLab
+
+from .constants import LoginRightState
+from .models.rights import USERNAME_MAX_LENGTH
+
+#: An account list is a few hundred kilobytes per thousand accounts.
+MAX_FILE_BYTES = 5 * 1024 * 1024
+#: What an XLSX file may unpack to: a zip of a few megabytes can hold gigabytes of XML.
+MAX_UNPACKED_BYTES = 60 * 1024 * 1024
+#: Rows per file: the preview and the import each check every one within one request
+#: (5,000 new accounts take about ten seconds on a loaded two-core machine, docs/decisions.md);
+#: a larger list is imported in parts, each all or nothing.
+MAX_ROWS = 5_000
+#: Columns read per row, and characters per cell: enough for any real list.
+MAX_COLUMNS = 30
+MAX_CELL_LENGTH = 200
+
+#: The columns, each with the headings it may carry (compared without case, spaces and _).
+COLUMNS: dict[str, tuple[str, ...]] = {
+    "username": ("Username", "Business-system username", "用户名", "账号", "登录名", "登录账号"),
+    "id_number": ("ID number", "身份证号", "身份证号码", "证件号码"),
+    "name": ("Name", "Full name", "姓名"),
+    "lab": ("Lab", "Testing lab", "Lab USCC or name", "实验室", "检测机构", "签约检测机构"),
+    "last_login_on": (
+        "Last login",
+        "Last login date",
+        "Last login on",
+        "最后登录日期",
+        "最近登录日期",
+        "最后登录时间",
+        "上次登录",
+    ),
+    "state": ("State", "状态", "账号状态"),
+}
+
+_ZIP = b"PK\x03\x04"
+_OLE = b"\xd0\xcf\x11\xe0"  # the old binary .xls
+
+
+def _fold(text) -> str:
+    return re.sub(r"[\s_]+", "", str(text or "")).casefold()
+
+
+_HEADINGS = {_fold(name): key for key, names in COLUMNS.items() for name in (key, *names)}
+
+
+def _cell(value) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, datetime.datetime):
+        return value.date().isoformat()
+    if isinstance(value, datetime.date):
+        return value.isoformat()
+    if isinstance(value, float) and value.is_integer():
+        # A number typed into a spreadsheet cell; an ID number should be kept as text.
+        return str(int(value))
+    return str(value).strip()
+
+
+def _problem(message: str, code: str) -> ValidationError:
+    return ValidationError(message, code=code)
+
+
+def _decode(data: bytes) -> str:
+    if b"\x00" in data:
+        raise _problem(
+            _("The file is not text; save it as CSV (UTF-8) or XLSX."), "import_not_text"
+        )
+    for encoding in ("utf-8-sig", "gb18030"):
+        try:
+            return data.decode(encoding)
+        except UnicodeDecodeError:
+            continue
+    raise _problem(
+        _("The file is neither UTF-8 nor GB18030 text; save it as CSV (UTF-8) or XLSX."),
+        "import_encoding",
+    )
+
+
+def _csv_rows(data: bytes):
+    reader = csv.reader(io.StringIO(_decode(data), newline=""))
+    try:
+        yield from reader
+    except csv.Error as error:
+        raise _problem(
+            _(
+                "The CSV file could not be read at line %(line)d; a cell may be far too long or "
+                "a quotation mark unclosed."
+            )
+            % {"line": reader.line_num},
+            "import_unreadable",
+        ) from error
+
+
+def _xlsx_rows(data: bytes):
+    import openpyxl
+
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as archive:
+            unpacked = sum(info.file_size for info in archive.infolist())
+    except zipfile.BadZipFile as error:
+        raise _problem(_("The XLSX file is damaged."), "import_unreadable") from error
+    if unpacked > MAX_UNPACKED_BYTES:
+        raise _problem(
+            _("The XLSX file unpacks to %(size)s; at most %(limit)s is accepted.")
+            % {"size": filesizeformat(unpacked), "limit": filesizeformat(MAX_UNPACKED_BYTES)},
+            "import_too_large",
+        )
+    try:
+        book = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=True)
+    except Exception as error:  # noqa: BLE001 - any unreadable workbook gets one message
+        raise _problem(
+            _("The file could not be read as XLSX (%(problem)s).")
+            % {"problem": type(error).__name__},
+            "import_unreadable",
+        ) from error
+    try:
+        sheet = book.worksheets[0] if book.worksheets else None
+        if sheet is None:
+            return
+        yield from sheet.iter_rows(max_col=MAX_COLUMNS, values_only=True)
+    except Exception as error:  # noqa: BLE001 - a sheet that breaks part-way, same message
+        raise _problem(
+            _("The file could not be read as XLSX (%(problem)s).")
+            % {"problem": type(error).__name__},
+            "import_unreadable",
+        ) from error
+    finally:
+        book.close()
+
+
+def _table(data: bytes):
+    if data.startswith(_OLE):
+        raise _problem(
+            _("Old Excel files (.xls) are not read; save the file as XLSX or CSV."),
+            "import_format",
+        )
+    return _xlsx_rows(data) if data.startswith(_ZIP) else _csv_rows(data)
+
+
+def _positions(headings) -> dict[str, int]:
+    """Where each column is; a ``ValidationError`` naming the missing or repeated ones."""
+    positions: dict[str, int] = {}
+    repeated = []
+    for index, heading in enumerate(headings[:MAX_COLUMNS]):
+        key = _HEADINGS.get(_fold(_cell(heading)))
+        if key is None:
+            continue
+        if key in positions:
+            repeated.append(_cell(heading))
+        positions[key] = index
+    missing = [names[0] for key, names in COLUMNS.items() if key not in positions]
+    if missing or repeated:
+        problems = []
+        if missing:
+            problems.append(_("missing: %(columns)s") % {"columns": ", ".join(missing)})
+        if repeated:
+            problems.append(_("given twice: %(columns)s") % {"columns": ", ".join(repeated)})
+        raise _problem(
+            _(
+                "The first row must name the columns (%(problems)s). Expected: Username, ID "
+                "number, Name, Lab (unified social credit code or name), Last login, State (or "
+                "their Chinese names)."
+            )
+            % {"problems": "; ".join(problems)},
+            "import_columns",
+        )
+    return positions
+
+
+def read_account_rows(upload: UploadedFile) -> list[dict[str, str]]:
+    """The rows of the file as ``{"row": number in the file, "username": ..., "id_number":
+    ..., "name": ..., "lab": ..., "last_login_on": ..., "state": ...}``, every value text;
+    empty rows skipped. A ``ValidationError`` with one clear message for a file that cannot
+    be read at all (its size, its format, its columns)."""
+    size = upload.size or 0
+    if size == 0:
+        raise _problem(_("The file is empty."), "import_empty")
+    if size > MAX_FILE_BYTES:
+        raise _problem(
+            _("The file is %(size)s; at most %(limit)s is accepted.")
+            % {"size": filesizeformat(size), "limit": filesizeformat(MAX_FILE_BYTES)},
+            "import_too_large",
+        )
+    upload.seek(0)
+    table = iter(_table(upload.read(MAX_FILE_BYTES + 1)))
+    headings = next(table, None)
+    if not headings:
+        raise _problem(_("The file holds no account."), "import_no_rows")
+    positions = _positions(list(headings))
+    rows = []
+    # The heading is row 1 of the file, so the first data row is row 2.
+    for number, values in enumerate(table, start=2):
+        values = list(values[:MAX_COLUMNS])
+        row = {
+            key: _cell(values[index]) if index < len(values) else ""
+            for key, index in positions.items()
+        }
+        if not any(row.values()):
+            continue
+        if len(rows) == MAX_ROWS:
+            raise _problem(
+                _("The file has more than %(count)d accounts; import it in parts.")
+                % {"count": MAX_ROWS},
+                "import_too_many_rows",
+            )
+        row["row"] = number
+        rows.append(row)
+    if not rows:
+        raise _problem(_("The file holds no account."), "import_no_rows")
+    return rows
+
+
+# --- what each cell says (django-import-export widgets) ---------------------------------------
+
+
+class _TextWidget(CharWidget):
+    """Text of at most ``limit`` characters, with no control characters."""
+
+    def __init__(self, limit: int, *, required: bool = False):
+        super().__init__(allow_blank=True)
+        self.limit, self.required = limit, required
+
+    def clean(self, value, row=None, **kwargs):
+        text = super().clean(value, row, **kwargs).strip()
+        if self.required and not text:
+            raise ValueError(_("This cell is empty."))
+        if len(text) > self.limit:
+            raise ValueError(_("At most %(limit)d characters.") % {"limit": self.limit})
+        if any(ord(c) < 32 or ord(c) == 127 for c in text):
+            raise ValueError(_("This cell holds control characters."))
+        return text
+
+
+class UsernameWidget(_TextWidget):
+    def __init__(self):
+        super().__init__(USERNAME_MAX_LENGTH, required=True)
+
+    def clean(self, value, row=None, **kwargs):
+        from .services.requests import clean_username
+
+        text = super().clean(value, row, **kwargs)
+        try:
+            return clean_username(text)
+        except ValidationError as error:
+            raise ValueError(" ".join(error.messages)) from None
+
+
+class IdNumberWidget(Widget):
+    """A resident ID number, checked with python-stdnum (P-01) and written canonically."""
+
+    def clean(self, value, row=None, **kwargs):
+        text = str(value or "").strip()
+        if not text:
+            raise ValueError(_("The ID number is missing."))
+        try:
+            return validate_id_number(text[:40])
+        except ValidationError as error:
+            raise ValueError(" ".join(error.messages)) from None
+
+
+class LabLookup:
+    """The labs, found by unified social credit code (the lab's code) or by exact name."""
+
+    def __init__(self):
+        self.by_uscc: dict[str, TestingLab] = {}
+        self.by_name: dict[str, list[TestingLab]] = {}
+        for lab in TestingLab.objects.only("id", "name", "uscc", "branch_id"):
+            self.by_uscc[lab.uscc.upper()] = lab
+            self.by_name.setdefault(lab.name.strip(), []).append(lab)
+
+    def find(self, text: str) -> TestingLab:
+        text = text.strip()
+        if not text:
+            raise ValueError(_("The lab is missing."))
+        lab = self.by_uscc.get(text.upper())
+        if lab is not None:
+            return lab
+        named = self.by_name.get(text, [])
+        if len(named) > 1:
+            raise ValueError(
+                _(
+                    "Several testing labs are named “%(name)s”; give the unified social credit "
+                    "code instead."
+                )
+                % {"name": text}
+            )
+        if not named:
+            raise ValueError(
+                _(
+                    "Unknown testing lab “%(lab)s”: no lab has this unified social credit code "
+                    "or name."
+                )
+                % {"lab": text}
+            )
+        return named[0]
+
+
+class LabWidget(Widget):
+    def __init__(self, labs: LabLookup | None = None):
+        super().__init__()
+        self.labs = labs
+
+    def clean(self, value, row=None, **kwargs):
+        return self.labs.find(str(value or "")[:MAX_CELL_LENGTH])
+
+    def render(self, value, obj=None, **kwargs):
+        return value.name if value else ""
+
+
+class LastLoginWidget(DateWidget):
+    """The date of the last login in the business system, as a spreadsheet or a person writes
+    it; empty when the account never logged in. Never in the future."""
+
+    FORMATS = ("%Y-%m-%d", "%Y/%m/%d", "%Y.%m.%d", "%Y年%m月%d日", "%Y%m%d")
+
+    def __init__(self):
+        super().__init__()
+        self.formats = self.FORMATS
+
+    def clean(self, value, row=None, **kwargs):
+        text = str(value or "").strip()
+        # A date written out with a time: "2011-05-26 09:30:00", "2011-05-26T09:30".
+        text = text.split(" ")[0].split("T")[0]
+        try:
+            day = super().clean(text, row, **kwargs)
+        except ValueError:
+            raise ValueError(
+                _("“%(value)s” is not a date; write it as 2011-05-26.") % {"value": str(value)[:40]}
+            ) from None
+        if day is not None and day > timezone.localdate():
+            raise ValueError(_("The last login lies in the future."))
+        return day
+
+
+class StateWidget(Widget):
+    """The account's state as the business system writes it, in Chinese or in English."""
+
+    SPELLINGS = {
+        LoginRightState.ACTIVE: ("正常", "启用", "有效", "在用"),
+        LoginRightState.SUSPENDED: ("暂停", "停用", "冻结"),
+        LoginRightState.REVOKED: ("注销", "已注销", "撤销", "禁用"),
+    }
+
+    def __init__(self):
+        super().__init__()
+        self.lookup = {}
+        for state, spellings in self.SPELLINGS.items():
+            for spelling in (state.value, *spellings):
+                self.lookup[_fold(spelling)] = state.value
+            for language in ("zh-hans", "en"):
+                with translation.override(language):
+                    self.lookup[_fold(str(state.label))] = state.value
+
+    def clean(self, value, row=None, **kwargs):
+        text = str(value or "").strip()
+        state = self.lookup.get(_fold(text))
+        if state is None:
+            raise ValueError(
+                _(
+                    "Unknown state “%(value)s”: write active, suspended or revoked (正常, 暂停, "
+                    "注销)."
+                )
+                % {"value": text[:40]}
+            )
+        return state
+
+    def render(self, value, obj=None, **kwargs):
+        return str(LoginRightState(value).label) if value else ""
+
+
+class AccountListResource(resources.Resource):
+    """The columns of the business system's account list, and how each cell is read."""
+
+    username = Field(attribute="username", column_name="username", widget=UsernameWidget())
+    id_number = Field(attribute="id_number", column_name="id_number", widget=IdNumberWidget())
+    name = Field(attribute="name", column_name="name", widget=_TextWidget(PERSON_NAME_MAX_LENGTH))
+    lab = Field(attribute="lab", column_name="lab", widget=LabWidget())
+    last_login_on = Field(
+        attribute="last_login_on", column_name="last_login_on", widget=LastLoginWidget()
+    )
+    state = Field(attribute="state", column_name="state", widget=StateWidget())
+
+    def __init__(self, *, labs: LabLookup, **kwargs):
+        super().__init__(**kwargs)
+        self.fields["lab"].widget = LabWidget(labs)
+
+    def clean_row(self, row: dict) -> tuple[dict, dict[str, str]]:
+        """The row's values, and a message for each cell that cannot be read."""
+        values, errors = {}, {}
+        for name, field in self.fields.items():
+            try:
+                values[name] = field.clean({name: str(row.get(name) or "")})
+            except ValueError as error:
+                errors[name] = str(error)
+        return values, errors
