@@ -56,6 +56,7 @@ urlpatterns = [
     path("i18n/setlang/", set_language, name="set_language"),
     path("directory/", include("directory.urls")),
     path("liaisons/", include("liaisons.urls")),
+    path("quality-roles/", include("quality_roles.urls")),
     path("admin/", admin.site.urls),
     path("api/liaisons/", include("liaisons.api.urls")),
     path("api/", include("directory.api.urls")),
