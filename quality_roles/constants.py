@@ -27,7 +27,7 @@ DIRECTOR_DETAILS = {
     "major": _("major"),
     "phone": _("phone"),
     "email": _("e-mail"),
-    "position": _("position"),
+    "position": _("post in the body"),
     "title_level": _("professional title"),
     "is_top_management": _("member of top management"),
     "is_management_representative": _("management representative"),
@@ -68,7 +68,7 @@ class DirectorAppointmentState(models.TextChoices):
     NOMINATED = "nominated", _("Nominated")
     AUTHORISED = "authorised", _("Authorised")
     FILED = "filed", _("Filed with the regulator")
-    ACTIVE = "active", _("Active")
+    ACTIVE = "active", _("In office")
     ENDED = "ended", _("Ended")
     #: A nomination that never took office (refused at a step, or the candidate declined).
     WITHDRAWN = "withdrawn", _("Withdrawn")
@@ -89,7 +89,7 @@ class LeadAppointmentState(models.TextChoices):
     """Q-09: nominated by the director, appointed by the body, ended."""
 
     NOMINATED = "nominated", _("Nominated by the director")
-    ACTIVE = "active", _("Active")
+    ACTIVE = "active", _("In office")
     ENDED = "ended", _("Ended")
     WITHDRAWN = "withdrawn", _("Withdrawn")
 
@@ -109,7 +109,7 @@ class ProjectState(models.TextChoices):
     ACTIVE = "active", _("Active")
     #: Q-08: the director paused it (a director measure).
     PAUSED = "paused", _("Paused")
-    CLOSED = "closed", _("Closed")
+    CLOSED = "closed", _("Project closed")
 
 
 class CertificateState(models.TextChoices):
@@ -131,7 +131,7 @@ class IncidentState(models.TextChoices):
     #: With the director (a lead's report reaches the director at once), not yet reported.
     OPEN = "open", _("Open: not yet reported to the regulator")
     REPORTED = "reported", _("Reported to the regulator")
-    CLOSED = "closed", _("Closed")
+    CLOSED = "closed", _("Incident closed")
 
 
 class RectificationSource(models.TextChoices):
@@ -143,10 +143,10 @@ class RectificationSource(models.TextChoices):
 
 
 class RectificationState(models.TextChoices):
-    OPEN = "open", _("Open")
+    OPEN = "open", _("Open: actions to take")
     #: The owner reports the actions done; the effectiveness is checked.
     CHECKING = "checking", _("Effectiveness being checked")
-    CLOSED = "closed", _("Closed")
+    CLOSED = "closed", _("Closed: effective")
 
 
 class MeasureKind(models.TextChoices):
@@ -220,7 +220,7 @@ class CaseState(models.TextChoices):
 
     OPEN = "open", _("Permissions suspended, under investigation")
     INVESTIGATED = "investigated", _("Investigated")
-    CLOSED = "closed", _("Closed")
+    CLOSED = "closed", _("Case closed")
 
 
 class AccountabilityMeasureKind(models.TextChoices):

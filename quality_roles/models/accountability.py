@@ -119,7 +119,7 @@ class AccountabilityMeasure(models.Model):
     kind = models.CharField(_("measure"), max_length=30, choices=AccountabilityMeasureKind.choices)
     detail = limited_text(_("detail"))
     decided_on = models.DateField(_("decided on"))
-    decided_by = account(_("decided by"))
+    decided_by = account(_("measure decided by"))
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
     history = HistoricalRecords()
 

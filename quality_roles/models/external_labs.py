@@ -132,7 +132,7 @@ class CooperationProposal(FSMModelMixin, models.Model):
         null=True,
     )
     decided_at = models.DateTimeField(_("decided at"), null=True, blank=True)
-    decided_by = account(_("decided by"))
+    decided_by = account(_("decision recorded by"))
     decision_comment = reason_text(_("comment on the decision"))
     history = HistoricalRecords()
 

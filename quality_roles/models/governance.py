@@ -66,7 +66,7 @@ class BodyStaff(models.Model):
     )
     person = protected("directory.Person", _("person"), related_name="body_staff")
     #: The post in the body (职务): 总经理, 副总经理, 认证部经理 ...
-    position = models.CharField(_("position"), max_length=TITLE_MAX_LENGTH, blank=True)
+    position = models.CharField(_("post in the body"), max_length=TITLE_MAX_LENGTH, blank=True)
     full_time_work_since = models.DateField(_("full-time work since"), null=True, blank=True)
     #: Certification, accreditation, testing or inspection work (认证认可检验检测相关专业工作);
     #: part of the full-time work, so it cannot start before it.

@@ -82,7 +82,7 @@ class RectificationOrder(FSMModelMixin, models.Model):
     problem = limited_text(_("problem"), blank=False)
     actions = limited_text(_("actions required"), blank=False)
     owner = protected(BodyStaff, _("owner"), related_name="rectification_orders", null=True)
-    deadline = models.DateField(_("deadline"))
+    deadline = models.DateField(_("deadline for the actions"))
     state = FSMField(_("state"), default=R.OPEN, choices=R.choices, protected=True, db_index=True)
     actions_reported_at = models.DateTimeField(_("actions reported done at"), null=True, blank=True)
     actions_report = limited_text(_("actions taken"))

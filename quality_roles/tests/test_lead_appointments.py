@@ -56,7 +56,7 @@ def test_the_director_nominates_and_the_body_appoints_a_lead(directed):
     svc.lead_appointment_end(appointment=lead, actor=b.candidate_account, reason="调任")
     lead.refresh_from_db()
     assert lead.state == S.ENDED and lead.ended_by == b.candidate_account
-    assert any("Active" in entry.what for entry in timeline_for(lead))
+    assert any("In office" in entry.what for entry in timeline_for(lead))
 
 
 @pytest.mark.parametrize("who", ["admin", "lead", "other_director_account", "inspector"])
