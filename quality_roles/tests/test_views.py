@@ -145,6 +145,9 @@ def test_the_menu_and_the_dashboard_lead_to_the_body(client, body):
     appoint(b, b.candidate)
     client.force_login(b.candidate_account)
     dashboard = _get(client, reverse("dashboard"))
-    titles = [card.title for card in dashboard.context["cards"]]
-    assert f"Quality roles of {b.body.name}" in titles
+    cards = {card.title: card for card in dashboard.context["cards"]}
+    assert cards[f"Quality roles of {b.body.name}"].note == (
+        "Quality director: 赵总监. 0 project quality leads in office."
+    )
+    assert cards["Filings due with the regulator (Q-06)"].count == 0
     assert reverse("quality_roles:body_list") in dashboard.content.decode()
