@@ -57,6 +57,7 @@ urlpatterns = [
     path("directory/", include("directory.urls")),
     path("liaisons/", include("liaisons.urls")),
     path("audit/", include("access_audit.urls")),
+    path("quality-roles/", include("quality_roles.urls")),
     path("admin/", admin.site.urls),
     path("api/liaisons/", include("liaisons.api.urls")),
     # The business system's own API, reached by its feed token alone (issue 12).

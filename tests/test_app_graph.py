@@ -13,6 +13,7 @@ from directory import registry
 from directory.context_processors import navigation
 from directory.demo import seed_directory
 from liaisons.demo import seed_liaisons
+from quality_roles.demo import seed_quality_roles
 
 MENUS = {
     "person": [
@@ -87,11 +88,21 @@ MENUS = {
         "liaisons:evaluable_list",
         "liaisons:roster",
     ],
+    # Their quality roles' pages come from quality_roles (issue 13).
     **{
-        role: ["directory:body_list", "directory:person_list", "liaisons:roster"]
-        for role in ("body_admin", "quality_director", "project_quality_lead")
+        role: [
+            "directory:body_list",
+            "directory:person_list",
+            "quality_roles:body_list",
+            "liaisons:roster",
+        ]
+        for role in (
+            "body_admin",
+            "quality_director",
+            "project_quality_lead",
+            "regulator_inspector",
+        )
     },
-    "regulator_inspector": ["directory:body_list", "directory:person_list", "liaisons:roster"],
     # Not the training centre's own pages: they answer 403 to a superuser (issue 10).
     "superuser": [
         "directory:branch_list",
@@ -103,6 +114,7 @@ MENUS = {
         "liaisons:change_request_list",
         "liaisons:legacy_list",
         "access_audit:right_list",
+        "quality_roles:body_list",
         "access_audit:request_list",
         "access_audit:campaign_list",
         "liaisons:roster",
@@ -142,6 +154,7 @@ def test_the_demo_builders_run_the_directory_first():
     autodiscover_modules("demo")
     builders = registry.demo_builders()
     assert builders.index(seed_directory) < builders.index(seed_liaisons)
+    assert builders.index(seed_liaisons) < builders.index(seed_quality_roles)
 
 
 @pytest.mark.django_db

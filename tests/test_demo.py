@@ -93,3 +93,28 @@ def test_demo_shows_every_application_state_hires_and_coverage():
         assert card.items and all(not label.endswith(": ") for label, _url in card.items)
         assert not any(label.startswith(beijing.name) for label, _url in card.items)
         assert card.count == len(card.items)
+
+
+def test_demo_shows_a_body_with_its_director_and_two_leads(capsys):
+    # rule Q-01, rule Q-09: a director in office, two leads nominated by the director
+    from quality_roles.constants import DirectorAppointmentState, LeadAppointmentState
+    from quality_roles.models import DirectorAppointment, Filing, LeadAppointment
+
+    call_command("seed_demo")
+    counts = (_counts(), DirectorAppointment.objects.count(), LeadAppointment.objects.count())
+    call_command("seed_demo")
+    assert (
+        _counts(),
+        DirectorAppointment.objects.count(),
+        LeadAppointment.objects.count(),
+    ) == counts
+    director = DirectorAppointment.objects.get(state=DirectorAppointmentState.ACTIVE)
+    assert director.staff.person.name == "赵敏"
+    assert director.staff.person.user == User.objects.get(username="director")
+    leads = LeadAppointment.objects.filter(state=LeadAppointmentState.ACTIVE)
+    assert {lead.staff.person.name for lead in leads} == {"孙强", "吴刚"}
+    assert {lead.nominated_under_id for lead in leads} == {director.pk}
+    assert Filing.objects.filter(appointment=director, filed_on__isnull=True).count() == 1
+    assert DirectorAppointment.objects.filter(state=DirectorAppointmentState.AUTHORISED).exists()
+    out = capsys.readouterr().out
+    assert "lead.wu" in out and "body.admin.east" in out

@@ -27,8 +27,16 @@ def test_the_book_holds_every_rule_once_with_its_source():
     assert sum(i.startswith("Q-") for i in ids) == 13
     for rule in RULES:
         assert rule.title and rule.requirement and rule.source and rule.capability, rule.id
-    # Capabilities not built yet: the login-right campaign and the quality roles.
-    assert not any(r.built for r in RULES if r.id.startswith("Q-"))
+    # Capabilities not built yet: the login-right campaign and most of the quality roles
+    # (issue 13 built the appointments and the filings first).
+    assert {r.id for r in RULES if r.id.startswith("Q-") and r.built} == {
+        "Q-01",
+        "Q-02",
+        "Q-03",
+        "Q-04",
+        "Q-06",
+        "Q-09",
+    }
     assert {r.id for r in RULES if r.id.startswith("A-") and not r.built} == {"A-04"}
 
 
@@ -141,7 +149,9 @@ def test_a_built_rule_without_a_test_function_or_code_is_reported(repo):
     assert "L-01 is built but no code cites it" in found
     assert "L-01 is built but no test function cites it" in found
     # Rules not built yet are exempt.
-    assert not any(p.startswith(("Q-", "A-04")) for p in found)
+    not_built = tuple(rule.id for rule in RULES if not rule.built)
+    assert "Q-05" in not_built and "A-04" in not_built
+    assert not any(p.startswith(not_built) for p in found)
 
 
 def test_an_id_the_book_does_not_hold_is_reported(repo):
@@ -164,7 +174,7 @@ def test_the_page_lists_each_rule_with_where_it_is_enforced_and_tested(repo):
         "- [`liaisons/tests/test_services.py`](../liaisons/tests/test_services.py): "
         "`test_submit_needs_every_material`" in text
     )
-    assert "| [Q-01](#q-01) | A director and project quality leads | **not built yet** |" in text
+    assert "| [Q-05](#q-05) | Every certificate has its lead | **not built yet** |" in text
 
 
 def test_a_long_list_ends_with_how_many_more(repo):

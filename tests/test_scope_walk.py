@@ -21,6 +21,7 @@ from liaisons.models import (
     TrainingSession,
 )
 from liaisons.tests.factories import LiaisonQualificationFactory, TrainingSessionFactory
+from quality_roles.models import BodyStaff, DirectorAppointment, Filing, LeadAppointment
 
 pytestmark = pytest.mark.django_db
 
@@ -30,6 +31,42 @@ pytestmark = pytest.mark.django_db
 EXCLUDED_NAMESPACES = {"admin"}
 
 OBJECT_ID = re.compile(r"(^pk$|_pk$|^id$|_id$|^object_id$)")
+
+
+def _quality_role_walk(model):
+    def cases(w):
+        own, foreign = _quality_roles(w, model)
+        return [
+            (w.body_x_admin, foreign, own),
+            (w.body_y_admin, own, foreign),
+            (w.lab_a_staff, own, None),
+            (w.branch_n_reviewer, own, None),
+            (w.evaluator, own, None),
+        ]
+
+    return cases
+
+
+def _quality_roles(w, model):
+    """The record of ``model`` for body X and for body Y: a director in office each, with a
+    lead and a filing due."""
+    from quality_roles.tests.factories import FilingFactory, LeadAppointmentFactory
+
+    found = []
+    for body in (w.body_x, w.body_y):
+        lead = LeadAppointmentFactory(body=body, active=True)
+        director = lead.nominated_under
+        filing = FilingFactory(appointment=director)
+        found.append(
+            {
+                BodyStaff: lead.staff,
+                DirectorAppointment: director,
+                LeadAppointment: lead,
+                Filing: filing,
+            }[model]
+        )
+    return found
+
 
 #: For each model: (viewer, an object outside the viewer's scope, an object inside it or None).
 OUT_OF_SCOPE = {
@@ -150,6 +187,12 @@ OUT_OF_SCOPE = {
             (w.body_x_admin, own, None),
         ]
     )(*_login_rights(w, requests=True)),
+    # The quality roles of body X and of body Y: body staff see their own body's,
+    # inspectors every body's, nobody else any.
+    **{
+        model: _quality_role_walk(model)
+        for model in (BodyStaff, DirectorAppointment, LeadAppointment, Filing)
+    },
 }
 
 

@@ -177,6 +177,11 @@ CELERY_BEAT_SCHEDULE: dict = {
         "task": "access_audit.tasks.feed.flag_unreceived_right_changes",
         "schedule": crontab(hour=8, minute=15),
     },
+    # a change of the director's details is filed within 30 days; flag what is late.
+    "quality-roles-flag-late-filings": {
+        "task": "quality_roles.tasks.flag_late_filings",
+        "schedule": crontab(hour=1, minute=15),
+    },
 }
 # Every task ends: at the soft limit it is told (SoftTimeLimitExceeded) and stops cleanly, at
 # the hard limit its process is killed. Tasks that may do more set longer limits themselves

@@ -1,0 +1,127 @@
+"""Who may do what in the quality roles, in one place (Q-01, Q-02, Q-09, Q-12, Q-13).
+
+The body's administrator keeps its governance and staff and carries the director's
+appointment through its steps; the body's active quality director nominates the project
+quality leads (Q-09); the regulator's inspectors read every body and write nothing but
+assessments (Q-13). A key role acts through the portal account of the person holding it
+(``Person.user``), and not while an accountability case suspends the person (Q-12).
+"""
+
+from directory.constants import Role
+
+from .constants import DirectorAppointmentState, LeadAppointmentState
+from .models import DirectorAppointment, LeadAppointment
+
+
+def _active(user) -> bool:
+    return bool(user.is_authenticated and user.is_active)
+
+
+def is_body_admin(user, body) -> bool:
+    """The administrator of this very body."""
+    return _active(user) and user.role == Role.BODY_ADMIN and user.body_id == body.pk
+
+
+def is_inspector(user) -> bool:
+    return _active(user) and user.role == Role.REGULATOR_INSPECTOR
+
+
+def active_director_of(user, body) -> DirectorAppointment | None:
+    """The body's active director appointment when ``user`` is the account of the person
+    holding it and not suspended (Q-01, Q-12); else ``None``."""
+    if not (_active(user) and user.role == Role.QUALITY_DIRECTOR and user.body_id == body.pk):
+        return None
+    return (
+        DirectorAppointment.objects.filter(
+            body=body,
+            state=DirectorAppointmentState.ACTIVE,
+            staff__person__user=user,
+            staff__permissions_suspended_at__isnull=True,
+        )
+        .select_related("staff__person")
+        .first()
+    )
+
+
+def active_lead_of(user, body) -> LeadAppointment | None:
+    """The active lead appointment ``user``'s person holds in the body, not suspended."""
+    if not (_active(user) and user.role == Role.PROJECT_QUALITY_LEAD and user.body_id == body.pk):
+        return None
+    return (
+        LeadAppointment.objects.filter(
+            body=body,
+            state=LeadAppointmentState.ACTIVE,
+            staff__person__user=user,
+            staff__permissions_suspended_at__isnull=True,
+        )
+        .select_related("staff__person")
+        .first()
+    )
+
+
+def can_manage_body(user, body) -> bool:
+    """The body's governance, staff, projects and categories: its administrator."""
+    return is_body_admin(user, body)
+
+
+def can_nominate_director(user, body) -> bool:
+    """The body nominates its director; the authorisation follows (Q-02)."""
+    return is_body_admin(user, body)
+
+
+def can_carry_director_appointment(user, appointment) -> bool:
+    """Authorisation (recorded for the legal representative or the actual controller, Q-02),
+    filing (Q-06), taking office, ending, withdrawing: the body's administrator."""
+    return is_body_admin(user, appointment.body)
+
+
+def director_actions(user, appointment) -> list[str]:
+    """The steps ``user`` may take on a director appointment now, by name."""
+    if not can_carry_director_appointment(user, appointment):
+        return []
+    S = DirectorAppointmentState
+    return {
+        S.NOMINATED: ["authorise", "withdraw"],
+        S.AUTHORISED: ["file", "withdraw"],
+        S.FILED: ["activate", "withdraw"],
+        S.ACTIVE: ["end"],
+    }.get(appointment.state, [])
+
+
+def can_nominate_lead(user, body) -> bool:
+    """Q-09: the body's active quality director nominates the project quality leads."""
+    return active_director_of(user, body) is not None
+
+
+def can_activate_lead(user, appointment) -> bool:
+    """The body appoints the lead its director nominated (art. 8): its administrator."""
+    return is_body_admin(user, appointment.body)
+
+
+def can_end_lead(user, appointment) -> bool:
+    """The director, who reviews the leads (Q-09), or the body's administrator."""
+    return is_body_admin(user, appointment.body) or can_nominate_lead(user, appointment.body)
+
+
+def lead_actions(user, appointment) -> list[str]:
+    """The steps ``user`` may take on a lead appointment now, by name."""
+    S = LeadAppointmentState
+    actions = []
+    if appointment.state == S.NOMINATED:
+        if can_activate_lead(user, appointment):
+            actions.append("activate")
+        if can_end_lead(user, appointment):
+            actions.append("withdraw")
+    elif appointment.state == S.ACTIVE and can_end_lead(user, appointment):
+        actions.append("end")
+    return actions
+
+
+def can_record_filing(user, filing) -> bool:
+    """Q-06: the body files its director's details; its administrator records it."""
+    return is_body_admin(user, filing.body)
+
+
+def can_write_assessment(user) -> bool:
+    """Q-13: the one thing the regulator's inspectors write."""
+    return is_inspector(user)

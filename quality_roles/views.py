@@ -1,0 +1,527 @@
+"""Screens of the quality roles: a body's key roles, the appointments with their timelines,
+and a form for each step. Views only present: the selectors choose what a user sees (404
+outside it), the services decide and refuse with the rule named."""
+
+from dataclasses import dataclass
+
+from django import forms
+from django.contrib import messages
+from django.contrib.auth.mixins import LoginRequiredMixin
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import Count, OuterRef, Q, Subquery
+from django.shortcuts import redirect, render
+from django.urls import path, reverse
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views import View
+from django.views.generic import ListView
+
+from directory.models import CertificationBody
+from directory.views import ScopedDetailView
+
+from . import permissions, selectors
+from .constants import DirectorAppointmentState, LeadAppointmentState
+from .forms import (
+    ActivateForm,
+    AuthoriseForm,
+    DirectorNominateForm,
+    EndForm,
+    FileForm,
+    FilingFiledForm,
+    GovernanceForm,
+    LeadNominateForm,
+    StaffCreateForm,
+    StaffForm,
+    WithdrawForm,
+)
+from .models import BodyStaff, DirectorAppointment, Filing, LeadAppointment
+from .services import appointments, bodies, filings
+from .services.bodies import STAFF_FIELDS
+
+
+def add_service_error(form: forms.Form, error: ValidationError) -> None:
+    """A service's refusal on the form: on its field where the form has one, else on top."""
+    if not hasattr(error, "error_dict"):
+        form.add_error(None, error)
+        return
+    for field, errors in error.error_dict.items():
+        form.add_error(field if field in form.fields else None, errors)
+
+
+def page_of(obj) -> str:
+    """The page that shows ``obj``: a body's, an appointment's (a filing's director)."""
+    if isinstance(obj, CertificationBody):
+        return reverse("quality_roles:body_detail", args=[obj.pk])
+    if isinstance(obj, BodyStaff):
+        return reverse("quality_roles:body_detail", args=[obj.body_id])
+    if isinstance(obj, DirectorAppointment):
+        return reverse("quality_roles:director_detail", args=[obj.pk])
+    if isinstance(obj, Filing):
+        return reverse("quality_roles:director_detail", args=[obj.appointment_id])
+    return reverse("quality_roles:lead_detail", args=[obj.pk])
+
+
+# --- bodies ----------------------------------------------------------------------------------
+
+
+class BodyListView(LoginRequiredMixin, ListView):
+    """The bodies of the user's scope, each with its director in office and its leads."""
+
+    template_name = "quality_roles/body_list.html"
+    paginate_by = 50
+    context_object_name = "bodies"
+
+    def get_queryset(self):
+        director = DirectorAppointment.objects.filter(
+            body=OuterRef("pk"), state=DirectorAppointmentState.ACTIVE
+        ).values("staff__person__name")[:1]
+        return (
+            selectors.body_list(user=self.request.user)
+            .annotate(
+                director_name=Subquery(director),
+                active_leads=Count(
+                    "lead_appointments",
+                    filter=Q(lead_appointments__state=LeadAppointmentState.ACTIVE),
+                ),
+            )
+            .order_by("name", "pk")
+        )
+
+
+class BodyDetailView(ScopedDetailView):
+    """A body's key roles: governance, the director, the leads, the staff, filings due."""
+
+    model = CertificationBody
+    selector = selectors.body_list
+    template_name = "quality_roles/body_detail.html"
+    context_object_name = "body"
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        body, user = self.object, self.request.user
+        context.update(
+            governance=selectors.governance_of(body),
+            director=selectors.active_director(body),
+            nominations=list(selectors.open_director_appointments(body)),
+            leads=list(selectors.current_leads(body)),
+            staff=list(selectors.body_staff(body)),
+            due_filings=list(selectors.due_filings(body)),
+            can_manage=permissions.can_manage_body(user, body),
+            can_nominate_lead=permissions.can_nominate_lead(user, body),
+            filing_form=FilingFiledForm(),
+        )
+        return context
+
+
+# --- a form on a page of its own, for one object ------------------------------------------------
+
+
+class ObjectFormView(LoginRequiredMixin, View):
+    """A form about one object of the user's scope: 404 outside it, 403 for who may not act,
+    the service's refusal on the form (400)."""
+
+    model = None
+    selector = None
+    form_class = None
+    template_name = "quality_roles/form_page.html"
+    title = ""
+    intro = ""
+    submit_label = gettext_lazy("Save")
+
+    def get_object(self):
+        return selectors.get_in_scope_or_404(
+            type(self).selector(user=self.request.user), self.kwargs["pk"]
+        )
+
+    def allowed(self, obj) -> bool:
+        raise NotImplementedError
+
+    def form_kwargs(self, obj) -> dict:
+        return {}
+
+    def initial(self, obj) -> dict:
+        return {}
+
+    def perform(self, obj, data):
+        """Call the service; return the object to show next."""
+        raise NotImplementedError
+
+    def success_message(self, obj) -> str:
+        return _("Saved.")
+
+    def _object(self):
+        obj = self.get_object()
+        if not self.allowed(obj):
+            raise PermissionDenied
+        return obj
+
+    def get(self, request, *args, **kwargs):
+        obj = self._object()
+        form = self.form_class(initial=self.initial(obj), **self.form_kwargs(obj))
+        return self._render(obj, form)
+
+    def post(self, request, *args, **kwargs):
+        obj = self._object()
+        form = self.form_class(request.POST, **self.form_kwargs(obj))
+        if form.is_valid():
+            try:
+                shown = self.perform(obj, form.cleaned_data)
+            except ValidationError as error:
+                add_service_error(form, error)
+            else:
+                messages.success(request, self.success_message(obj))
+                return redirect(page_of(shown))
+        return self._render(obj, form, status=400)
+
+    def _render(self, obj, form, status=200):
+        context = {
+            "object": obj,
+            "form": form,
+            "title": self.title,
+            "intro": self.intro,
+            "submit_label": self.submit_label,
+            "back_url": page_of(obj),
+        }
+        return render(self.request, self.template_name, context, status=status)
+
+
+class BodyFormView(ObjectFormView):
+    model = CertificationBody
+    selector = selectors.body_list
+
+    def allowed(self, body) -> bool:
+        return permissions.can_manage_body(self.request.user, body)
+
+    def form_kwargs(self, body) -> dict:
+        return {"body": body}
+
+
+class GovernanceEditView(BodyFormView):
+    title = gettext_lazy("Legal representative and actual controller")
+    intro = gettext_lazy(
+        "The quality director is authorised by one of them and may not be the legal "
+        "representative (Q-02)."
+    )
+
+    form_class = GovernanceForm
+
+    def initial(self, body):
+        governance = selectors.governance_of(body)
+        if governance is None:
+            return {}
+        return {
+            "legal_representative": governance.legal_representative_id,
+            "actual_controller": governance.actual_controller_id,
+        }
+
+    def perform(self, body, data):
+        bodies.body_governance_set(body=body, actor=self.request.user, **data)
+        return body
+
+
+class StaffCreateView(BodyFormView):
+    title = gettext_lazy("Add a staff member")
+    intro = gettext_lazy(
+        "Education is the person's own record; the years of work are counted from these dates "
+        "(Q-03, Q-04)."
+    )
+    form_class = StaffCreateForm
+
+    def perform(self, body, data):
+        bodies.body_staff_add(body=body, actor=self.request.user, **data)
+        return body
+
+
+class DirectorNominateView(BodyFormView):
+    title = gettext_lazy("Nominate the quality director")
+    form_class = DirectorNominateForm
+    submit_label = gettext_lazy("Nominate")
+
+    def allowed(self, body) -> bool:
+        return permissions.can_nominate_director(self.request.user, body)
+
+    def perform(self, body, data):
+        return appointments.director_appointment_nominate(
+            body=body, actor=self.request.user, **data
+        )
+
+    def success_message(self, body) -> str:
+        return _("The nomination is recorded; the authorisation comes next (Q-02).")
+
+
+class LeadNominateView(BodyFormView):
+    title = gettext_lazy("Nominate a project quality lead")
+    intro = gettext_lazy("The quality director nominates the leads (Q-09); the body appoints them.")
+    form_class = LeadNominateForm
+    submit_label = gettext_lazy("Nominate")
+
+    def allowed(self, body) -> bool:
+        return permissions.can_nominate_lead(self.request.user, body)
+
+    def perform(self, body, data):
+        return appointments.lead_appointment_nominate(body=body, actor=self.request.user, **data)
+
+    def success_message(self, body) -> str:
+        return _("The nomination is recorded; the body appoints the lead next.")
+
+
+class StaffEditView(ObjectFormView):
+    model = BodyStaff
+    selector = selectors.staff_list
+    form_class = StaffForm
+    title = gettext_lazy("Staff member")
+
+    def allowed(self, staff) -> bool:
+        return permissions.can_manage_body(self.request.user, staff.body)
+
+    def form_kwargs(self, staff) -> dict:
+        # The form validates a copy; the service alone writes the record.
+        return {"instance": BodyStaff.objects.get(pk=staff.pk)}
+
+    def perform(self, staff, data):
+        bodies.body_staff_update(
+            staff=staff, actor=self.request.user, **{k: data[k] for k in STAFF_FIELDS}
+        )
+        return staff.body
+
+
+# --- the appointments ----------------------------------------------------------------------------
+
+
+@dataclass
+class Step:
+    name: str
+    label: str
+    form: forms.Form
+    url: str
+    destructive: bool = False
+
+
+class DirectorStepView(ObjectFormView):
+    model = DirectorAppointment
+    selector = selectors.director_appointment_list
+    step = ""
+
+    def allowed(self, appointment) -> bool:
+        return permissions.can_carry_director_appointment(self.request.user, appointment)
+
+
+class DirectorAuthoriseView(DirectorStepView):
+    step = "authorise"
+    form_class = AuthoriseForm
+    title = gettext_lazy("Record the authorisation")
+    submit_label = gettext_lazy("Record the authorisation")
+
+    def perform(self, appointment, data):
+        return appointments.director_appointment_authorise(
+            appointment=appointment, actor=self.request.user, **data
+        )
+
+
+class DirectorFileView(DirectorStepView):
+    step = "file"
+    form_class = FileForm
+    title = gettext_lazy("Record the filing with the regulator")
+    submit_label = gettext_lazy("Record the filing")
+
+    def perform(self, appointment, data):
+        return appointments.director_appointment_file(
+            appointment=appointment, actor=self.request.user, **data
+        )
+
+
+class DirectorActivateView(DirectorStepView):
+    step = "activate"
+    form_class = ActivateForm
+    title = gettext_lazy("The director takes office")
+    submit_label = gettext_lazy("Take office")
+
+    def perform(self, appointment, data):
+        return appointments.director_appointment_activate(
+            appointment=appointment, actor=self.request.user, **data
+        )
+
+
+class DirectorEndView(DirectorStepView):
+    step = "end"
+    form_class = EndForm
+    title = gettext_lazy("End the appointment")
+    submit_label = gettext_lazy("End the appointment")
+
+    def perform(self, appointment, data):
+        return appointments.director_appointment_end(
+            appointment=appointment, actor=self.request.user, **data
+        )
+
+
+class DirectorWithdrawView(DirectorStepView):
+    step = "withdraw"
+    form_class = WithdrawForm
+    title = gettext_lazy("Withdraw the nomination")
+    submit_label = gettext_lazy("Withdraw the nomination")
+
+    def perform(self, appointment, data):
+        return appointments.director_appointment_withdraw(
+            appointment=appointment, actor=self.request.user, **data
+        )
+
+
+DIRECTOR_STEPS = {
+    view.step: view
+    for view in (
+        DirectorAuthoriseView,
+        DirectorFileView,
+        DirectorActivateView,
+        DirectorEndView,
+        DirectorWithdrawView,
+    )
+}
+
+
+class DirectorAppointmentDetailView(ScopedDetailView):
+    """A director appointment: who, each step with who and when (the timeline), the filings,
+    and a form for each step the user may take now."""
+
+    model = DirectorAppointment
+    selector = selectors.director_appointment_list
+    template_name = "quality_roles/director_detail.html"
+    context_object_name = "appointment"
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        appointment = self.object
+        context["filings"] = list(selectors.director_filings(appointment))
+        context["leads"] = list(
+            appointment.nominated_leads.select_related("staff__person").order_by("pk")
+        )
+        context["steps"] = [
+            Step(
+                name=name,
+                label=str(DIRECTOR_STEPS[name].submit_label),
+                form=DIRECTOR_STEPS[name].form_class(),
+                url=reverse(f"quality_roles:director_{name}", args=[appointment.pk]),
+                destructive=name in ("end", "withdraw"),
+            )
+            for name in permissions.director_actions(self.request.user, appointment)
+        ]
+        return context
+
+
+class LeadStepView(ObjectFormView):
+    model = LeadAppointment
+    selector = selectors.lead_appointment_list
+    step = ""
+
+    def allowed(self, appointment) -> bool:
+        # The state is the service's to check: a page left open says what changed meanwhile.
+        return permissions.can_end_lead(self.request.user, appointment)
+
+
+class LeadActivateView(LeadStepView):
+    step = "activate"
+    form_class = ActivateForm
+    title = gettext_lazy("Appoint the lead")
+    submit_label = gettext_lazy("Appoint")
+
+    def allowed(self, appointment) -> bool:
+        return permissions.can_activate_lead(self.request.user, appointment)
+
+    def perform(self, appointment, data):
+        return appointments.lead_appointment_activate(
+            appointment=appointment, actor=self.request.user, **data
+        )
+
+
+class LeadEndView(LeadStepView):
+    step = "end"
+    form_class = EndForm
+    title = gettext_lazy("End the appointment")
+    submit_label = gettext_lazy("End the appointment")
+
+    def perform(self, appointment, data):
+        return appointments.lead_appointment_end(
+            appointment=appointment, actor=self.request.user, **data
+        )
+
+
+class LeadWithdrawView(LeadStepView):
+    step = "withdraw"
+    form_class = WithdrawForm
+    title = gettext_lazy("Withdraw the nomination")
+    submit_label = gettext_lazy("Withdraw the nomination")
+
+    def perform(self, appointment, data):
+        return appointments.lead_appointment_withdraw(
+            appointment=appointment, actor=self.request.user, **data
+        )
+
+
+LEAD_STEPS = {view.step: view for view in (LeadActivateView, LeadEndView, LeadWithdrawView)}
+
+
+class LeadAppointmentDetailView(ScopedDetailView):
+    model = LeadAppointment
+    selector = selectors.lead_appointment_list
+    template_name = "quality_roles/lead_detail.html"
+    context_object_name = "appointment"
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        appointment = self.object
+        context["projects"] = list(appointment.projects.order_by("code"))
+        context["categories"] = list(appointment.product_categories.order_by("code"))
+        context["director"] = selectors.active_director(appointment.body)
+        context["steps"] = [
+            Step(
+                name=name,
+                label=str(LEAD_STEPS[name].submit_label),
+                form=LEAD_STEPS[name].form_class(),
+                url=reverse(f"quality_roles:lead_{name}", args=[appointment.pk]),
+                destructive=name in ("end", "withdraw"),
+            )
+            for name in permissions.lead_actions(self.request.user, appointment)
+        ]
+        return context
+
+
+class FilingFiledView(ObjectFormView):
+    """Q-06: the administrator records that a change was filed with the regulator."""
+
+    model = Filing
+    selector = selectors.filing_list
+    form_class = FilingFiledForm
+    title = gettext_lazy("Record the filing with the regulator")
+    submit_label = gettext_lazy("Record the filing")
+
+    def allowed(self, filing) -> bool:
+        return permissions.can_record_filing(self.request.user, filing)
+
+    def perform(self, filing, data):
+        filings.filing_record_filed(filing=filing, actor=self.request.user, **data)
+        return filing.appointment
+
+
+urlpatterns = [
+    path("bodies/", BodyListView.as_view(), name="body_list"),
+    path("bodies/<int:pk>/", BodyDetailView.as_view(), name="body_detail"),
+    path("bodies/<int:pk>/governance/", GovernanceEditView.as_view(), name="governance_edit"),
+    path("bodies/<int:pk>/staff/new/", StaffCreateView.as_view(), name="staff_create"),
+    path(
+        "bodies/<int:pk>/director/nominate/",
+        DirectorNominateView.as_view(),
+        name="director_nominate",
+    ),
+    path("bodies/<int:pk>/leads/nominate/", LeadNominateView.as_view(), name="lead_nominate"),
+    path("staff/<int:pk>/", StaffEditView.as_view(), name="staff_edit"),
+    path("directors/<int:pk>/", DirectorAppointmentDetailView.as_view(), name="director_detail"),
+    *(
+        path(f"directors/<int:pk>/{name}/", view.as_view(), name=f"director_{name}")
+        for name, view in DIRECTOR_STEPS.items()
+    ),
+    path("leads/<int:pk>/", LeadAppointmentDetailView.as_view(), name="lead_detail"),
+    *(
+        path(f"leads/<int:pk>/{name}/", view.as_view(), name=f"lead_{name}")
+        for name, view in LEAD_STEPS.items()
+    ),
+    path("filings/<int:pk>/filed/", FilingFiledView.as_view(), name="filing_filed"),
+]
