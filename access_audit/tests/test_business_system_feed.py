@@ -297,7 +297,7 @@ def test_the_trigger_takes_the_lock_the_reader_takes():
 
 
 @pytest.mark.postgres
-@pytest.mark.django_db(transaction=True)
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_a_change_that_commits_after_a_later_one_is_not_skipped():
     # rule A-04: a revocation whose transaction began first but commits last (a lower id
     # committed after a higher one was readable) still reaches the business system
@@ -328,7 +328,7 @@ def _sequence_state():
 
 
 @pytest.mark.postgres
-@pytest.mark.django_db(transaction=True)
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_a_writer_takes_the_lock_before_it_draws_an_id():
     """What makes the horizon safe: an insert into the feed holds the writers' lock from
     before its ids are drawn until it commits, whatever SQL writes it (the trigger)."""
