@@ -1,5 +1,9 @@
-"""URLs of the quality roles; the views module holds its patterns."""
+"""URLs of the quality roles: each views module holds the patterns of its part."""
 
-from .views import urlpatterns  # noqa: F401
+from .views import appointments
 
 app_name = "quality_roles"
+
+urlpatterns = [
+    *appointments.urlpatterns,
+]

@@ -1,0 +1,115 @@
+"""What the quality roles' screens share: a service's refusal on its form, the page that
+shows an object, and a form about one object of the user's scope on a page of its own. Each
+part of the quality roles has its own views module; ``urls.py`` joins their patterns."""
+
+from django import forms
+from django.contrib import messages
+from django.contrib.auth.mixins import LoginRequiredMixin
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views import View
+
+from directory.models import CertificationBody
+
+from .. import selectors
+from ..models import BodyStaff, DirectorAppointment, Filing
+
+
+def add_service_error(form: forms.Form, error: ValidationError) -> None:
+    """A service's refusal on the form: on its field where the form has one, else on top."""
+    if not hasattr(error, "error_dict"):
+        form.add_error(None, error)
+        return
+    for field, errors in error.error_dict.items():
+        form.add_error(field if field in form.fields else None, errors)
+
+
+def page_of(obj) -> str:
+    """The page that shows ``obj``: a body's, an appointment's (a filing's director)."""
+    if isinstance(obj, CertificationBody):
+        return reverse("quality_roles:body_detail", args=[obj.pk])
+    if isinstance(obj, BodyStaff):
+        return reverse("quality_roles:body_detail", args=[obj.body_id])
+    if isinstance(obj, DirectorAppointment):
+        return reverse("quality_roles:director_detail", args=[obj.pk])
+    if isinstance(obj, Filing):
+        return reverse("quality_roles:director_detail", args=[obj.appointment_id])
+    if hasattr(obj, "get_absolute_url"):
+        # The later parts (certificates, incidents ...) name their own page.
+        return obj.get_absolute_url()
+    return reverse("quality_roles:lead_detail", args=[obj.pk])
+
+
+# --- a form on a page of its own, for one object ------------------------------------------------
+
+
+class ObjectFormView(LoginRequiredMixin, View):
+    """A form about one object of the user's scope: 404 outside it, 403 for who may not act,
+    the service's refusal on the form (400)."""
+
+    model = None
+    selector = None
+    form_class = None
+    template_name = "quality_roles/form_page.html"
+    title = ""
+    intro = ""
+    submit_label = gettext_lazy("Save")
+
+    def get_object(self):
+        return selectors.get_in_scope_or_404(
+            type(self).selector(user=self.request.user), self.kwargs["pk"]
+        )
+
+    def allowed(self, obj) -> bool:
+        raise NotImplementedError
+
+    def form_kwargs(self, obj) -> dict:
+        return {}
+
+    def initial(self, obj) -> dict:
+        return {}
+
+    def perform(self, obj, data):
+        """Call the service; return the object to show next."""
+        raise NotImplementedError
+
+    def success_message(self, obj) -> str:
+        return _("Saved.")
+
+    def _object(self):
+        obj = self.get_object()
+        if not self.allowed(obj):
+            raise PermissionDenied
+        return obj
+
+    def get(self, request, *args, **kwargs):
+        obj = self._object()
+        form = self.form_class(initial=self.initial(obj), **self.form_kwargs(obj))
+        return self._render(obj, form)
+
+    def post(self, request, *args, **kwargs):
+        obj = self._object()
+        form = self.form_class(request.POST, **self.form_kwargs(obj))
+        if form.is_valid():
+            try:
+                shown = self.perform(obj, form.cleaned_data)
+            except ValidationError as error:
+                add_service_error(form, error)
+            else:
+                messages.success(request, self.success_message(obj))
+                return redirect(page_of(shown))
+        return self._render(obj, form, status=400)
+
+    def _render(self, obj, form, status=200):
+        context = {
+            "object": obj,
+            "form": form,
+            "title": self.title,
+            "intro": self.intro,
+            "submit_label": self.submit_label,
+            "back_url": page_of(obj),
+        }
+        return render(self.request, self.template_name, context, status=status)
