@@ -19,3 +19,9 @@ def announce_rights_changed(right_ids: Iterable[int]) -> None:
     right_ids = tuple(right_ids)
     if right_ids:
         rights_changed.send(sender="access_audit", right_ids=right_ids)
+
+
+#: ``run_id``: an ``EnforcementRun`` that changed rights or qualifications (not a dry run) and
+#: is done. Sent on commit by the deadline job (``access_audit/enforcement/``); the evidence
+#: pack and the labs' notices (``access_audit/evidence/``) subscribe.
+enforcement_run_finished = Signal()
