@@ -245,3 +245,28 @@ def test_a_client_past_its_rate_is_told_to_wait_and_others_are_not(settings):
     api = APIClient()
     api.credentials(HTTP_AUTHORIZATION=f"Bearer {other.token}")
     assert api.get(ELIGIBILITY).status_code == 200
+
+
+def test_a_process_remembers_an_active_token_for_a_few_seconds_only(settings, monkeypatch):
+    """The token lookup is skipped for ``BUSINESS_SYSTEM_TOKEN_CACHE_SECONDS``; a client
+    deactivated meanwhile is refused once they have passed, and a wrong token is never
+    remembered."""
+    from access_audit.api import authentication
+
+    settings.BUSINESS_SYSTEM_TOKEN_CACHE_SECONDS = 5
+    authentication.forget_cached_tokens()
+    clock = [1000.0]
+    monkeypatch.setattr(authentication.time, "monotonic", lambda: clock[0])
+    client = FeedClientFactory()
+    url = ENDPOINTS[0]
+    try:
+        assert _get(url, HTTP_AUTHORIZATION=f"Bearer {client.token}").status_code == 200
+        FeedClient.objects.filter(pk=client.pk).update(is_active=False)
+        clock[0] += 4.9
+        assert _get(url, HTTP_AUTHORIZATION=f"Bearer {client.token}").status_code == 200
+        clock[0] += 0.2
+        assert _get(url, HTTP_AUTHORIZATION=f"Bearer {client.token}").status_code == 401
+        assert _get(url, HTTP_AUTHORIZATION="Bearer not-a-token").status_code == 401
+        assert authentication._cached_clients == {}
+    finally:
+        authentication.forget_cached_tokens()

@@ -340,6 +340,11 @@ SPECTACULAR_SETTINGS = {
 
 # The business system's API (access_audit.api): requests per feed client and window, a cap
 # against a client gone wrong, above what the business system needs (docs/decisions.md).
+#: How long a gunicorn process remembers an active feed token (seconds; 0: never). A client
+#: deactivated in the admin is refused at the latest this long after (docs/decisions.md).
+BUSINESS_SYSTEM_TOKEN_CACHE_SECONDS = env.int(
+    "DJANGO_BUSINESS_SYSTEM_TOKEN_CACHE_SECONDS", default=5
+)
 BUSINESS_SYSTEM_API_RATES = {
     "eligibility": env("DJANGO_BUSINESS_SYSTEM_ELIGIBILITY_RATE", default="120000/min"),
     "changes": env("DJANGO_BUSINESS_SYSTEM_CHANGES_RATE", default="600/min"),

@@ -18,3 +18,6 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
 # Printing a form takes ~0.2 s: only the tests about forms print them (liaisons/tests/
 # test_documents.py switches this on).
 LIAISON_DOCUMENTS_ON_COMMIT = False
+
+# Every test sees a deactivated feed token refused at once; the cache has its own test.
+BUSINESS_SYSTEM_TOKEN_CACHE_SECONDS = 0
