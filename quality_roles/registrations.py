@@ -12,5 +12,5 @@ def register() -> None:
         "quality_roles:body_list",
         _("Quality roles"),
         roles={*BODY_ROLES, Role.REGULATOR_INSPECTOR},
-        position=70,
+        position=90,
     )

@@ -114,9 +114,9 @@ MENUS = {
         "liaisons:change_request_list",
         "liaisons:legacy_list",
         "access_audit:right_list",
-        "quality_roles:body_list",
         "access_audit:request_list",
         "access_audit:campaign_list",
+        "quality_roles:body_list",
         "liaisons:roster",
     ],
 }
