@@ -54,7 +54,8 @@ class OneRunMixin(EvidencePagesMixin):
     model = EnforcementRun  # for the scope walk (tests/test_scope_walk.py)
 
     def dispatch(self, request, *args, **kwargs):
-        if request.user.is_authenticated and permissions.sees_revocations(request.user):
+        if request.user.is_authenticated:
+            # 404 alike for a missing run and one out of scope, whoever asks.
             self.run = selectors.evidence_run_in_scope_or_404(user=request.user, pk=kwargs["pk"])
         return super().dispatch(request, *args, **kwargs)
 
