@@ -113,7 +113,9 @@ def _fill(size: int):
     )
     RightChange.objects.bulk_create(
         (
-            RightChange(right_id=pk, state="revoked", rule="A-04", at=ends, campaign=campaign, run=run)
+            RightChange(
+                right_id=pk, state="revoked", rule="A-04", at=ends, campaign=campaign, run=run
+            )
             for pk, _person, _lab in rights
         ),
         batch_size=2000,

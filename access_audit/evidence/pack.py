@@ -151,7 +151,9 @@ class FileCheck:
 
     @property
     def intact(self) -> bool:
-        return bool(self.actual) and self.actual == self.recorded and self.listed in ("", self.actual)
+        return (
+            bool(self.actual) and self.actual == self.recorded and self.listed in ("", self.actual)
+        )
 
 
 @dataclass(frozen=True)

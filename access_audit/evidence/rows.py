@@ -59,7 +59,9 @@ def run_deadline_end(run: EnforcementRun) -> datetime.datetime:
     return deadline_end(run_deadline(run))
 
 
-def _case_at_run(run: EnforcementRun) -> models.Case:
+def _case_at_run(run: EnforcementRun) -> tuple[models.Case, Subquery]:
+    """The case each account stood in when the run took its right, and the state its
+    previous feed row recorded (``earlier_state``, which the case reads)."""
     earlier = RightChange.objects.filter(right_id=OuterRef("right_id"), id__lt=OuterRef("id"))
     was_active = Q(earlier_state=LoginRightState.ACTIVE) | Q(earlier_state__isnull=True)
     counting = LiaisonQualification.objects.counting(at=run_deadline_end(run)).order_by()
@@ -116,15 +118,14 @@ def rows(changes: QuerySet[RightChange], *, chunk: int = 2000) -> Iterator[list]
     states = dict(LoginRightState.choices)
     last = 0
     while True:
-        batch = list(
-            changes.filter(pk__gt=last).order_by("pk").values_list("pk", *COLUMNS)[:chunk]
-        )
+        batch = list(changes.filter(pk__gt=last).order_by("pk").values_list("pk", *COLUMNS)[:chunk])
         if not batch:
             return
         last = batch[-1][0]
         for row in batch:
             (_pk, username, id_number, person_name, account_name, lab, branch, case,
-             confirmation, rule, reason, state, revoked_at, suspended_at, state_now) = row  # fmt: skip
+             confirmation, rule, reason, state, revoked_at, suspended_at,
+             state_now) = row  # fmt: skip
             at = revoked_at if state == LoginRightState.REVOKED else suspended_at
             yield [
                 username,
@@ -164,7 +165,9 @@ def run_counts(changes: QuerySet[RightChange], *, lab_limit: int | None = None) 
         "total": changes.count(),
         "per_case": [(value, str(cases[value]), per_case.get(value, 0)) for value in Case.values],
         "per_branch": grouped(changes, "right__lab__branch__name"),
-        "per_lab": grouped(changes, "right__lab__name", "right__lab__branch__name", limit=lab_limit),
+        "per_lab": grouped(
+            changes, "right__lab__name", "right__lab__branch__name", limit=lab_limit
+        ),
         "labs_total": changes.order_by().values("right__lab_id").distinct().count(),
         "per_reason": grouped(changes, "rule", "right__revoke_reason", limit=50),
     }

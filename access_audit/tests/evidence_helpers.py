@@ -55,7 +55,9 @@ def enforced_run(world, *, per_lab: int = 2, names=None, usernames=None) -> Enfo
     for key, lab in (("a", world.lab_a), ("b", world.lab_b)):
         rights = []
         for index in range(per_lab):
-            person = PersonFactory(lab=lab, name=(names or {}).get((key, index), f"人员{key}{index}"))
+            person = PersonFactory(
+                lab=lab, name=(names or {}).get((key, index), f"人员{key}{index}")
+            )
             username = (usernames or {}).get((key, index), f"cbs-{key}-{index}")
             right = LoginRightFactory(person=person, lab=lab, username=username)
             CampaignEntryFactory(campaign=campaign, right=right)

@@ -34,9 +34,7 @@ def test_a_04_each_affected_lab_is_told_once_and_no_other_lab(world, mailoutbox)
     # Each message goes to one lab and lists that lab's accounts only.
     for message in mailoutbox:
         lab_a = world.lab_a_staff.email in message.to or world.lab_a.email in message.to
-        own, other = (
-            (enforced.lab_a, enforced.lab_b) if lab_a else (enforced.lab_b, enforced.lab_a)
-        )
+        own, other = (enforced.lab_a, enforced.lab_b) if lab_a else (enforced.lab_b, enforced.lab_a)
         assert all(r.username in message.body for r in own)
         assert not any(r.username in message.body for r in other)
         assert enforced.kept.username not in message.body

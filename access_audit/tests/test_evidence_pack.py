@@ -73,9 +73,9 @@ def test_the_spreadsheets_list_every_revoked_account_masked(built):
         assert right.id_number not in csv_text
     assert built.kept.username not in csv_text
     assert "业务系统用户名" in csv_text.splitlines()[0]
-    from openpyxl import load_workbook
-
     import io
+
+    from openpyxl import load_workbook
 
     sheet = load_workbook(io.BytesIO(stored(built.run, "xlsx")), read_only=True).active
     usernames = {row[0] for row in sheet.iter_rows(min_row=2, values_only=True)}

