@@ -18,6 +18,7 @@ from django.views.generic import ListView
 
 from liaisons.exports import FORMATS, format_available
 
+from ..constants import Case
 from ..evidence import files as evidence_files
 from ..evidence import rows as run_rows
 from ..evidence.pack import pack_names
@@ -86,6 +87,7 @@ def run_page(request, run: EnforcementRun, *, check=None, status: int = 200):
     page = Paginator(
         changes.select_related("right__lab__branch", "right__person").order_by("pk"), PAGE_SIZE
     ).get_page(request.GET.get("page"))
+    cases = dict(Case.choices)
     sees_pack = permissions.sees_evidence_pack(user)
     evidence = list(run.evidence.order_by("name")) if sees_pack else []
     context = {
@@ -93,7 +95,7 @@ def run_page(request, run: EnforcementRun, *, check=None, status: int = 200):
         "campaign": run.campaign,
         "page_obj": page,
         "paginator": page.paginator,
-        "changes": page.object_list,
+        "changes": [(change, cases.get(change.case, "")) for change in page.object_list],
         "counts": run_rows.run_counts(changes, lab_limit=SCREEN_MAX_LABS),
         "deadline": run_rows.run_deadline(run),
         "export_formats": [fmt for fmt in FORMATS if format_available(fmt)],
