@@ -218,3 +218,29 @@ def test_the_report_stays_bounded_for_many_revocations(world, monkeypatch):
     assert "本次执行共收回 6 个账号的登录权限，超过报告逐人列出的上限（3 个）" in text
     assert not any(r.username in text for r in enforced.lab_a + enforced.lab_b)
     assert stored(enforced.run, "csv").decode("utf-8-sig").count("\n") == 7
+
+
+def test_a_build_cut_short_by_its_time_limit_hands_the_rest_to_a_new_task(world, monkeypatch):
+    from celery.exceptions import SoftTimeLimitExceeded
+
+    from access_audit.tasks import evidence as tasks
+
+    enforced = enforced_run(world)
+    real = pack.evidence_pack_build
+    calls = []
+
+    def cut_short(*, run_id):
+        calls.append(run_id)
+        if len(calls) == 1:
+            names = pack_names(enforced.run)
+            pack._store(enforced.run, names["csv"], lambda: pack._spreadsheet(enforced.run, "csv"))
+            raise SoftTimeLimitExceeded()
+        return real(run_id=run_id)
+
+    monkeypatch.setattr(pack, "evidence_pack_build", cut_short)
+    assert tasks.build_evidence_pack.run(enforced.run.pk) == 0
+    # The second task (run at once, tasks are eager here) stored the other three.
+    assert len(calls) == 2
+    assert EvidenceFile.objects.filter(run=enforced.run).count() == 4
+    enforced.run.refresh_from_db()
+    assert evidence_pack_check(enforced.run).intact

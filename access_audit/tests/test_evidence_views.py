@@ -191,3 +191,10 @@ def test_the_screens_answer_in_english(client, built, general_business):
         reverse("access_audit:run_evidence", args=[built.run.pk]), HTTP_ACCEPT_LANGUAGE="en"
     )
     assert response.status_code == 200
+
+
+@pytest.mark.parametrize("page", ["-1", "abc", "99999", "1" * 400, "\x00"])
+def test_hostile_page_numbers_answer_a_page(client, world, built, page):
+    client.force_login(world.lab_a_staff)
+    response = client.get(reverse("access_audit:run_evidence", args=[built.run.pk]), {"page": page})
+    assert response.status_code in (200, 400)
