@@ -7,6 +7,7 @@ from .models import (
     AuditCampaign,
     CampaignEntry,
     CampaignReminderSent,
+    EnforcementNoticeSent,
     EnforcementRun,
     EvidenceFile,
     FeedClient,
@@ -72,6 +73,13 @@ class EvidenceFileAdmin(NoDeleteMixin, admin.ModelAdmin):
     list_display = ("run", "name", "sha256", "size", "created_at")
     search_fields = ("name", "sha256")
     raw_id_fields = ("run",)
+
+
+@admin.register(EnforcementNoticeSent)
+class EnforcementNoticeSentAdmin(NoDeleteMixin, admin.ModelAdmin):
+    list_display = ("run", "lab", "accounts", "recipients", "sent_at")
+    search_fields = ("lab__name",)
+    raw_id_fields = ("run", "lab")
 
 
 @admin.register(RightChange)

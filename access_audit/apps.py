@@ -29,5 +29,11 @@ class AccessAuditConfig(AppConfig):
 
         receivers_campaigns.connect()
         registrations_campaigns.register()
+        # What follows a done enforcement run: its evidence pack and the labs' notices.
+        from .evidence import receivers as evidence_receivers
+        from .registrations_evidence import register as register_evidence
+
+        evidence_receivers.connect()
+        register_evidence()
         # Celery finds ``access_audit.tasks``, a package: its modules register here.
-        from .tasks import campaigns, feed, requests  # noqa: F401
+        from .tasks import campaigns, evidence, feed, requests  # noqa: F401

@@ -30,6 +30,7 @@ MENUS = {
         "access_audit:right_list",
         "access_audit:request_list",
         "access_audit:campaign_list",
+        "access_audit:evidence_run_list",
         "liaisons:roster",
     ],
     "branch_reviewer": [
@@ -43,6 +44,7 @@ MENUS = {
         "access_audit:right_list",
         "access_audit:request_list",
         "access_audit:campaign_list",
+        "access_audit:evidence_run_list",
         "liaisons:roster",
     ],
     "training_admin": [
@@ -58,6 +60,7 @@ MENUS = {
         "access_audit:right_list",
         "access_audit:request_list",
         "access_audit:campaign_list",
+        "access_audit:evidence_run_list",
         "liaisons:roster",
     ],
     "quality_tech_officer": [
@@ -68,6 +71,7 @@ MENUS = {
         "access_audit:right_list",
         "access_audit:request_list",
         "access_audit:campaign_list",
+        "access_audit:evidence_run_list",
         "liaisons:roster",
     ],
     "general_business_officer": [
@@ -79,6 +83,7 @@ MENUS = {
         "access_audit:right_list",
         "access_audit:request_list",
         "access_audit:campaign_list",
+        "access_audit:evidence_run_list",
         "liaisons:roster",
     ],
     "department_evaluator": [
@@ -116,6 +121,7 @@ MENUS = {
         "access_audit:right_list",
         "access_audit:request_list",
         "access_audit:campaign_list",
+        "access_audit:evidence_run_list",
         "quality_roles:body_list",
         "liaisons:roster",
     ],

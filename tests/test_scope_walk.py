@@ -10,7 +10,14 @@ import re
 import pytest
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
-from access_audit.models import AuditCampaign, CampaignEntry, LoginRight, LoginRightRequest
+from access_audit.models import (
+    AuditCampaign,
+    CampaignEntry,
+    EnforcementRun,
+    EvidenceFile,
+    LoginRight,
+    LoginRightRequest,
+)
 from directory.models import BranchCentre, CertificationBody, Person, TestingLab
 from liaisons.models import (
     ApplicationMaterial,
@@ -187,6 +194,25 @@ OUT_OF_SCOPE = {
             (w.body_x_admin, own, None),
         ]
     )(*_login_rights(w, requests=True)),
+    # A-04: a done run's page is every lab's and branch's to see (each its own rows); a dry
+    # run has none; its evidence pack's files are the CQC-wide departments' alone.
+    EnforcementRun: lambda w: (
+        lambda done, dry: [
+            (w.lab_a_staff, dry, done),
+            (w.branch_n_reviewer, dry, done),
+            (w.body_x_admin, done, None),
+            (w.evaluator, done, None),
+            (w.inspector, done, None),
+        ]
+    )(*_enforcement_runs(w)),
+    EvidenceFile: lambda w: (
+        lambda evidence: [
+            (w.lab_a_staff, evidence, None),
+            (w.branch_n_reviewer, evidence, None),
+            (w.body_x_admin, evidence, None),
+            (w.evaluator, evidence, None),
+        ]
+    )(_evidence_file(w)),
     # The quality roles of body X and of body Y: body staff see their own body's,
     # inspectors every body's, nobody else any.
     **{
@@ -218,6 +244,26 @@ def _campaigns(w):
         )
     campaigns.campaign_open(campaign=made[1], actor=w.training_admin)
     return made
+
+
+def _enforcement_runs(w):
+    """A done run that revoked accounts of lab A and lab B, and a dry run of its campaign."""
+    from access_audit.tests.evidence_helpers import enforced_run
+
+    done = enforced_run(w).run
+    dry = EnforcementRun.objects.create(
+        campaign=done.campaign, kind=done.kind, as_of=done.as_of, dry_run=True, state="done"
+    )
+    return done, dry
+
+
+def _evidence_file(w):
+    """The report of a done run's evidence pack."""
+    from access_audit.evidence.pack import evidence_pack_build
+
+    done, _dry = _enforcement_runs(w)
+    evidence_pack_build(run_id=done.pk)
+    return EvidenceFile.objects.filter(run=done).order_by("name").first()
 
 
 def _campaign_entries(w):

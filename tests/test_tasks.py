@@ -21,6 +21,9 @@ EXPECTED_QUEUES = {
     "liaisons.tasks.generate_application_documents": "print",
     "liaisons.tasks.generate_documents_of_applications": "print",
     "access_audit.tasks.campaigns.send_campaign_reminder": "mail",
+    "access_audit.tasks.evidence.send_enforcement_notices": "mail",
+    "access_audit.tasks.evidence.send_enforcement_notice": "mail",
+    "access_audit.tasks.evidence.build_evidence_pack": "print",
 }
 
 

@@ -2,6 +2,7 @@
 for one, the check campaign, its enforcement runs and the business system's feed."""
 
 from .campaigns import AuditCampaign, CampaignEntry, CampaignReminderSent
+from .evidence import EnforcementNoticeSent
 from .feed import FeedClient, RightChange
 from .requests import LoginRightRequest
 from .rights import LoginRight
@@ -11,6 +12,7 @@ __all__ = [
     "AuditCampaign",
     "CampaignEntry",
     "CampaignReminderSent",
+    "EnforcementNoticeSent",
     "EnforcementRun",
     "EvidenceFile",
     "FeedClient",

@@ -200,6 +200,9 @@ CELERY_TASK_ROUTES = {
     "liaisons.tasks.send_change_request_notice": {"queue": "mail"},
     "access_audit.tasks.campaigns.send_campaign_reminder": {"queue": "mail"},
     "access_audit.tasks.requests.send_login_right_request_notice": {"queue": "mail"},
+    "access_audit.tasks.evidence.send_enforcement_notices": {"queue": "mail"},
+    "access_audit.tasks.evidence.send_enforcement_notice": {"queue": "mail"},
+    "access_audit.tasks.evidence.build_evidence_pack": {"queue": "print"},
     "liaisons.tasks.generate_application_documents": {"queue": "print"},
     "liaisons.tasks.generate_documents_of_applications": {"queue": "print"},
 }
