@@ -30,4 +30,4 @@ class AccessAuditConfig(AppConfig):
         receivers_campaigns.connect()
         registrations_campaigns.register()
         # Celery finds ``access_audit.tasks``, a package: its modules register here.
-        from .tasks import campaigns, feed, requests  # noqa: F401
+        from .tasks import campaigns, enforcement, feed, requests  # noqa: F401
