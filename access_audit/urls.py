@@ -2,12 +2,13 @@
 
 from django.urls import path
 
-from .views import campaigns, imports, requests, rights
+from .views import campaigns, enforcement, imports, requests, rights
 
 app_name = "access_audit"
 
 urlpatterns = [
     *campaigns.urlpatterns,
+    *enforcement.urlpatterns,
     # Login rights and their requests.
     path("rights/", rights.RightListView.as_view(), name="right_list"),
     path("rights/follow-up/", rights.FollowUpListView.as_view(), name="right_follow_up"),

@@ -10,7 +10,13 @@ import re
 import pytest
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
-from access_audit.models import AuditCampaign, CampaignEntry, LoginRight, LoginRightRequest
+from access_audit.models import (
+    AuditCampaign,
+    CampaignEntry,
+    EnforcementRun,
+    LoginRight,
+    LoginRightRequest,
+)
 from directory.models import BranchCentre, CertificationBody, Person, TestingLab
 from liaisons.models import (
     ApplicationMaterial,
@@ -160,6 +166,13 @@ OUT_OF_SCOPE = {
             (w.evaluator, a, None),
         ]
     )(*_campaign_entries(w)),
+    # A-04: the deadline job's runs are the CQC-wide departments'; a lab, a branch centre or a
+    # body sees none (the preview is a page of the campaign, walked above).
+    EnforcementRun: lambda w: (
+        lambda run: [
+            (user, run, None) for user in (w.lab_a_staff, w.branch_n_reviewer, w.body_x_admin)
+        ]
+    )(_enforcement_run(w)),
     # The first training-record entry (L-04) of lab A's application and of lab B's.
     AssessmentEntry: lambda w: (
         lambda person, own, foreign: [
@@ -218,6 +231,14 @@ def _campaigns(w):
         )
     campaigns.campaign_open(campaign=made[1], actor=w.training_admin)
     return made
+
+
+def _enforcement_run(w):
+    """A dry run of the open campaign's confirmation deadline."""
+    _draft, opened = _campaigns(w)
+    return EnforcementRun.objects.create(
+        campaign=opened, kind="confirmation", as_of=opened.confirmation_deadline, dry_run=True
+    )
 
 
 def _campaign_entries(w):
