@@ -83,6 +83,10 @@ def rights_suspend_batch(
            ends=ends, at=at)
 
 
+#: simple-history's ``history_change_reason`` column.
+HISTORY_REASON_MAX_LENGTH = 100
+
+
 def _after(pks, state, *, run, campaign, rule, reason, ends, at) -> None:
     history_bulk_create(
         [LoginRight(pk=pk) for pk in pks],
@@ -90,7 +94,7 @@ def _after(pks, state, *, run, campaign, rule, reason, ends, at) -> None:
         user=None,
         date=ends,
         update=True,
-        reason=reason,
+        reason=reason[:HISTORY_REASON_MAX_LENGTH],
     )
     right_changes_record(
         [LoginRight(pk=pk, state=state) for pk in pks],

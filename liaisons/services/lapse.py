@@ -67,7 +67,8 @@ def qualifications_lapse_unmigrated(
         user=actor,
         date=as_of,
         update=True,
-        reason=_("L-13: not migrated by the migration deadline; no longer counts as hired."),
+        # simple-history's reason column holds 100 characters.
+        reason=_("L-13: not migrated by the migration deadline; no longer counts as hired.")[:100],
     )
     labs_coverage_refresh(lab_ids={lab for _pk, _person, lab in rows})
     return [(pk, person) for pk, person, _lab in rows]
