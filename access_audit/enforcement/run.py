@@ -231,8 +231,13 @@ def _revoke_all(run, *, ends, at, batch_size, batch_hook) -> None:
             if not pks:
                 return
             rights_revoke_batch(
-                pks, run=run, campaign=campaign, rule=REVOCATION_RULE, reason=reason,
-                ends=ends, at=at,
+                pks,
+                run=run,
+                campaign=campaign,
+                rule=REVOCATION_RULE,
+                reason=reason,
+                ends=ends,
+                at=at,
             )
             _progress(run, changed=len(pks))
         last = pks[-1]
@@ -260,8 +265,13 @@ def _lapse_all(run, *, ends, at, batch_size, batch_hook) -> None:
             )
             if pks:
                 rights_suspend_batch(
-                    pks, run=run, campaign=run.campaign, rule=LAPSE_RULE, reason=reason,
-                    ends=ends, at=at,
+                    pks,
+                    run=run,
+                    campaign=run.campaign,
+                    rule=LAPSE_RULE,
+                    reason=reason,
+                    ends=ends,
+                    at=at,
                 )
             _progress(run, changed=len(pks), lapsed=len(lapsed))
         if batch_hook is not None:
@@ -314,4 +324,3 @@ def held_run_resume(run: EnforcementRun) -> EnforcementRun:
         # The confirmation deadline may have waited for this one.
         deadlines_enforce()
     return run
-

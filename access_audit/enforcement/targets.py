@@ -80,6 +80,4 @@ def lapse_candidates() -> QuerySet:
 def suspension_candidates(*, ends: datetime.datetime) -> QuerySet:
     """L-13 then A-01, before the lapses are recorded: the active rights the migration run
     would suspend (for its plan and the circuit breaker)."""
-    return suspension_targets(
-        person_ids=lapse_candidates().values("person_id"), ends=ends
-    )
+    return suspension_targets(person_ids=lapse_candidates().values("person_id"), ends=ends)

@@ -48,8 +48,9 @@ def rights_revoke_batch(
 ) -> None:
     """Revoke these rights under ``rule`` in ``campaign`` (A-04, A-06): what
     ``LoginRight.revoke`` changes, for a set."""
-    _state_logs_insert(pks, transition="revoke", target=LoginRightState.REVOKED, at=ends,
-                       description=reason)
+    _state_logs_insert(
+        pks, transition="revoke", target=LoginRightState.REVOKED, at=ends, description=reason
+    )
     LoginRight.objects.filter(pk__in=pks).update(
         state=LoginRightState.REVOKED,
         revoked_at=ends,
@@ -58,8 +59,16 @@ def rights_revoke_batch(
         revoke_reason=reason,
         campaign=campaign,
     )
-    _after(pks, LoginRightState.REVOKED, run=run, campaign=campaign, rule=rule, reason=reason,
-           ends=ends, at=at)
+    _after(
+        pks,
+        LoginRightState.REVOKED,
+        run=run,
+        campaign=campaign,
+        rule=rule,
+        reason=reason,
+        ends=ends,
+        at=at,
+    )
 
 
 def rights_suspend_batch(
@@ -74,13 +83,22 @@ def rights_suspend_batch(
 ) -> None:
     """Suspend these rights under ``rule`` (A-01 after L-13): what ``LoginRight.suspend``
     changes, for a set."""
-    _state_logs_insert(pks, transition="suspend", target=LoginRightState.SUSPENDED, at=ends,
-                       description=reason)
+    _state_logs_insert(
+        pks, transition="suspend", target=LoginRightState.SUSPENDED, at=ends, description=reason
+    )
     LoginRight.objects.filter(pk__in=pks).update(
         state=LoginRightState.SUSPENDED, suspended_at=ends, rule=rule, revoke_reason=reason
     )
-    _after(pks, LoginRightState.SUSPENDED, run=run, campaign=campaign, rule=rule, reason=reason,
-           ends=ends, at=at)
+    _after(
+        pks,
+        LoginRightState.SUSPENDED,
+        run=run,
+        campaign=campaign,
+        rule=rule,
+        reason=reason,
+        ends=ends,
+        at=at,
+    )
 
 
 #: simple-history's ``history_change_reason`` column.

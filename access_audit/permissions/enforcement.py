@@ -17,6 +17,4 @@ def sees_runs(user) -> bool:
 
 def can_confirm_held_run(user) -> bool:
     """Only a training-centre administrator lets a run the circuit breaker held go on."""
-    return bool(
-        user.is_authenticated and user.is_active and user.role == Role.TRAINING_ADMIN
-    )
+    return bool(user.is_authenticated and user.is_active and user.role == Role.TRAINING_ADMIN)

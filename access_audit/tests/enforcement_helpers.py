@@ -88,7 +88,12 @@ def full_state() -> dict:
     return {
         "rights": _sorted(
             LoginRight.objects.values_list(
-                "username", "state", "rule", "revoked_at", "suspended_at", "campaign__name",
+                "username",
+                "state",
+                "rule",
+                "revoked_at",
+                "suspended_at",
+                "campaign__name",
                 "revoke_reason",
             )
         ),

@@ -64,9 +64,11 @@ def test_l13_the_migration_deadline_records_the_lapse_and_suspends_the_right(wor
     assert not LiaisonQualification.objects.counting().filter(pk=q.pk).exists()
     assert not LiaisonQualification.objects.hired().filter(pk=q.pk).exists()
     # In 2011, before the lapse's instant, it still counted (L-13 reads the record by time).
-    assert LiaisonQualification.objects.hired(at=q.created_at.replace(year=2011, month=1)).filter(
-        pk=q.pk
-    ).exists()
+    assert (
+        LiaisonQualification.objects.hired(at=q.created_at.replace(year=2011, month=1))
+        .filter(pk=q.pk)
+        .exists()
+    )
     assert q.history.first().lapsed_at == s.migration_ends
     right = LoginRight.objects.get(pk=s.legacy.pk)
     assert (right.state, right.rule) == (S.SUSPENDED, "L-13")
@@ -114,7 +116,9 @@ def test_a04_a_dry_run_changes_nothing_and_reports_what_would_change(world):
     assert by_kind[RunKind.MIGRATION].counts["qualifications"] == 1
 
 
-def test_a04_the_finished_run_is_announced_once_on_commit(world, django_capture_on_commit_callbacks):
+def test_a04_the_finished_run_is_announced_once_on_commit(
+    world, django_capture_on_commit_callbacks
+):
     """The evidence pack and the notices subscribe to ``enforcement_run_finished``."""
     s = scene(world)
     heard = []

@@ -69,8 +69,10 @@ def _named(model, counts: dict) -> list[tuple[str, int]]:
         model.objects.filter(pk__in=[k for k in counts if k.isdigit()]).values_list("pk", "name")
     )
     return sorted(
-        ((names.get(int(k), _("No lab")) if k.isdigit() else _("No lab"), n)
-         for k, n in counts.items()),
+        (
+            (names.get(int(k), _("No lab")) if k.isdigit() else _("No lab"), n)
+            for k, n in counts.items()
+        ),
         key=lambda item: (-item[1], item[0]),
     )
 
@@ -88,7 +90,9 @@ class RunDetailView(LoginRequiredMixin, DetailView):
         counts = self.object.counts or {}
         cases = dict(Case.choices)
         context.update(
-            per_case=[(cases.get(int(k), k), n) for k, n in sorted(counts.get("per_case", {}).items())],
+            per_case=[
+                (cases.get(int(k), k), n) for k, n in sorted(counts.get("per_case", {}).items())
+            ],
             per_lab=_named(TestingLab, counts.get("per_lab", {})),
             per_branch=_named(BranchCentre, counts.get("per_branch", {})),
             may_confirm=self.object.state == RunState.HELD
