@@ -1,7 +1,8 @@
 """Demo data of the check campaign (A-03, A-04): the 2011 campaign (deadlines 2011-08-30 and
-2011-12-30), enforced by the real deadline job (its runs are real ``EnforcementRun`` rows), and a current campaign, open, whose confirmation deadline lies a few
-weeks after the day the demo is seeded, with confirmations over the past days, so that the
-dashboard's progress, chart and clock, and the reminders, can be seen working.
+2011-12-30), enforced by the real deadline job (its runs are real ``EnforcementRun`` rows),
+and a current campaign, open, whose confirmation deadline lies a few weeks after the day the
+demo is seeded, with confirmations over the past days, so that the dashboard's progress, chart
+and clock, and the reminders, can be seen working.
 
 Registered after the login rights' demo (``access_audit/demo.py``, order 20): the accounts it
 imports are taken into the campaigns. If there are none, a few accounts of the demo's people
