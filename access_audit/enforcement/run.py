@@ -164,7 +164,11 @@ def breaker_trips(campaign: AuditCampaign, counts: dict) -> bool:
 
 def plan(campaign: AuditCampaign, kind: str, *, ends: datetime.datetime) -> dict:
     """What the run would change if the deadline passed at ``ends``: the dry run's report and
-    the counts a real run starts from (per case, per lab, per branch)."""
+    the counts a real run starts from (per case, per lab, per branch).
+
+    One grouped query over the campaign's entries of the rights concerned (each such right
+    has its one entry in the campaign): the target set is evaluated once, not once a count.
+    """
     active = LoginRight.objects.filter(state=LoginRightState.ACTIVE).count()
     if kind == RunKind.MIGRATION:
         rights = targets.suspension_candidates(ends=ends)
@@ -172,24 +176,31 @@ def plan(campaign: AuditCampaign, kind: str, *, ends: datetime.datetime) -> dict
     else:
         rights = targets.revocation_targets(campaign, ends=ends)
         counts = {}
-    entries = CampaignEntry.objects.filter(campaign=campaign, right__in=rights.values("pk"))
+    rows = (
+        CampaignEntry.objects.filter(campaign=campaign, right__in=rights.values("pk"))
+        .order_by()
+        .values_list("case", "lab_id", "lab__branch_id", "right__state")
+        .annotate(n=Count("id"))
+    )
+    per_case, per_lab, per_branch = {}, {}, {}
+    total = would_take = 0
+    for case, lab, branch, state, n in rows:
+        total += n
+        would_take += n if state == LoginRightState.ACTIVE else 0
+        for into, key in ((per_case, case), (per_lab, lab), (per_branch, branch)):
+            into[str(key)] = into.get(str(key), 0) + n
     counts.update(
         active_rights=active,
-        rights=rights.count(),
-        would_take=rights.filter(state=LoginRightState.ACTIVE).count(),
-        per_case=_grouped(entries, "case"),
-        per_lab=_grouped(entries, "lab_id"),
-        per_branch=_grouped(entries, "lab__branch_id"),
+        rights=total,
+        would_take=would_take,
+        per_case=per_case,
+        per_lab=per_lab,
+        per_branch=per_branch,
         changed=0,
         qualifications_lapsed=0,
         batches=0,
     )
     return counts
-
-
-def _grouped(entries, field: str) -> dict[str, int]:
-    rows = entries.order_by().values(field).annotate(n=Count("id")).values_list(field, "n")
-    return {str(key): n for key, n in rows}
 
 
 def run_continue(

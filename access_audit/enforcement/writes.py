@@ -14,8 +14,26 @@ from django_fsm_log.models import StateLog
 from cqcportal.history import history_bulk_create
 
 from ..constants import LoginRightState
-from ..feed import right_changes_record
+from ..feed import right_changes_record_set
 from ..models import AuditCampaign, EnforcementRun, LoginRight
+
+
+class _Stored:
+    """A stored row named by its primary key: all ``history_bulk_create`` reads of it (a
+    model instance per row cost the job a fifth of its time, bench/README.md)."""
+
+    __slots__ = ("pk",)
+
+    def __init__(self, pk: int):
+        self.pk = pk
+
+
+def _ids(pks: list[int]) -> tuple[str, list]:
+    """``= ANY(%s)`` with one array on PostgreSQL (a statement of 5,000 placeholders is
+    parsed by the driver each time), ``IN (...)`` elsewhere."""
+    if connection.vendor == "postgresql":
+        return "= ANY(%s)", [list(pks)]
+    return f"IN ({', '.join(['%s'] * len(pks))})", list(pks)
 
 
 def _state_logs_insert(
@@ -25,14 +43,14 @@ def _state_logs_insert(
     (``INSERT ... SELECT``: the source state is the row's own)."""
     qn = connection.ops.quote_name
     content_type = ContentType.objects.get_for_model(LoginRight)
-    marks = ", ".join(["%s"] * len(pks))
+    ids, param = _ids(pks)
     with connection.cursor() as cursor:
         cursor.execute(
             f"INSERT INTO {qn(StateLog._meta.db_table)} (timestamp, by_id, source_state, state, "  # noqa: S608 - names from the models, values as parameters
             f"transition, content_type_id, object_id, description) "
             f"SELECT %s, NULL, state, %s, %s, %s, id, %s FROM {qn(LoginRight._meta.db_table)} "
-            f"WHERE id IN ({marks})",
-            [at, target, transition, content_type.pk, description, *pks],
+            f"WHERE id {ids}",
+            [at, target, transition, content_type.pk, description, *param],
         )
 
 
@@ -107,17 +125,11 @@ HISTORY_REASON_MAX_LENGTH = 100
 
 def _after(pks, state, *, run, campaign, rule, reason, ends, at) -> None:
     history_bulk_create(
-        [LoginRight(pk=pk) for pk in pks],
+        [_Stored(pk) for pk in pks],
         model=LoginRight,
         user=None,
         date=ends,
         update=True,
         reason=reason[:HISTORY_REASON_MAX_LENGTH],
     )
-    right_changes_record(
-        [LoginRight(pk=pk, state=state) for pk in pks],
-        at=at,
-        rule=rule,
-        campaign=campaign,
-        run=run,
-    )
+    right_changes_record_set(pks, at=at, rule=rule, campaign=campaign, run=run)
