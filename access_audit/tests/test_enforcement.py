@@ -145,3 +145,36 @@ def test_a04_batches_end_as_one_clean_run(world, batch_size):
     deadlines_enforce(at=s.ends, batch_size=batch_size)
     run = EnforcementRun.objects.get(kind=RunKind.CONFIRMATION)
     assert run.counts["changed"] == 4 and run.counts["batches"] == 4 // batch_size
+
+
+def test_a04_a_task_at_its_time_limit_hands_the_rest_to_a_new_task(world, monkeypatch):
+    """A-04: the job stopped by its soft time limit after a committed batch goes on in a new
+    task; stopped without progress, it leaves the rest to the next day."""
+    from unittest import mock
+
+    from celery.exceptions import SoftTimeLimitExceeded
+
+    from access_audit.tasks import enforcement as tasks
+
+    s = scene(world)
+
+    def stop_after_first(run, batches):
+        raise SoftTimeLimitExceeded()
+
+    from access_audit.enforcement import run as run_module
+
+    original = run_module.deadlines_enforce
+    monkeypatch.setattr(
+        run_module,
+        "deadlines_enforce",
+        lambda **kwargs: original(**kwargs, batch_size=1, batch_hook=stop_after_first),
+    )
+    with mock.patch.object(tasks.enforce_deadlines, "delay") as delay:
+        assert tasks.enforce_deadlines.run(s.ends.date().isoformat()) == []
+    delay.assert_called_once_with(s.ends.date().isoformat())
+    monkeypatch.setattr(
+        run_module, "deadlines_enforce", mock.Mock(side_effect=SoftTimeLimitExceeded)
+    )
+    with mock.patch.object(tasks.enforce_deadlines, "delay") as delay:
+        tasks.enforce_deadlines.run(s.ends.date().isoformat())
+    delay.assert_not_called()
