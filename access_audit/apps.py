@@ -36,4 +36,4 @@ class AccessAuditConfig(AppConfig):
         evidence_receivers.connect()
         register_evidence()
         # Celery finds ``access_audit.tasks``, a package: its modules register here.
-        from .tasks import campaigns, evidence, feed, requests  # noqa: F401
+        from .tasks import campaigns, enforcement, evidence, feed, requests  # noqa: F401

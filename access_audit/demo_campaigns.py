@@ -1,7 +1,8 @@
 """Demo data of the check campaign (A-03, A-04): the 2011 campaign (deadlines 2011-08-30 and
-2011-12-30), enforced, and a current campaign, open, whose confirmation deadline lies a few
-weeks after the day the demo is seeded, with confirmations over the past days, so that the
-dashboard's progress, chart and clock, and the reminders, can be seen working.
+2011-12-30), enforced by the real deadline job (its runs are real ``EnforcementRun`` rows),
+and a current campaign, open, whose confirmation deadline lies a few weeks after the day the
+demo is seeded, with confirmations over the past days, so that the dashboard's progress, chart
+and clock, and the reminders, can be seen working.
 
 Registered after the login rights' demo (``access_audit/demo.py``, order 20): the accounts it
 imports are taken into the campaigns. If there are none, a few accounts of the demo's people
@@ -20,7 +21,7 @@ from directory.idnumbers import build_id_number
 from directory.models import Person, TestingLab, User
 from liaisons.constants import CHINA
 
-from .constants import CampaignState, Case, Confirmation, LoginRightState
+from .constants import CampaignState, Case, Confirmation, LoginRightState, RunState
 from .models import AuditCampaign, CampaignEntry, LoginRight
 from .services import campaigns as services
 
@@ -42,7 +43,7 @@ ACCOUNTS = [
 
 
 def _ensure_accounts() -> None:
-    if LoginRight.objects.exists():
+    if LoginRight.objects.exclude(username=ACCOUNT_2011[0]).exists():
         return
     today = services.china_today()
     labs = {lab.name: lab for lab in TestingLab.objects.all()}
@@ -68,21 +69,43 @@ def _china(day: datetime.date, hour: int) -> datetime.datetime:
     return datetime.datetime.combine(day, datetime.time(hour), CHINA)
 
 
+#: An account of 2011 whose ID number matched no person and that no lab confirmed: the real
+#: deadline job revoked it at 2011-12-30 24:00 (A-04).
+ACCOUNT_2011 = ("bj-sunlixin", "孙立新", "北京电器安全检测实验室")
+
+
 def _seed_2011(training: User) -> None:
-    """The 2011 campaign, enforced: what its labs confirmed then is recorded on its entries
-    (written directly: the service confirms nothing after the deadline, A-04)."""
+    """The 2011 campaign, enforced by the deadline job itself (``enforcement/run.py``): what
+    its labs confirmed then is recorded on its entries (written directly: the service
+    confirms nothing after the deadline, A-04); the job ran on 2011-08-31 (L-13: legacy
+    liaisons not migrated lapse) and on 2011-12-31 (A-04: the unconfirmed account revoked,
+    the campaign enforced)."""
+    from .enforcement.run import deadlines_enforce, held_run_resume, run_clock
+    from .services.enforcement import enforcement_run_confirm
+
     campaign = services.campaign_create(
         actor=training,
         name=CAMPAIGN_2011,
         migration_deadline=datetime.date(2011, 8, 30),
         confirmation_deadline=datetime.date(2011, 12, 30),
     )
+    username, shown, lab_name = ACCOUNT_2011
+    LoginRight.objects.get_or_create(
+        username=username,
+        defaults={
+            "id_number": build_id_number("110105", datetime.date(1965, 3, 9), 951),
+            "name": shown,
+            "lab": TestingLab.objects.filter(name=lab_name).first(),
+            "last_login_on": datetime.date(2010, 11, 2),
+            "imported_at": _china(datetime.date(2011, 5, 20), 9),
+        },
+    )
     services.campaign_open(
         campaign=campaign, actor=training, at=_china(datetime.date(2011, 5, 26), 9)
     )
     staff = {u.lab_id: u for u in User.objects.filter(role="lab_staff", is_active=True)}
     for index, entry in enumerate(
-        CampaignEntry.objects.filter(campaign=campaign, lab__isnull=False)
+        CampaignEntry.objects.filter(campaign=campaign, lab__isnull=False, right__isnull=True)
         .exclude(case=Case.NEITHER)
         .order_by("pk")
     ):
@@ -92,12 +115,18 @@ def _seed_2011(training: User) -> None:
             confirmed_by=staff.get(entry.lab_id),
             confirmed_by_branch=entry.lab_id not in staff,
         )
+    deadlines_enforce(at=run_clock(datetime.date(2011, 8, 31)))
     campaign = AuditCampaign.objects.get(pk=campaign.pk)
-    campaign.close(at=_china(datetime.date(2011, 12, 31), 0), by=training)
-    campaign.mark_enforced(
-        at=_china(datetime.date(2011, 12, 31), 1), description="2011-12-30 24:00 (A-04, A-05)"
-    )
+    campaign.close(at=_china(datetime.date(2011, 12, 20), 17), by=training)
     campaign.save()
+    for run in deadlines_enforce(at=run_clock(datetime.date(2011, 12, 31))):
+        if run.state == RunState.HELD:
+            # The account was the only active one: the circuit breaker held the run, and the
+            # training centre confirmed it the next morning (what the task does then).
+            enforcement_run_confirm(
+                run=run, actor=training, at=_china(datetime.date(2011, 12, 31), 9)
+            )
+            held_run_resume(run)
 
 
 def _confirm(campaign, actor, entries, confirmation, *, at, comment="") -> None:
@@ -171,18 +200,31 @@ def _seed_current(training: User) -> None:
     )
 
 
-@registry.demo(order=30)  # after the login rights' demo (order 20)
+@registry.demo(order=15)  # after the liaisons' demo, before the accounts of today (order 20)
 @transaction.atomic
-def seed_campaigns() -> None:
-    if AuditCampaign.objects.exists():
+def seed_campaign_2011() -> None:
+    """The 2011 campaign, over the liaisons and accounts of 2011, enforced by the real job."""
+    if AuditCampaign.objects.filter(name=CAMPAIGN_2011).exists():
         return
     training = User.objects.filter(username="training").first()
     if training is None:
         return
+    with translation.override(settings.LANGUAGE_CODE):
+        _seed_2011(training)
+
+
+@registry.demo(order=30)  # after the login rights' demo (order 20)
+@transaction.atomic
+def seed_campaigns() -> None:
+    if AuditCampaign.objects.exclude(name=CAMPAIGN_2011).exists():
+        return
+    training = User.objects.filter(username="training").first()
+    if training is None:
+        return
+    seed_campaign_2011()
     _ensure_accounts()
     # What the services write in words (reasons, descriptions) is written in the portal's
     # language, as a user of the Chinese portal would have it written.
     with translation.override(settings.LANGUAGE_CODE):
-        _seed_2011(training)
         _seed_current(training)
     assert AuditCampaign.objects.filter(state=CampaignState.OPEN).count() == 1  # noqa: S101

@@ -2,13 +2,15 @@
 
 from django.urls import path
 
-from .views import campaigns, evidence, imports, requests, rights
+from .views import campaigns, enforcement, evidence, imports, requests, rights
 
 app_name = "access_audit"
 
 urlpatterns = [
     *campaigns.urlpatterns,
-    # What an enforcement run took away, and its evidence pack.
+    # The deadline job's preview, runs and confirmation (L-13, A-04), then what a run took
+    # away and its evidence pack.
+    *enforcement.urlpatterns,
     *evidence.urlpatterns,
     # Login rights and their requests.
     path("rights/", rights.RightListView.as_view(), name="right_list"),

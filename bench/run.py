@@ -259,7 +259,7 @@ def machine() -> str:
 # --- Main ------------------------------------------------------------------------------------
 
 
-PARTS = ("people", "queue", "roster", "hires", "pdf", "campaign")
+PARTS = ("people", "queue", "roster", "hires", "pdf", "campaign", "enforcement")
 
 
 def main() -> int:
@@ -300,8 +300,8 @@ def main() -> int:
         parser.error(f"unknown parts: {', '.join(sorted(parts - set(PARTS)))}")
     if parts == {"pdf"}:
         return run_pdf_only(args)
-    if parts == {"campaign"}:
-        return run_campaign(args)
+    if parts <= {"campaign", "enforcement"}:
+        return max(run_own_process(args, part) for part in sorted(parts))
 
     url = database_url()
     os.environ["DATABASE_URL"] = url
@@ -385,16 +385,18 @@ def main() -> int:
     print(f"\nMachine: {machine()}")
     for part in report:
         part()
-    if "campaign" in parts:
-        print()
-        run_campaign(args)
+    for part in ("campaign", "enforcement"):
+        if part in parts:
+            print()
+            run_own_process(args, part)
     return 0
 
 
-def run_campaign(args) -> int:
-    """The ``campaign`` part (issue 12): its own database and processes (bench/campaign.py),
-    so that the opening's peak memory is that of a process doing nothing else."""
-    command = [sys.executable, str(ROOT / "bench" / "campaign.py")]
+def run_own_process(args, part: str) -> int:
+    """The ``campaign`` and ``enforcement`` parts (issue 12): their own database and
+    processes (bench/campaign.py, bench/enforcement.py), so that the job's peak memory is that
+    of a process doing nothing else."""
+    command = [sys.executable, str(ROOT / "bench" / f"{part}.py")]
     if args.fresh:
         command.append("--fresh")
     return subprocess.call(command)  # noqa: S603 - our own script

@@ -194,12 +194,14 @@ OUT_OF_SCOPE = {
             (w.body_x_admin, own, None),
         ]
     )(*_login_rights(w, requests=True)),
-    # A-04: a done run's page is every lab's and branch's to see (each its own rows); a dry
-    # run has none; its evidence pack's files are the CQC-wide departments' alone.
+    # A-04: the deadline job's own pages of a run (its counts, the confirmation of a held
+    # run) are the CQC-wide departments'; the page of what a done run took away is every lab's
+    # and branch's too, each its own rows (access_audit/tests/test_evidence_views.py), so here
+    # a lab and a branch are walked with a dry run, which no page shows them.
     EnforcementRun: lambda w: (
         lambda done, dry: [
-            (w.lab_a_staff, dry, done),
-            (w.branch_n_reviewer, dry, done),
+            (w.lab_a_staff, dry, None),
+            (w.branch_n_reviewer, dry, None),
             (w.body_x_admin, done, None),
             (w.evaluator, done, None),
             (w.inspector, done, None),

@@ -8,7 +8,7 @@ from django.core.management import call_command
 from django.urls import reverse
 
 from access_audit.constants import CampaignState
-from access_audit.models import AuditCampaign, CampaignEntry
+from access_audit.models import AuditCampaign, CampaignEntry, LoginRight
 from access_audit.services.campaigns import china_today
 from directory.models import User
 
@@ -24,6 +24,11 @@ def test_the_demo_tells_the_campaign_story(client):
         datetime.date(2011, 8, 30),
         datetime.date(2011, 12, 30),
     )
+    # A-04, L-13: the 2011 campaign was enforced by the real deadline job, its runs done.
+    runs = {run.kind: run for run in old.runs.filter(dry_run=False, state="done")}
+    assert set(runs) == {"migration", "confirmation"}
+    assert runs["confirmation"].counts["changed"] >= 1
+    assert LoginRight.objects.get(username="bj-sunlixin").rule == "A-04"
     current = AuditCampaign.objects.get(state=CampaignState.OPEN)
     weeks = (current.confirmation_deadline - china_today()).days
     assert 14 <= weeks <= 35

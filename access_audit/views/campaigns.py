@@ -190,6 +190,8 @@ class CampaignDetailView(OneCampaignMixin, DetailView):
         series = selectors.progress_over_time(entries, campaign=campaign, now=now)
         context.update(
             cases=[(Case(case), count) for case, count in counts.items()],
+            # The deadline job's runs (``views/enforcement.py``): the CQC-wide departments'.
+            sees_runs=permissions.sees_every_entry(user),
             total=total,
             confirmed=confirmed,
             percent=round(100 * confirmed / total) if total else 0,

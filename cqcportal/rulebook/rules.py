@@ -258,7 +258,7 @@ RULES: tuple[Rule, ...] = (
         "its login right.",
         f"{NOTICE}, item 第二; attachment 2, introduction and case 3",
         CAMPAIGN,
-        False,
+        True,
     ),
     Rule(
         "A-05",

@@ -172,6 +172,12 @@ CELERY_BEAT_SCHEDULE: dict = {
         "task": "access_audit.tasks.campaigns.send_campaign_reminders",
         "schedule": crontab(hour=8, minute=0),
     },
+    # The deadline job (L-13, A-04): deadlines end at 24:00 China time (A-05; the beat's
+    # timezone is Asia/Shanghai), so it runs just after, every day.
+    "enforce-deadlines": {
+        "task": "access_audit.tasks.enforcement.enforce_deadlines",
+        "schedule": crontab(hour=0, minute=5),
+    },
     # Withdrawals of login rights the business system has not read in a day (issue 12).
     "flag-unreceived-right-changes": {
         "task": "access_audit.tasks.feed.flag_unreceived_right_changes",

@@ -41,8 +41,11 @@ class LiaisonQualificationQuerySet(models.QuerySet):
         (now by default): every one hired through the system, and a legacy one (hired on
         paper) until 24:00 China Standard Time on the migration deadline (A-05), unless its
         migration hire replaced it."""
-        not_replaced = self.filter(migrated_at__isnull=True)
-        if legacy_counts_at(at or timezone.now()):
+        at = at or timezone.now()
+        # A lapse recorded by the deadline job (``services/lapse.py``) ends it from its
+        # instant on, whatever deadline the campaign named; before it, it still counted.
+        not_replaced = self.filter(migrated_at__isnull=True).exclude(lapsed_at__lte=at)
+        if legacy_counts_at(at):
             return not_replaced
         return not_replaced.filter(is_legacy=False)
 
@@ -98,6 +101,13 @@ class LiaisonQualification(FSMModelMixin, models.Model):
     hired_on = models.DateField(_("hired on"))
     is_legacy = models.BooleanField(_("legacy (hired on paper)"), default=False)
     migrated_at = models.DateTimeField(_("migrated at"), null=True, blank=True)
+    #: L-13: when the deadline job recorded that this legacy qualification, not migrated by
+    #: the migration deadline, stopped counting as hired (``services/lapse.py``). The state
+    #: is kept: the liaison may still be migrated, and then counts again through the new one.
+    lapsed_at = models.DateTimeField(_("lapsed at (L-13)"), null=True, blank=True)
+    #: The deadline job's run that recorded the lapse (an id of the app above; no foreign
+    #: key, liaisons never depends on it).
+    lapse_run_id = models.BigIntegerField(_("lapse run"), null=True, blank=True)
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
     history = HistoricalRecords(m2m_fields=[fields])
 
@@ -128,9 +138,12 @@ class LiaisonQualification(FSMModelMixin, models.Model):
     @property
     def counts_as_hired(self) -> bool:
         """``LiaisonQualificationQuerySet.counting`` for this qualification, now (L-13)."""
+        now = timezone.now()
         if self.state != Q_.ACTIVE or self.migrated_at is not None:
             return False
-        return not self.is_legacy or legacy_counts_at(timezone.now())
+        if self.lapsed_at is not None and self.lapsed_at <= now:
+            return False
+        return not self.is_legacy or legacy_counts_at(now)
 
     @property
     def needs_migration(self) -> bool:
