@@ -3,7 +3,6 @@ certificate's lead, and ending a lead's appointment with or without a successor.
 
 import csv
 import io
-from dataclasses import dataclass
 
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -12,57 +11,14 @@ from django.urls import reverse
 from cqcportal.timeline import timeline_for
 from directory.dashboard import cards_for
 from quality_roles import coverage
-from quality_roles.constants import CertificateState
 from quality_roles.constants import LeadAppointmentState as L
-from quality_roles.models import Certificate, LeadAppointment
+from quality_roles.models import Certificate
 from quality_roles.services import appointments as svc
-from quality_roles.services.bodies import certification_project_create
 from quality_roles.services.certificates import certificate_assign_lead
 
 from .factories import CertificateFactory, LeadAppointmentFactory
-from .test_director_appointments import appoint
 
 pytestmark = pytest.mark.django_db
-
-
-@dataclass
-class Certified:
-    b: object
-    director: object
-    lead_a: LeadAppointment
-    lead_b: LeadAppointment
-    project: object
-    of_a: list
-    of_b: list
-    loose: Certificate
-
-
-def _lead(b, staff, project):
-    lead = svc.lead_appointment_nominate(
-        body=b.body, staff=staff, actor=b.candidate_account, projects=[project]
-    )
-    return svc.lead_appointment_activate(appointment=lead, actor=b.admin)
-
-
-@pytest.fixture
-def certified(body) -> Certified:
-    """Body X: 赵总监 in office, leads 孙负责 (A) and 周负责 (B) in office; two certificates
-    of A, one of B, one without a lead (uncovered) and an expired one without a lead."""
-    b = body
-    director = appoint(b, b.candidate)
-    project = certification_project_create(body=b.body, actor=b.admin, code="CCC-HA", name="家电")
-    lead_a, lead_b = _lead(b, b.lead_a, project), _lead(b, b.lead_b, project)
-
-    def cert(number, lead, state=CertificateState.VALID):
-        return CertificateFactory(
-            body=b.body, number=number, project=project, responsible_lead=lead, state=state
-        )
-
-    of_a = [cert("X-A1", lead_a), cert("X-A2", lead_a)]
-    of_b = [cert("X-B1", lead_b)]
-    loose = cert("X-00", None)
-    cert("X-EX", None, CertificateState.EXPIRED)
-    return Certified(b, director, lead_a, lead_b, project, of_a, of_b, loose)
 
 
 def test_coverage_is_every_valid_certificate_with_a_lead_in_office(certified, world):
@@ -92,9 +48,7 @@ def test_the_director_sees_the_uncovered_certificates_on_the_dashboard_and_body_
     assert [x.number for x in listed.context["certificates"]] == ["X-00"]
 
 
-def test_ending_a_lead_shows_what_it_would_uncover_and_asks_for_the_successor(
-    certified, client
-):
+def test_ending_a_lead_shows_what_it_would_uncover_and_asks_for_the_successor(certified, client):
     # rule Q-05: the end screen lists the lead's certificates before the end is done
     c = certified
     client.force_login(c.b.candidate_account)
@@ -189,7 +143,9 @@ def test_body_staff_see_their_body_and_inspectors_every_body_read_only(certified
     client.force_login(world.inspector)
     assert client.get(list_url).context["paginator"].count == 6
     page = client.get(detail).content.decode()
-    assert "X-00" in page and reverse("quality_roles:certificate_lead", args=[c.loose.pk]) not in page
+    assert (
+        "X-00" in page and reverse("quality_roles:certificate_lead", args=[c.loose.pk]) not in page
+    )
     assert client.get(reverse("quality_roles:certificate_import")).status_code == 403
 
 
@@ -242,7 +198,7 @@ def test_the_export_neutralises_formulas(certified, client):
     assert response.status_code == 200
     rows = list(csv.reader(io.StringIO(response.content.decode("utf-8-sig"))))
     formula = next(row for row in rows if row[0] == "X-F")
-    assert formula[2] == "'=HYPERLINK(\"http://x\")"
+    assert formula[2] == '\'=HYPERLINK("http://x")'
     loose = next(row for row in rows if row[0] == "X-00")
     assert loose[8] == "uncovered"
     xlsx = client.get(reverse("quality_roles:certificate_export_xlsx"))
