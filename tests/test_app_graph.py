@@ -94,6 +94,7 @@ MENUS = {
             "directory:body_list",
             "directory:person_list",
             "quality_roles:body_list",
+            "quality_roles:certificate_list",
             "liaisons:roster",
         ]
         for role in (
@@ -115,6 +116,7 @@ MENUS = {
         "liaisons:legacy_list",
         "access_audit:right_list",
         "quality_roles:body_list",
+        "quality_roles:certificate_list",
         "access_audit:request_list",
         "access_audit:campaign_list",
         "liaisons:roster",
