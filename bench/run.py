@@ -259,7 +259,7 @@ def machine() -> str:
 # --- Main ------------------------------------------------------------------------------------
 
 
-PARTS = ("people", "queue", "roster", "hires", "pdf", "campaign")
+PARTS = ("people", "queue", "roster", "hires", "pdf", "campaign", "coverage")
 
 
 def main() -> int:
@@ -302,6 +302,8 @@ def main() -> int:
         return run_pdf_only(args)
     if parts == {"campaign"}:
         return run_campaign(args)
+    if parts == {"coverage"}:
+        return run_coverage(args)
 
     url = database_url()
     os.environ["DATABASE_URL"] = url
@@ -388,6 +390,9 @@ def main() -> int:
     if "campaign" in parts:
         print()
         run_campaign(args)
+    if "coverage" in parts:
+        print()
+        run_coverage(args)
     return 0
 
 
@@ -395,6 +400,15 @@ def run_campaign(args) -> int:
     """The ``campaign`` part (issue 12): its own database and processes (bench/campaign.py),
     so that the opening's peak memory is that of a process doing nothing else."""
     command = [sys.executable, str(ROOT / "bench" / "campaign.py")]
+    if args.fresh:
+        command.append("--fresh")
+    return subprocess.call(command)  # noqa: S603 - our own script
+
+
+def run_coverage(args) -> int:
+    """The ``coverage`` part (issue 13, Q-05): 2,000,000 certificates in a database of its
+    own (bench/quality_coverage.py)."""
+    command = [sys.executable, str(ROOT / "bench" / "quality_coverage.py")]
     if args.fresh:
         command.append("--fresh")
     return subprocess.call(command)  # noqa: S603 - our own script
