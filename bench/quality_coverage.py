@@ -31,6 +31,8 @@ import sys
 import time
 from pathlib import Path
 
+from django.db import transaction
+
 ROOT = Path(__file__).resolve().parent.parent
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
@@ -78,6 +80,7 @@ def database_url() -> str:
 # --- The data ------------------------------------------------------------------------------
 
 
+@transaction.atomic
 def ensure_organisation() -> dict:
     """1,000 bodies, each with a director in office, two leads in office and one ended, and
     a certification project; the director of body 1 has a portal account. Made once."""
@@ -118,7 +121,14 @@ def ensure_organisation() -> dict:
             for p in people
         )
         directors = DirectorAppointment.objects.bulk_create(
-            DirectorAppointment(body=b, staff=staff[4 * i], state=D.ACTIVE, starts_on=today)
+            DirectorAppointment(
+                body=b,
+                staff=staff[4 * i],
+                state=D.ACTIVE,
+                authoriser=people[4 * i + 3],
+                authoriser_capacity="legal_representative",
+                starts_on=today,
+            )
             for i, b in enumerate(bodies)
         )
         LeadAppointment.objects.bulk_create(
