@@ -218,14 +218,14 @@ def measure_coverage(runs: int) -> list[tuple[str, float, float, bool]]:
     from django.db.models import Count
 
     from directory.models import CertificationBody
-    from quality_roles.coverage import uncovered, uncovered_certificates
+    from quality_roles.coverage import uncovered, uncovered_count
     from quality_roles.models import Certificate
 
     bodies = list(CertificationBody.objects.order_by("pk").values_list("pk", flat=True))
     picks = [bodies[(i * 379) % len(bodies)] for i in range(runs)]
 
     def full_body(pk):
-        return uncovered_certificates(body=CertificationBody(pk=pk)).count()
+        return uncovered_count(body=CertificationBody(pk=pk))
 
     def bare_body(pk):
         with connection.cursor() as cursor:

@@ -11,7 +11,7 @@ from directory.dashboard import Card, card
 @card(BODY_ROLES)
 def body_uncovered_certificates(user):
     """Body staff: the valid certificates without a lead in office (Q-05)."""
-    from .coverage import uncovered_certificates
+    from .coverage import uncovered_certificates, uncovered_count
 
     body = user.body
     if body is None:
@@ -24,7 +24,7 @@ def body_uncovered_certificates(user):
     return Card(
         title=_("Certificates without a lead in office (Q-05)"),
         items=items,
-        count=uncovered.count(),
+        count=uncovered_count(body=body),
         url=reverse("quality_roles:certificate_list") + "?coverage=uncovered",
         empty_text=_("Every valid certificate has a project quality lead in office."),
         priority=14,

@@ -9,6 +9,9 @@ certificate list's "uncovered" filter and the end of a lead's appointment all us
 benchmark (bench/quality_coverage.py) measures it against the same anti-join written by hand.
 """
 
+import functools
+
+from django.db import connection
 from django.db.models import Exists, OuterRef, QuerySet
 
 from .constants import CertificateState, LeadAppointmentState
@@ -29,6 +32,28 @@ def uncovered(certificates: QuerySet, *, ending: LeadAppointment | None = None) 
 def uncovered_certificates(*, body) -> QuerySet[Certificate]:
     """Q-05: the body's valid certificates with no responsible lead in office."""
     return uncovered(Certificate.objects.filter(body=body))
+
+
+#: A body id no body has: where the compiled count takes the body's own.
+_ANY_BODY = -20_260_105
+
+
+@functools.cache
+def _count_statement(vendor: str) -> tuple[str, tuple]:
+    """``uncovered_certificates``'s count as SQL, compiled once per process and database kind
+    from the definition above: the dashboard asks it on every visit, and compiling the query
+    cost three times what the database takes to answer it (bench/quality_coverage.py)."""
+    query = uncovered(Certificate.objects.filter(body_id=_ANY_BODY)).order_by().values("pk")
+    sql, params = query.query.sql_with_params()
+    return f"SELECT COUNT(*) FROM ({sql}) uncovered", params  # noqa: S608 - the ORM's SQL
+
+
+def uncovered_count(*, body) -> int:
+    """Q-05: how many of the body's valid certificates have no responsible lead in office."""
+    sql, params = _count_statement(connection.vendor)
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [body.pk if p == _ANY_BODY else p for p in params])
+        return cursor.fetchone()[0]
 
 
 def would_uncover(lead: LeadAppointment) -> QuerySet[Certificate]:

@@ -30,6 +30,9 @@ def test_coverage_is_every_valid_certificate_with_a_lead_in_office(certified, wo
     assert set(coverage.uncovered_certificates(body=c.b.body)) == {c.loose, old}
     assert coverage.is_uncovered(c.loose) and not coverage.is_uncovered(c.of_a[0])
     assert set(coverage.would_uncover(c.lead_a)) == set(c.of_a)
+    # The compiled count is the same definition (the dashboard's and the body page's).
+    assert coverage.uncovered_count(body=c.b.body) == 2
+    assert coverage.uncovered_count(body=world.body_y) == 1
 
 
 def test_the_director_sees_the_uncovered_certificates_on_the_dashboard_and_body_page(

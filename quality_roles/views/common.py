@@ -134,10 +134,10 @@ def lead_end_warning(appointment) -> dict:
 
 def coverage_of(body) -> dict:
     """Q-05: the body's uncovered certificates (the first 10, and how many), for its page."""
-    from ..coverage import uncovered_certificates
+    from ..coverage import uncovered_certificates, uncovered_count
 
     certificates = uncovered_certificates(body=body)
     return {
         "uncovered": list(certificates.order_by("number", "pk")[:10]),
-        "uncovered_count": certificates.count(),
+        "uncovered_count": uncovered_count(body=body),
     }
