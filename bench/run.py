@@ -11,7 +11,9 @@ The same is done for the liaison pages of issue 3 (``bench/liaison_pages.py``: a
 reviewer's review queue and the public roster) at 10,000 and 100,000 liaison applications,
 and hires through ``liaison_application_hire`` are timed (``bench/hires.py``, target >= 200
 a second). The printable recommendation form is timed against a bare HTML page of the same
-text (``bench/pdf.py``, part ``pdf``; it needs no database). ``--only`` picks parts.
+text (``bench/pdf.py``, part ``pdf``; it needs no database). Certificate coverage (issue
+13) runs in its own database and process (``bench/quality_coverage.py``, part ``coverage``).
+``--only`` picks parts.
 
 It prints the figures and exits 0 whatever they are: it is a measurement, not a test.
 
