@@ -185,8 +185,9 @@ def test_the_list_costs_the_same_queries_whatever_its_size(
         assert client.get(url).status_code == 200
 
 
-#: Session, user, the user's body and whether they may import, the three filters' choices, the
-#: count and the page's rows, and the page's frame: none of them grows with the list.
+#: Session, user, the count, the page's rows (all they show joined), the user's body and the
+#: director's appointment (the import link), the signed-in person (the page's frame) and the
+#: three filters' choices: none of them grows with the list (bench/quality_coverage.py).
 QUERIES_PER_PAGE = 10
 
 
