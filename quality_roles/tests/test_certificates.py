@@ -49,6 +49,12 @@ def test_the_director_sees_the_uncovered_certificates_on_the_dashboard_and_body_
     assert 'data-testid="uncovered-count">1<' in page and "X-00" in page
     listed = client.get(reverse("quality_roles:certificate_list"), {"coverage": "uncovered"})
     assert [x.number for x in listed.context["certificates"]] == ["X-00"]
+    chinese = client.get(
+        reverse("quality_roles:certificate_list"),
+        {"coverage": "uncovered"},
+        HTTP_ACCEPT_LANGUAGE="zh-hans",
+    ).content.decode()
+    assert "证书编号" in chinese and "无负责人（Q-05）" in chinese
 
 
 def test_ending_a_lead_shows_what_it_would_uncover_and_asks_for_the_successor(certified, client):
@@ -198,7 +204,9 @@ def test_the_export_neutralises_formulas(certified, client):
         body=c.b.body, number="X-F", project=c.project, product='=HYPERLINK("http://x")'
     )
     client.force_login(c.b.admin)
-    response = client.get(reverse("quality_roles:certificate_export_csv"))
+    response = client.get(
+        reverse("quality_roles:certificate_export_csv"), HTTP_ACCEPT_LANGUAGE="en"
+    )
     assert response.status_code == 200
     rows = list(csv.reader(io.StringIO(response.content.decode("utf-8-sig"))))
     formula = next(row for row in rows if row[0] == "X-F")
