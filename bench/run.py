@@ -11,7 +11,9 @@ The same is done for the liaison pages of issue 3 (``bench/liaison_pages.py``: a
 reviewer's review queue and the public roster) at 10,000 and 100,000 liaison applications,
 and hires through ``liaison_application_hire`` are timed (``bench/hires.py``, target >= 200
 a second). The printable recommendation form is timed against a bare HTML page of the same
-text (``bench/pdf.py``, part ``pdf``; it needs no database). ``--only`` picks parts.
+text (``bench/pdf.py``, part ``pdf``; it needs no database). Certificate coverage (issue
+13) runs in its own database and process (``bench/quality_coverage.py``, part ``coverage``).
+``--only`` picks parts.
 
 It prints the figures and exits 0 whatever they are: it is a measurement, not a test.
 
@@ -259,7 +261,9 @@ def machine() -> str:
 # --- Main ------------------------------------------------------------------------------------
 
 
-PARTS = ("people", "queue", "roster", "hires", "pdf", "campaign", "enforcement")
+PARTS = ("people", "queue", "roster", "hires", "pdf", "campaign", "enforcement", "coverage")
+#: The parts that run as processes of their own, each on a database of its own.
+OWN_PROCESS = {"campaign": "campaign", "enforcement": "enforcement", "coverage": "quality_coverage"}
 
 
 def main() -> int:
@@ -300,7 +304,7 @@ def main() -> int:
         parser.error(f"unknown parts: {', '.join(sorted(parts - set(PARTS)))}")
     if parts == {"pdf"}:
         return run_pdf_only(args)
-    if parts <= {"campaign", "enforcement"}:
+    if parts <= set(OWN_PROCESS):
         return max(run_own_process(args, part) for part in sorted(parts))
 
     url = database_url()
@@ -385,7 +389,7 @@ def main() -> int:
     print(f"\nMachine: {machine()}")
     for part in report:
         part()
-    for part in ("campaign", "enforcement"):
+    for part in OWN_PROCESS:
         if part in parts:
             print()
             run_own_process(args, part)
@@ -393,10 +397,11 @@ def main() -> int:
 
 
 def run_own_process(args, part: str) -> int:
-    """The ``campaign`` and ``enforcement`` parts (issue 12): their own database and
-    processes (bench/campaign.py, bench/enforcement.py), so that the job's peak memory is that
-    of a process doing nothing else."""
-    command = [sys.executable, str(ROOT / "bench" / f"{part}.py")]
+    """The ``campaign`` and ``enforcement`` parts (issue 12) and ``coverage`` (issue 13, Q-05:
+    2,000,000 certificates): their own database and processes (bench/campaign.py,
+    bench/enforcement.py, bench/quality_coverage.py), so that a job's peak memory is that of a
+    process doing nothing else."""
+    command = [sys.executable, str(ROOT / "bench" / f"{OWN_PROCESS[part]}.py")]
     if args.fresh:
         command.append("--fresh")
     return subprocess.call(command)  # noqa: S603 - our own script

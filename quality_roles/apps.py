@@ -9,6 +9,7 @@ class QualityRolesConfig(AppConfig):
     def ready(self) -> None:
         from . import (
             cards,  # noqa: F401 - registers the dashboard card
+            cards_certificates,  # noqa: F401 - the uncovered certificates (Q-05)
             registrations,
         )
 

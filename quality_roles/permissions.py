@@ -125,3 +125,10 @@ def can_record_filing(user, filing) -> bool:
 def can_write_assessment(user) -> bool:
     """Q-13: the one thing the regulator's inspectors write."""
     return is_inspector(user)
+
+
+def can_manage_certificates(user, body) -> bool:
+    """Q-05: the body's director in office or its administrator assigns a certificate's
+    responsible lead and imports certificates; a lead answers for certificates and assigns
+    none, and the regulator's inspectors only read them."""
+    return is_body_admin(user, body) or active_director_of(user, body) is not None

@@ -14,3 +14,9 @@ def register() -> None:
         roles={*BODY_ROLES, Role.REGULATOR_INSPECTOR},
         position=90,
     )
+    registry.menu_entry(
+        "quality_roles:certificate_list",
+        _("Certificates"),
+        roles={*BODY_ROLES, Role.REGULATOR_INSPECTOR},
+        position=91,
+    )

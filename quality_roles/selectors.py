@@ -5,16 +5,16 @@ and superusers see every body. Anything outside the scope is absent, so a page l
 object up here answers 404 alike for missing and forbidden (``get_in_scope_or_404``).
 """
 
-from django.db.models import Prefetch, Q, QuerySet
+from django.db.models import Prefetch, QuerySet
 
 from directory.constants import BODY_ROLES, Role
 from directory.models import CertificationBody, User
 from directory.selectors import body_list as directory_body_list
 from directory.selectors import get_in_scope_or_404
 
+from . import coverage
 from .constants import (
     DIRECTOR_OPEN_STATES,
-    CertificateState,
     DirectorAppointmentState,
     LeadAppointmentState,
 )
@@ -143,11 +143,6 @@ def director_appointment_detail(*, user: User) -> QuerySet[DirectorAppointment]:
     )
 
 
-# --- coverage (Q-05) ------------------------------------------------------------------------
+# --- coverage (Q-05): defined once, in ``quality_roles.coverage`` ---------------------------
 
-
-def uncovered_certificates(*, body: CertificationBody) -> QuerySet[Certificate]:
-    """Q-05: the body's valid certificates with no responsible lead in office."""
-    return Certificate.objects.filter(body=body, state=CertificateState.VALID).filter(
-        Q(responsible_lead__isnull=True) | ~Q(responsible_lead__state=LeadAppointmentState.ACTIVE)
-    )
+uncovered_certificates = coverage.uncovered_certificates

@@ -1,9 +1,10 @@
 """URLs of the quality roles: each views module holds the patterns of its part."""
 
-from .views import appointments
+from .views import appointments, certificates
 
 app_name = "quality_roles"
 
 urlpatterns = [
     *appointments.urlpatterns,
+    *certificates.urlpatterns,
 ]

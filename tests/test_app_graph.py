@@ -99,6 +99,7 @@ MENUS = {
             "directory:body_list",
             "directory:person_list",
             "quality_roles:body_list",
+            "quality_roles:certificate_list",
             "liaisons:roster",
         ]
         for role in (
@@ -123,6 +124,7 @@ MENUS = {
         "access_audit:campaign_list",
         "access_audit:evidence_run_list",
         "quality_roles:body_list",
+        "quality_roles:certificate_list",
         "liaisons:roster",
     ],
 }

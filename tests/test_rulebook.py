@@ -34,6 +34,7 @@ def test_the_book_holds_every_rule_once_with_its_source():
         "Q-02",
         "Q-03",
         "Q-04",
+        "Q-05",
         "Q-06",
         "Q-09",
     }
@@ -151,7 +152,7 @@ def test_a_built_rule_without_a_test_function_or_code_is_reported(repo):
     assert "L-01 is built but no test function cites it" in found
     # Rules not built yet are exempt.
     not_built = tuple(rule.id for rule in RULES if not rule.built)
-    assert "Q-05" in not_built and "A-04" not in not_built
+    assert "Q-07" in not_built and "A-04" not in not_built
     assert not any(p.startswith(not_built) for p in found)
 
 
@@ -175,7 +176,7 @@ def test_the_page_lists_each_rule_with_where_it_is_enforced_and_tested(repo):
         "- [`liaisons/tests/test_services.py`](../liaisons/tests/test_services.py): "
         "`test_submit_needs_every_material`" in text
     )
-    assert "| [Q-05](#q-05) | Every certificate has its lead | **not built yet** |" in text
+    assert "| [Q-07](#q-07) | Reporting major events | **not built yet** |" in text
 
 
 def test_a_long_list_ends_with_how_many_more(repo):

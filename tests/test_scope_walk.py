@@ -28,7 +28,13 @@ from liaisons.models import (
     TrainingSession,
 )
 from liaisons.tests.factories import LiaisonQualificationFactory, TrainingSessionFactory
-from quality_roles.models import BodyStaff, DirectorAppointment, Filing, LeadAppointment
+from quality_roles.models import (
+    BodyStaff,
+    Certificate,
+    DirectorAppointment,
+    Filing,
+    LeadAppointment,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -56,8 +62,12 @@ def _quality_role_walk(model):
 
 def _quality_roles(w, model):
     """The record of ``model`` for body X and for body Y: a director in office each, with a
-    lead and a filing due."""
-    from quality_roles.tests.factories import FilingFactory, LeadAppointmentFactory
+    lead, a filing due and a certificate the lead answers for."""
+    from quality_roles.tests.factories import (
+        CertificateFactory,
+        FilingFactory,
+        LeadAppointmentFactory,
+    )
 
     found = []
     for body in (w.body_x, w.body_y):
@@ -70,6 +80,7 @@ def _quality_roles(w, model):
                 DirectorAppointment: director,
                 LeadAppointment: lead,
                 Filing: filing,
+                Certificate: CertificateFactory(body=body, responsible_lead=lead),
             }[model]
         )
     return found
@@ -219,7 +230,7 @@ OUT_OF_SCOPE = {
     # inspectors every body's, nobody else any.
     **{
         model: _quality_role_walk(model)
-        for model in (BodyStaff, DirectorAppointment, LeadAppointment, Filing)
+        for model in (BodyStaff, DirectorAppointment, LeadAppointment, Filing, Certificate)
     },
 }
 

@@ -330,9 +330,11 @@ RULES: tuple[Rule, ...] = (
         "Q-05",
         "Every certificate has its lead",
         "Each product certificate the body issues has a project quality lead responsible for it.",
-        f"{REGULATION}, art. 8, first paragraph",
+        f"{REGULATION}, art. 8, first paragraph; that a valid certificate needs a lead in "
+        "office, and that ending a lead hands the certificates to a successor, is the portal's "
+        "reading",
         QUALITY,
-        False,
+        True,
     ),
     Rule(
         "Q-06",

@@ -2,6 +2,7 @@
 
 from django.db import models
 from django.db.models import Q
+from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from django_fsm import FSMField, FSMModelMixin, transition
 from django_fsm_log.decorators import fsm_log_by, fsm_log_description
@@ -18,7 +19,7 @@ class Certificate(FSMModelMixin, models.Model):
     """A product certificate of the body, under a certification project or a product category.
 
     Q-05: a valid certificate is *uncovered* when it has no responsible lead appointment or its
-    lead is no longer active (``quality_roles.selectors.uncovered_certificates``).
+    lead is no longer active (``quality_roles.coverage``).
     """
 
     body = protected(
@@ -62,10 +63,20 @@ class Certificate(FSMModelMixin, models.Model):
         indexes = [
             # The coverage check (Q-05) and the director's list: a body's certificates by state.
             models.Index(fields=["body", "state", "number"], name="certificate_body_state"),
+            # Q-05: the coverage anti-join reads a body's valid certificates' leads from the
+            # index alone (bench/quality_coverage.py).
+            models.Index(
+                fields=["body", "responsible_lead"],
+                condition=Q(state=S.VALID),
+                name="certificate_valid_lead",
+            ),
         ]
 
     def __str__(self) -> str:
         return self.number
+
+    def get_absolute_url(self) -> str:
+        return reverse("quality_roles:certificate_detail", args=[self.pk])
 
     @fsm_log_by
     @fsm_log_description

@@ -25,7 +25,6 @@ from ..constants import (
     AuthoriserCapacity,
     DirectorAppointmentState,
     FilingKind,
-    LeadAppointmentState,
 )
 from ..models import (
     BodyStaff,
@@ -37,6 +36,7 @@ from ..models import (
 )
 from ..rules import rule_problem
 from ..selectors import governance_of
+from .certificates import certificates_hand_over
 from .common import (
     limited,
     lock_body,
@@ -387,9 +387,11 @@ def lead_appointment_end(
     reason: str,
     ended_on: datetime.date | None = None,
     successor: LeadAppointment | None = None,
+    leave_uncovered: bool = False,
 ) -> LeadAppointment:
     """The lead leaves the post, ended by the director who reviews the leads (Q-09) or by
-    the body's administrator, with a reason."""
+    the body's administrator, with a reason; the lead's certificates go to the successor in
+    the same transaction, or are left uncovered only when the actor says so (Q-05)."""
     appointment = _lock_lead(appointment)
     require(
         permissions.can_end_lead(actor, appointment),
@@ -404,17 +406,19 @@ def lead_appointment_end(
             {"ended_on": _("The appointment cannot end before it started.")},
             code="ends_before_start",
         )
-    if successor is not None and (
-        successor.body_id != appointment.body_id
-        or successor.state != LeadAppointmentState.ACTIVE
-        or successor.pk == appointment.pk
-    ):
-        raise ValidationError(
-            {"successor": _("Choose another active lead of this certification body.")},
-            code="successor_not_active",
-        )
+    handed_over = certificates_hand_over(
+        appointment=appointment, successor=successor, leave_uncovered=leave_uncovered, actor=actor
+    )
     appointment.end(
-        at=timezone.now(), by=actor, ended_on=ended_on, reason=reason, successor=successor
+        at=timezone.now(),
+        by=actor,
+        ended_on=ended_on,
+        reason=reason,
+        successor=successor,
+        description=_("%(count)d certificates handed over to the successor (Q-05).")
+        % {"count": handed_over}
+        if handed_over
+        else None,
     )
     appointment._history_user = actor
     appointment.save()

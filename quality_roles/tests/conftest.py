@@ -13,6 +13,7 @@ from quality_roles.models import BodyStaff
 from quality_roles.services.bodies import body_governance_set, body_staff_add
 
 from .factories import LONG_AGO, account_for
+from .fixtures_certificates import certified  # noqa: F401 - a fixture (Q-05)
 
 
 @dataclass

@@ -29,10 +29,11 @@ from ..forms import (
     StaffForm,
     WithdrawForm,
 )
+from ..forms_certificates import LeadEndForm
 from ..models import BodyStaff, DirectorAppointment, Filing, LeadAppointment
 from ..services import appointments, bodies, filings
 from ..services.bodies import STAFF_FIELDS
-from .common import ObjectFormView
+from .common import ObjectFormView, coverage_of, lead_end_warning
 
 # --- bodies ----------------------------------------------------------------------------------
 
@@ -82,6 +83,7 @@ class BodyDetailView(ScopedDetailView):
             can_manage=permissions.can_manage_body(user, body),
             can_nominate_lead=permissions.can_nominate_lead(user, body),
             filing_form=FilingFiledForm(),
+            **coverage_of(body),
         )
         return context
 
@@ -334,10 +336,20 @@ class LeadActivateView(LeadStepView):
 
 
 class LeadEndView(LeadStepView):
+    """Before the end is done, the page lists the certificates it would leave uncovered and
+    asks for the successor who takes them over (Q-05)."""
+
     step = "end"
-    form_class = EndForm
+    form_class = LeadEndForm
+    template_name = "quality_roles/certificates/lead_end.html"
     title = gettext_lazy("End the appointment")
     submit_label = gettext_lazy("End the appointment")
+
+    def form_kwargs(self, appointment) -> dict:
+        return {"appointment": appointment}
+
+    def extra_context(self, appointment) -> dict:
+        return lead_end_warning(appointment)
 
     def perform(self, appointment, data):
         return appointments.lead_appointment_end(
@@ -372,11 +384,13 @@ class LeadAppointmentDetailView(ScopedDetailView):
         context["projects"] = list(appointment.projects.order_by("code"))
         context["categories"] = list(appointment.product_categories.order_by("code"))
         context["director"] = selectors.active_director(appointment.body)
+        if appointment.state == LeadAppointmentState.ACTIVE:
+            context.update(lead_end_warning(appointment))
         context["steps"] = [
             Step(
                 name=name,
                 label=str(LEAD_STEPS[name].submit_label),
-                form=LEAD_STEPS[name].form_class(),
+                form=LEAD_STEPS[name].form_class(**LEAD_STEPS[name]().form_kwargs(appointment)),
                 url=reverse(f"quality_roles:lead_{name}", args=[appointment.pk]),
                 destructive=name in ("end", "withdraw"),
             )

@@ -79,6 +79,10 @@ class ObjectFormView(LoginRequiredMixin, View):
     def success_message(self, obj) -> str:
         return _("Saved.")
 
+    def extra_context(self, obj) -> dict:
+        """What the page shows besides the form (a warning of what the step would do)."""
+        return {}
+
     def _object(self):
         obj = self.get_object()
         if not self.allowed(obj):
@@ -111,5 +115,29 @@ class ObjectFormView(LoginRequiredMixin, View):
             "intro": self.intro,
             "submit_label": self.submit_label,
             "back_url": page_of(obj),
+            **self.extra_context(obj),
         }
         return render(self.request, self.template_name, context, status=status)
+
+
+def lead_end_warning(appointment) -> dict:
+    """Q-05: the certificates ending this lead's appointment would leave uncovered (the
+    first 50 of them, and how many in all), for the lead's page and the end screen."""
+    from ..coverage import would_uncover
+
+    certificates = would_uncover(appointment).select_related("project", "category")
+    return {
+        "would_uncover": list(certificates.order_by("number", "pk")[:50]),
+        "would_uncover_count": certificates.count(),
+    }
+
+
+def coverage_of(body) -> dict:
+    """Q-05: the body's uncovered certificates (the first 10, and how many), for its page."""
+    from ..coverage import uncovered_certificates, uncovered_count
+
+    certificates = uncovered_certificates(body=body)
+    return {
+        "uncovered": list(certificates.order_by("number", "pk")[:10]),
+        "uncovered_count": uncovered_count(body=body),
+    }
