@@ -1,8 +1,13 @@
 """Choices of the access audit: login rights to the certification business system and the
 check campaign (A-01..A-06)."""
 
+import datetime
+
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+
+from liaisons.constants import CHINA
 
 
 class LoginRightState(models.TextChoices):
@@ -69,3 +74,9 @@ class RunState(models.TextChoices):
     #: active rights; the training centre must confirm the run before it goes on.
     HELD = "held", _("Held by the circuit breaker")
     DONE = "done", _("Done")
+
+
+def china_today(at: datetime.datetime | None = None) -> datetime.date:
+    """The date in China at ``at`` (now by default): deadlines and reminders count China's
+    days (A-05)."""
+    return (at or timezone.now()).astimezone(CHINA).date()

@@ -21,8 +21,9 @@ from directory.idnumbers import build_id_number
 from directory.models import Person, TestingLab, User
 from liaisons.constants import CHINA
 
-from .constants import CampaignState, Case, Confirmation, LoginRightState, RunState
+from .constants import CampaignState, Case, Confirmation, LoginRightState, RunState, china_today
 from .models import AuditCampaign, CampaignEntry, LoginRight
+from .services import campaign_confirmation
 from .services import campaigns as services
 
 CAMPAIGN_2011 = "2011年业务系统登录人员核查"
@@ -45,7 +46,7 @@ ACCOUNTS = [
 def _ensure_accounts() -> None:
     if LoginRight.objects.exclude(username=ACCOUNT_2011[0]).exists():
         return
-    today = services.china_today()
+    today = china_today()
     labs = {lab.name: lab for lab in TestingLab.objects.all()}
     for seq, (username, name, lab_name, state, unused, shown) in enumerate(ACCOUNTS, start=1):
         person = Person.objects.filter(name=name).first() if name else None
@@ -133,7 +134,7 @@ def _confirm(campaign, actor, entries, confirmation, *, at, comment="") -> None:
     entries = [e for e in entries if e is not None and e.confirmation == ""]
     if actor is None or not entries:
         return
-    services.campaign_entries_confirm(
+    campaign_confirmation.campaign_entries_confirm(
         campaign=campaign,
         actor=actor,
         seen={e.pk: e.confirmation for e in entries},
@@ -159,7 +160,7 @@ def _unused_of(entries, staff):
 def _seed_current(training: User) -> None:
     """The current campaign: opened nine days ago, deadline in 24 days, some confirmed."""
     now = timezone.now()
-    today = services.china_today(now)
+    today = china_today(now)
     campaign = services.campaign_create(
         actor=training,
         name=f"{today.year}年业务系统登录权限核查",

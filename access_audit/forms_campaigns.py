@@ -16,7 +16,7 @@ from directory.widgets import PlainSelect
 from .constants import CampaignState, Case, Confirmation
 from .models import AuditCampaign, CampaignEntry
 from .models.campaigns import CAMPAIGN_NAME_MAX_LENGTH
-from .services.campaigns import CONFIRM_MAX_ENTRIES
+from .services.campaign_confirmation import CONFIRM_MAX_ENTRIES
 
 #: What a lab confirms (the blank "not confirmed yet" is not a confirmation).
 CONFIRMATIONS = [(value, label) for value, label in Confirmation.choices if value]

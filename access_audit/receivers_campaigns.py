@@ -4,7 +4,7 @@ announcement (a grant, a suspension, a revocation)."""
 
 from liaisons.signals import qualifications_changed
 
-from .services.campaigns import campaign_entries_refresh
+from .services.campaign_cases import campaign_entries_refresh
 from .signals import rights_changed
 
 

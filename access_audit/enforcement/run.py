@@ -120,7 +120,7 @@ def deadline_enforce(
 
 
 def _china_date(at: datetime.datetime) -> datetime.date:
-    from ..services.campaigns import china_today
+    from ..constants import china_today
 
     return china_today(at)
 

@@ -17,8 +17,8 @@ log = logging.getLogger(__name__)
 def send_campaign_reminders(day: str | None = None) -> int:
     """Daily (``CELERY_BEAT_SCHEDULE``): queue the reminder of each lab due one today (A-04);
     ``day`` (ISO, a China date) is today by default. Returns how many were queued."""
+    from ..constants import china_today
     from ..reminders import reminders_due
-    from ..services.campaigns import china_today
 
     today = datetime.date.fromisoformat(day) if day else china_today()
     due = reminders_due(today=today)
@@ -48,6 +48,6 @@ def send_campaign_reminder(campaign_id: int, lab_id: int, days_before: int) -> i
 @shared_task(soft_time_limit=300, time_limit=330)
 def refresh_campaign_suggestions() -> int:
     """Daily: the accounts that crossed the campaign's unused time are suggested as left."""
-    from ..services.campaigns import campaign_suggestions_refresh
+    from ..services.campaign_cases import campaign_suggestions_refresh
 
     return campaign_suggestions_refresh()

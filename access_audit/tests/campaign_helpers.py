@@ -6,17 +6,13 @@ from dataclasses import dataclass
 
 from django.utils import timezone
 
-from access_audit.constants import LoginRightState
+from access_audit.constants import LoginRightState, china_today
 from access_audit.models import AuditCampaign, CampaignEntry, LoginRight
 from access_audit.services import campaigns as services
 from access_audit.tests.factories import LoginRightFactory
 from directory.models import Person
 from directory.tests.factories import PersonFactory
 from liaisons.tests.factories import LiaisonQualificationFactory
-
-
-def china_today() -> datetime.date:
-    return services.china_today()
 
 
 def new_campaign(

@@ -8,10 +8,11 @@ from dataclasses import dataclass
 from django.contrib.contenttypes.models import ContentType
 from django_fsm_log.models import StateLog
 
-from access_audit.constants import Confirmation
+from access_audit.constants import Confirmation, china_today
 from access_audit.models import AuditCampaign, CampaignEntry, LoginRight, RightChange
+from access_audit.services import campaign_confirmation
 from access_audit.services import campaigns as services
-from access_audit.tests.campaign_helpers import account, china_today, hired
+from access_audit.tests.campaign_helpers import account, hired
 from directory.tests.factories import PersonFactory
 from liaisons.constants import deadline_end
 from liaisons.models import LiaisonQualification
@@ -38,7 +39,7 @@ class Scene:
 
 def confirm(world, campaign, rights, confirmation=Confirmation.WORKS, actor=None):
     entries = list(CampaignEntry.objects.filter(campaign=campaign, right__in=rights))
-    services.campaign_entries_confirm(
+    campaign_confirmation.campaign_entries_confirm(
         campaign=campaign,
         actor=actor or world.lab_a_staff,
         seen={e.pk: e.confirmation for e in entries},

@@ -7,8 +7,9 @@ import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.utils import timezone
 
-from access_audit.constants import CampaignState, Case, Confirmation, LoginRightState
+from access_audit.constants import CampaignState, Case, Confirmation, LoginRightState, china_today
 from access_audit.models import AuditCampaign, CampaignEntry, LoginRight
+from access_audit.services import campaign_cases, campaign_confirmation
 from access_audit.services import campaigns as services
 from access_audit.signals import announce_rights_changed
 from access_audit.tests.campaign_helpers import (
@@ -107,7 +108,7 @@ def test_case_4_the_lab_confirms_the_person_left(world):
     campaign = _opened(world)
     entry = entry_of(campaign, right=right)
 
-    services.campaign_entries_confirm(
+    campaign_confirmation.campaign_entries_confirm(
         campaign=campaign,
         actor=world.lab_a_staff,
         seen={entry.pk: ""},
@@ -132,7 +133,7 @@ def test_case_4_retired_cancels_the_qualification(world):
     qualification = hired(world.lab_a, person=world.person_a)
     campaign = _opened(world)
     entry = entry_of(campaign, person=world.person_a)
-    services.campaign_entries_confirm(
+    campaign_confirmation.campaign_entries_confirm(
         campaign=campaign,
         actor=world.lab_a_staff,
         seen={entry.pk: ""},
@@ -163,7 +164,7 @@ def test_a_hire_puts_the_new_liaison_into_the_campaign(world):
         qualification=qualification, action="reinstate", actor=world.training_admin, reason="复核"
     )
     hired(world.lab_a, person=world.person_a)
-    services.campaign_entries_refresh(person_ids=[world.person_a.pk])
+    campaign_cases.campaign_entries_refresh(person_ids=[world.person_a.pk])
 
     assert entry_of(campaign, person=world.person_b).case == Case.MAY_APPLY
     assert entry_of(campaign, right=right).case == Case.KEEPS_WORKING
@@ -213,7 +214,7 @@ def test_a_new_account_of_someone_unknown_gets_an_entry(world):
     # rule A-03: an account created after the opening (an import) is checked too
     campaign = _opened(world)
     right = account(None, lab=world.lab_b)
-    services.campaign_entries_refresh(right_ids=[right.pk])
+    campaign_cases.campaign_entries_refresh(right_ids=[right.pk])
     assert entry_of(campaign, right=right).case == Case.MUST_BE_HIRED
 
 
@@ -223,7 +224,7 @@ def test_a_closed_campaign_is_not_recomputed(world):
     campaign = _opened(world)
     services.campaign_close(campaign=campaign, actor=world.training_admin)
     LoginRight.objects.filter(pk=right.pk).update(state=LoginRightState.REVOKED)
-    assert services.campaign_entries_refresh(right_ids=[right.pk]) == 0
+    assert campaign_cases.campaign_entries_refresh(right_ids=[right.pk]) == 0
     assert entry_of(campaign, right=right).case == Case.KEEPS_WORKING
 
 
@@ -232,7 +233,7 @@ def test_a_whole_refresh_sorts_every_entry_again(world):
     right = account(hired(world.lab_a).person, lab=world.lab_a)
     campaign = _opened(world)
     LoginRight.objects.filter(pk=right.pk).update(state=LoginRightState.REVOKED)
-    assert services.campaign_entries_refresh() == 1
+    assert campaign_cases.campaign_entries_refresh() == 1
     assert entry_of(campaign, right=right).case == Case.MAY_APPLY
 
 
@@ -241,7 +242,7 @@ def test_a_whole_refresh_sorts_every_entry_again(world):
 
 def test_an_account_unused_for_longer_than_the_campaign_says_is_suggested_as_left(world):
     # rule A-04: a suggestion only; the lab still decides
-    today = services.china_today()
+    today = china_today()
     old = account(
         hired(world.lab_a).person,
         lab=world.lab_a,
@@ -257,13 +258,13 @@ def test_an_account_unused_for_longer_than_the_campaign_says_is_suggested_as_lef
 
     # A day later the account at the edge has been unused for longer than 90 days.
     tomorrow = timezone.now() + datetime.timedelta(days=1)
-    assert services.campaign_suggestions_refresh(at=tomorrow) == 1
+    assert campaign_cases.campaign_suggestions_refresh(at=tomorrow) == 1
     assert entry_of(campaign, right=edge).suggest_left is True
 
 
 def test_the_unused_time_is_the_campaigns_own(world):
     # rule A-04: configurable per campaign
-    today = services.china_today()
+    today = china_today()
     right = account(None, lab=world.lab_a, last_login_on=today - datetime.timedelta(days=31))
     campaign = new_campaign(world, unused_after_days=30)
     services.campaign_open(campaign=campaign, actor=world.training_admin)

@@ -6,6 +6,7 @@ from django.core.exceptions import ValidationError
 
 from access_audit.constants import Confirmation
 from access_audit.models import AuditCampaign, CampaignEntry
+from access_audit.services import campaign_confirmation
 from access_audit.services import campaigns as services
 from access_audit.tests.campaign_helpers import account, hired, new_campaign
 from directory.constants import CertificationFieldCode, Role
@@ -36,7 +37,7 @@ def test_two_confirmations_of_one_entry_at_once_only_one_wins(certification_fiel
     assert len(entries) == len(rights)
 
     def confirm(actor, confirmation, chosen):
-        return services.campaign_entries_confirm(
+        return campaign_confirmation.campaign_entries_confirm(
             campaign=AuditCampaign.objects.get(pk=campaign.pk),
             actor=actor,
             seen={e.pk: "" for e in chosen},

@@ -8,6 +8,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 
 from access_audit.constants import Case, Confirmation, LoginRightState
 from access_audit.models import CampaignEntry
+from access_audit.services import campaign_cases, campaign_confirmation
 from access_audit.services import campaigns as services
 from access_audit.tests.campaign_helpers import account, entry_of, hired, new_campaign
 from cqcportal.limits import REASON_MAX_LENGTH
@@ -35,7 +36,7 @@ def _entries(campaign, lab):
 
 
 def _confirm(campaign, actor, entries, confirmation=Confirmation.WORKS, **kwargs):
-    return services.campaign_entries_confirm(
+    return campaign_confirmation.campaign_entries_confirm(
         campaign=campaign,
         actor=actor,
         seen={e.pk: e.confirmation for e in entries},
@@ -129,7 +130,7 @@ def test_a_second_confirmation_of_what_was_already_confirmed_is_refused(world, c
     seen = entry.confirmation
     _confirm(campaign, world.lab_a_staff, [entry])
     with pytest.raises(ValidationError) as refused:
-        services.campaign_entries_confirm(
+        campaign_confirmation.campaign_entries_confirm(
             campaign=campaign,
             actor=second_staff,
             seen={entry.pk: seen},
@@ -156,7 +157,7 @@ def test_left_is_final(world, campaign):
 def test_left_for_an_account_without_a_qualification_suspends_the_right_only(world, campaign):
     # rule A-03 case 4: a case-3 account the lab says left
     right = account(PersonFactory(lab=world.lab_a), lab=world.lab_a)
-    services.campaign_entries_refresh(right_ids=[right.pk])
+    campaign_cases.campaign_entries_refresh(right_ids=[right.pk])
     entry = entry_of(campaign, right=right)
     assert entry.case == Case.MUST_BE_HIRED
     _confirm(campaign, world.lab_a_staff, [entry], Confirmation.LEFT_TRANSFERRED)
@@ -170,7 +171,7 @@ def test_another_labs_qualification_of_the_person_is_left_alone(world, campaign)
     # account's right, not lab B's qualification
     qualification = hired(world.lab_b, person=PersonFactory(lab=world.lab_b))
     right = account(qualification.person, lab=world.lab_a)
-    services.campaign_entries_refresh(right_ids=[right.pk])
+    campaign_cases.campaign_entries_refresh(right_ids=[right.pk])
     _confirm(
         campaign, world.lab_a_staff, [entry_of(campaign, right=right)], Confirmation.LEFT_RETIRED
     )
@@ -192,7 +193,7 @@ def test_hostile_confirmations_are_refused(world, campaign, kwargs, error):
     entry = _entries(campaign, world.lab_a)[0]
     arguments = {"confirmation": Confirmation.WORKS, **kwargs}
     with pytest.raises(error):
-        services.campaign_entries_confirm(
+        campaign_confirmation.campaign_entries_confirm(
             campaign=campaign, actor=world.lab_a_staff, seen={entry.pk: ""}, **arguments
         )
     entry.refresh_from_db()
@@ -202,18 +203,18 @@ def test_hostile_confirmations_are_refused(world, campaign, kwargs, error):
 def test_too_many_or_no_entries_are_refused(world, campaign):
     # rule A-04
     with pytest.raises(ValidationError):
-        services.campaign_entries_confirm(
+        campaign_confirmation.campaign_entries_confirm(
             campaign=campaign, actor=world.lab_a_staff, seen={}, confirmation="works"
         )
     with pytest.raises(ValidationError):
-        services.campaign_entries_confirm(
+        campaign_confirmation.campaign_entries_confirm(
             campaign=campaign,
             actor=world.lab_a_staff,
-            seen={n: "" for n in range(services.CONFIRM_MAX_ENTRIES + 1)},
+            seen={n: "" for n in range(campaign_confirmation.CONFIRM_MAX_ENTRIES + 1)},
             confirmation="works",
         )
     with pytest.raises(PermissionDenied):
-        services.campaign_entries_confirm(
+        campaign_confirmation.campaign_entries_confirm(
             campaign=campaign, actor=world.lab_a_staff, seen={999999: ""}, confirmation="works"
         )
 
@@ -243,7 +244,7 @@ def test_nothing_is_confirmed_in_a_closed_campaign(world, campaign):
 def test_an_entry_without_a_lab_is_confirmed_by_no_one(world, campaign):
     # rule A-04: an account matching no person and naming no lab
     right = account(None, lab=None)
-    services.campaign_entries_refresh(right_ids=[right.pk])
+    campaign_cases.campaign_entries_refresh(right_ids=[right.pk])
     entry = entry_of(campaign, right=right)
     assert entry.lab is None
     lab_c = TestingLabFactory(branch=world.branch_n)

@@ -7,9 +7,8 @@ import pytest
 from django.core.management import call_command
 from django.urls import reverse
 
-from access_audit.constants import CampaignState
+from access_audit.constants import CampaignState, china_today
 from access_audit.models import AuditCampaign, CampaignEntry, LoginRight
-from access_audit.services.campaigns import china_today
 from directory.models import User
 
 pytestmark = pytest.mark.django_db

@@ -11,6 +11,7 @@ from django.core import mail
 
 from access_audit.constants import Confirmation
 from access_audit.models import CampaignEntry, CampaignReminderSent
+from access_audit.services import campaign_cases, campaign_confirmation
 from access_audit.services import campaigns as services
 from access_audit.tasks import campaigns as tasks
 from access_audit.tests.campaign_helpers import account, hired, new_campaign
@@ -31,7 +32,7 @@ def campaign(world):
     services.campaign_open(campaign=campaign, actor=world.training_admin)
     campaign.refresh_from_db()
     entries = CampaignEntry.objects.filter(campaign=campaign, lab=world.lab_b)
-    services.campaign_entries_confirm(
+    campaign_confirmation.campaign_entries_confirm(
         campaign=campaign,
         actor=world.lab_b_staff,
         seen={e.pk: "" for e in entries},
@@ -91,7 +92,7 @@ def test_a_lab_without_staff_has_its_branch_written_to_every_time(world, campaig
     # rule A-04: its branch centre confirms for it
     lab_c = TestingLabFactory(branch=world.branch_s)
     account(hired(lab_c).person, lab=lab_c)
-    services.campaign_entries_refresh()
+    campaign_cases.campaign_entries_refresh()
     _run(campaign, 30)
     assert {lab_c.email, world.branch_s.email, "branch_s@example.cn"} <= _recipients()
 
@@ -122,7 +123,7 @@ def test_a_failed_send_is_sent_by_the_retry(world, campaign):
 def test_no_reminder_for_a_closed_campaign_or_a_lab_done_since(world, campaign):
     # rule A-04
     entries = CampaignEntry.objects.filter(campaign=campaign, lab=world.lab_a)
-    services.campaign_entries_confirm(
+    campaign_confirmation.campaign_entries_confirm(
         campaign=campaign,
         actor=world.lab_a_staff,
         seen={e.pk: "" for e in entries},

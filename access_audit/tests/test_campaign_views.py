@@ -12,6 +12,7 @@ from django.urls import reverse
 
 from access_audit.constants import Case, Confirmation
 from access_audit.models import CampaignEntry
+from access_audit.services import campaign_cases, campaign_confirmation
 from access_audit.services import campaigns as services
 from access_audit.tests.campaign_helpers import account, hired, new_campaign
 from directory.tests.factories import PersonFactory
@@ -80,7 +81,7 @@ def test_a_lab_sees_only_its_own_part_of_the_campaign(client, world, campaign):
 def test_a_branch_sees_its_labs_progress(client, world, campaign):
     # rule A-04: branch N holds lab A only
     entries = _entries(campaign, world.lab_a)[:2]
-    services.campaign_entries_confirm(
+    campaign_confirmation.campaign_entries_confirm(
         campaign=campaign,
         actor=world.lab_a_staff,
         seen={e.pk: "" for e in entries},
@@ -102,7 +103,7 @@ def test_a_branch_sees_its_labs_progress(client, world, campaign):
 def test_the_chart_shows_confirmations_by_day(client, world, campaign):
     # rule A-04: built from the entries' confirmed_at
     entry = _entries(campaign, world.lab_a)[0]
-    services.campaign_entries_confirm(
+    campaign_confirmation.campaign_entries_confirm(
         campaign=campaign, actor=world.lab_a_staff, seen={entry.pk: ""}, confirmation="works"
     )
     client.force_login(world.training_admin)
@@ -195,7 +196,7 @@ def test_hostile_posts_are_refused_without_a_5xx(client, world, campaign, data):
 def test_a_confirmation_someone_made_a_moment_ago_is_reported(client, world, campaign):
     # rule A-04: the page showed "not confirmed"; another user confirmed since
     entry = _entries(campaign, world.lab_a)[0]
-    services.campaign_entries_confirm(
+    campaign_confirmation.campaign_entries_confirm(
         campaign=campaign, actor=world.lab_a_staff, seen={entry.pk: ""}, confirmation="not_ours"
     )
     client.force_login(world.lab_a_staff)
@@ -400,6 +401,6 @@ def test_someone_hired_after_the_opening_shows_on_the_page(client, world, campai
     # rule A-03: the page reads the entries as they are now
     person = PersonFactory(lab=world.lab_a, name="新聘")
     hired(world.lab_a, person=person)
-    services.campaign_entries_refresh(person_ids=[person.pk])
+    campaign_cases.campaign_entries_refresh(person_ids=[person.pk])
     client.force_login(world.lab_a_staff)
     assert "新聘" in client.get(_url("campaign_confirm", campaign)).content.decode()

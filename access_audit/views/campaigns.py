@@ -2,7 +2,7 @@
 the user's role, the labs' progress, the entries, the lab's confirmation page and an entry's
 own page. Every list has filters and a CSV/XLSX download of what it shows.
 
-The views present; the services (``services/campaigns.py``) check the actor and the rules,
+The views present; the services (``services/campaign*.py``) check the actor and the rules,
 and the selectors cut every read to the user's scope, so a lab never sees another's entries
 (404, as for a missing one).
 """
@@ -44,6 +44,7 @@ from ..forms_campaigns import (
 from ..models import AuditCampaign, CampaignEntry
 from ..permissions import campaigns as permissions
 from ..selectors import campaigns as selectors
+from ..services import campaign_confirmation
 from ..services import campaigns as services
 from .charts import progress_chart
 
@@ -427,7 +428,7 @@ class CampaignConfirmView(OneCampaignMixin, FilterView):
             if mine.count() != len(seen):
                 raise Http404
             try:
-                confirmed = services.campaign_entries_confirm(
+                confirmed = campaign_confirmation.campaign_entries_confirm(
                     campaign=self.campaign,
                     actor=request.user,
                     seen=seen,
@@ -499,7 +500,7 @@ class EntryDetailView(LoginRequiredMixin, DetailView):
         form = EntryConfirmForm(request.POST)
         if form.is_valid():
             try:
-                services.campaign_entries_confirm(
+                campaign_confirmation.campaign_entries_confirm(
                     campaign=entry.campaign,
                     actor=request.user,
                     seen={entry.pk: form.cleaned_data["seen"]},
