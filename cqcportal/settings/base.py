@@ -182,6 +182,11 @@ CELERY_BEAT_SCHEDULE: dict = {
         "task": "quality_roles.tasks.flag_late_filings",
         "schedule": crontab(hour=1, minute=15),
     },
+    # incidents not reported to the regulator within 24 hours, escalated once each.
+    "quality-roles-escalate-overdue-incidents": {
+        "task": "quality_roles.tasks.escalate_overdue_incidents",
+        "schedule": crontab(minute=5),
+    },
 }
 # Every task ends: at the soft limit it is told (SoftTimeLimitExceeded) and stops cleanly, at
 # the hard limit its process is killed. Tasks that may do more set longer limits themselves
@@ -200,6 +205,8 @@ CELERY_TASK_ROUTES = {
     "liaisons.tasks.send_change_request_notice": {"queue": "mail"},
     "access_audit.tasks.campaigns.send_campaign_reminder": {"queue": "mail"},
     "access_audit.tasks.requests.send_login_right_request_notice": {"queue": "mail"},
+    "quality_roles.tasks.send_incident_notice": {"queue": "mail"},
+    "quality_roles.tasks.send_incident_escalation_notice": {"queue": "mail"},
     "liaisons.tasks.generate_application_documents": {"queue": "print"},
     "liaisons.tasks.generate_documents_of_applications": {"queue": "print"},
 }
