@@ -9,6 +9,7 @@ class QualityRolesConfig(AppConfig):
     def ready(self) -> None:
         from . import (
             cards,  # noqa: F401 - registers the dashboard card
+            cards_duties,  # noqa: F401 - the incidents' cards (Q-07)
             registrations,
         )
 

@@ -1,9 +1,12 @@
 """URLs of the quality roles: each views module holds the patterns of its part."""
 
-from .views import appointments
+from .views import appointments, external_labs, incidents, powers
 
 app_name = "quality_roles"
 
 urlpatterns = [
     *appointments.urlpatterns,
+    *incidents.urlpatterns,
+    *powers.urlpatterns,
+    *external_labs.urlpatterns,
 ]

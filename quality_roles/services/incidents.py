@@ -128,7 +128,7 @@ def incident_report_record(
     )
     if not incident.title:
         raise ValidationError({"title": _("This field is required.")})
-    incident.full_clean()
+    incident.full_clean(exclude=["state"])
     incident._history_user = actor
     incident.save()
     if director_self is None:
