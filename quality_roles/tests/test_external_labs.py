@@ -23,9 +23,7 @@ def cooperation(duties):  # noqa: F811
     lab = external_labs.external_lab_register(
         body=duties.body, actor=duties.admin, name="某某检测技术有限公司"
     )
-    return external_labs.lab_cooperation_start(
-        lab=lab, actor=duties.admin, project=duties.project
-    )
+    return external_labs.lab_cooperation_start(lab=lab, actor=duties.admin, project=duties.project)
 
 
 def _propose(cooperation, actor, action=ProposalAction.PAUSE):
@@ -57,9 +55,7 @@ def test_q10_a_lead_cannot_approve_the_director_does(duties, cooperation):  # no
     proposal = _propose(cooperation, duties.lead_user)
     for actor in (duties.lead_user, duties.admin, duties.inspector, duties.other_director_user):
         with pytest.raises(PermissionDenied, match="Q-10"):
-            external_labs.cooperation_proposal_decide(
-                proposal=proposal, actor=actor, approve=True
-            )
+            external_labs.cooperation_proposal_decide(proposal=proposal, actor=actor, approve=True)
     cooperation.refresh_from_db()
     assert cooperation.state == CooperationState.ACTIVE
     proposal = external_labs.cooperation_proposal_decide(
