@@ -38,6 +38,7 @@ class ReportClock:
     overdue: bool
     left: datetime.timedelta  # zero once overdue
     late_by: datetime.timedelta  # zero while in time
+    reported: bool = False  # reported to the regulator (the clock stopped at the report)
 
     @property
     def left_text(self) -> str:
@@ -68,6 +69,7 @@ def report_clock(incident: IncidentReport, *, now: datetime.datetime | None = No
         overdue=overdue,
         left=zero if overdue else incident.due_at - stop,
         late_by=stop - incident.due_at if overdue else zero,
+        reported=incident.reported_to_regulator_at is not None,
     )
 
 
