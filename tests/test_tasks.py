@@ -21,6 +21,9 @@ EXPECTED_QUEUES = {
     "liaisons.tasks.generate_application_documents": "print",
     "liaisons.tasks.generate_documents_of_applications": "print",
     "access_audit.tasks.campaigns.send_campaign_reminder": "mail",
+    # a lead's report to the director, and the escalation of an overdue incident.
+    "quality_roles.tasks.send_incident_notice": "mail",
+    "quality_roles.tasks.send_incident_escalation_notice": "mail",
 }
 
 
