@@ -10,6 +10,7 @@ class QualityRolesConfig(AppConfig):
         from . import (
             cards,  # noqa: F401 - registers the dashboard card
             cards_certificates,  # noqa: F401 - the uncovered certificates (Q-05)
+            cards_duties,  # noqa: F401 - the incidents' cards (Q-07)
             registrations,
         )
 

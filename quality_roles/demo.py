@@ -16,10 +16,10 @@ from directory.demo import DEMO_PASSWORD
 from directory.idnumbers import build_id_number, build_uscc
 from directory.models import CertificationBody, Person, User
 
-from .constants import AuthoriserCapacity, TitleLevel
+from .constants import AuthoriserCapacity, IncidentKind, TitleLevel
 from .demo_certificates import seed_certificates
-from .models import BodyStaff, DirectorAppointment
-from .services import appointments, bodies
+from .models import BodyStaff, DirectorAppointment, IncidentReport
+from .services import appointments, bodies, incidents, powers
 
 # The directory's demo bodies, by their USCC's first 17 characters (directory/demo.py).
 FIRST_BODY = "91110000200000001"
@@ -219,6 +219,40 @@ def _seed_second(body: CertificationBody) -> None:
     )
 
 
+def _seed_duties(body: CertificationBody) -> None:
+    """Q-07, Q-08: an open incident a lead reported three hours ago (its clock running), and a
+    spot check with a rectification order open."""
+    lead = User.objects.get(username="lead")
+    director = User.objects.get(username="director")
+    project = body.projects.get(code="CCC-HA")
+    incidents.incident_report_record(
+        body=body,
+        actor=lead,
+        kind=IncidentKind.PRODUCT_ACCIDENT,
+        title="获证电热水器漏电致用户受伤",
+        description="经销商反馈某型号电热水器使用中漏电，一名用户受伤送医。",
+        learned_at=timezone.now() - datetime.timedelta(hours=3),
+        project=project,
+    )
+    check = powers.spot_check_record(
+        body=body,
+        actor=director,
+        project=project,
+        checked_on=_days_ago(2),
+        files_read="2026 年第一季度工厂检查报告、型式试验报告",
+        findings="两份工厂检查报告缺检查员签字。",
+        issues_found=True,
+    )
+    powers.rectification_order_issue(
+        spot_check=check,
+        actor=director,
+        problem="工厂检查报告缺检查员签字",
+        actions="补签并对检查员进行记录规范培训",
+        owner=BodyStaff.objects.get(body=body, person__name="孙强"),
+        deadline=timezone.localdate() + datetime.timedelta(days=30),
+    )
+
+
 @registry.demo(order=40)  # on the directory's demo (issue 11)
 @transaction.atomic
 def seed_quality_roles() -> list[tuple[str, str, str]]:
@@ -238,4 +272,6 @@ def seed_quality_roles() -> list[tuple[str, str, str]]:
     if not DirectorAppointment.objects.filter(body=second).exists():
         _seed_second(second)
     seed_certificates(first, second)  # Q-05
+    if not IncidentReport.objects.filter(body=first).exists():
+        _seed_duties(first)
     return users

@@ -122,6 +122,67 @@ def can_record_filing(user, filing) -> bool:
     return is_body_admin(user, filing.body)
 
 
+# --- incidents, the director's powers, external labs (Q-07, Q-08, Q-10) -----------------------
+
+
+def can_record_incident(user, body) -> bool:
+    """Q-07: a lead who learns of a major event reports it to the director; the director
+    records what they learned of themself."""
+    return active_lead_of(user, body) is not None or active_director_of(user, body) is not None
+
+
+def can_report_incident(user, incident) -> bool:
+    """Q-07: the director in office reports to the regulator (and closes the incident)."""
+    return active_director_of(user, incident.body) is not None
+
+
+def can_use_director_powers(user, body) -> bool:
+    """Q-08: spot checks, rectification orders, pausing a project, suspending a certificate
+    or the body's activities: the body's active director alone, with no other approval."""
+    return active_director_of(user, body) is not None
+
+
+def can_report_rectification_done(user, order) -> bool:
+    """Q-08: the owner of a spot check's rectification order (through their account) or the
+    director reports its actions done."""
+    if order.source != "spot_check":
+        return False
+    if can_use_director_powers(user, order.body):
+        return True
+    owner = order.owner
+    return bool(
+        owner is not None
+        and _active(user)
+        and user.body_id == order.body_id
+        and owner.person.user_id == user.pk
+        and owner.permissions_suspended_at is None
+    )
+
+
+def can_manage_external_labs(user, body) -> bool:
+    """Q-10: the labs a body's projects work with are registered by its administrator or its
+    director."""
+    return is_body_admin(user, body) or active_director_of(user, body) is not None
+
+
+def lead_for_project(user, project):
+    """Q-10: the active lead appointment of ``user`` responsible for ``project`` (by the
+    project or its product category), or ``None``."""
+    lead = active_lead_of(user, project.body)
+    if lead is None:
+        return None
+    if lead.projects.filter(pk=project.pk).exists():
+        return lead
+    if project.category_id and lead.product_categories.filter(pk=project.category_id).exists():
+        return lead
+    return None
+
+
+def can_decide_cooperation_proposal(user, proposal) -> bool:
+    """Q-10: the director approves (or refuses) a lead's proposal; a lead never does."""
+    return active_director_of(user, proposal.cooperation.body) is not None
+
+
 def can_write_assessment(user) -> bool:
     """Q-13: the one thing the regulator's inspectors write."""
     return is_inspector(user)

@@ -16,15 +16,25 @@ from . import coverage
 from .constants import (
     DIRECTOR_OPEN_STATES,
     DirectorAppointmentState,
+    IncidentState,
     LeadAppointmentState,
+    MeasureState,
+    RectificationSource,
 )
 from .models import (
     BodyGovernance,
     BodyStaff,
     Certificate,
+    CooperationProposal,
     DirectorAppointment,
+    DirectorMeasure,
+    ExternalLab,
     Filing,
+    IncidentReport,
+    LabCooperation,
     LeadAppointment,
+    RectificationOrder,
+    SpotCheck,
 )
 
 __all__ = ["get_in_scope_or_404"]
@@ -140,6 +150,96 @@ def director_appointment_detail(*, user: User) -> QuerySet[DirectorAppointment]:
             "nominated_leads",
             queryset=LeadAppointment.objects.select_related("staff__person"),
         )
+    )
+
+
+# --- incidents, the director's powers, external labs (Q-07, Q-08, Q-10) -----------------------
+
+
+def incident_list(*, user: User) -> QuerySet[IncidentReport]:
+    """Q-07: a body's incident reports for its staff; every body's for the inspectors."""
+    return _scoped(
+        IncidentReport.objects.select_related(
+            "body",
+            "project",
+            "certificate",
+            "director__staff__person",
+            "reporting_lead__staff__person",
+        ),
+        user,
+    )
+
+
+def open_incidents(body: CertificationBody) -> QuerySet[IncidentReport]:
+    """Q-07: the body's incidents not yet reported to the regulator, the earliest due first."""
+    return IncidentReport.objects.filter(body=body, state=IncidentState.OPEN).order_by(
+        "due_at", "pk"
+    )
+
+
+def escalated_incidents() -> QuerySet[IncidentReport]:
+    """Q-07: the incidents escalated and still not reported, for the regulator's inspectors."""
+    return (
+        IncidentReport.objects.select_related("body")
+        .filter(state=IncidentState.OPEN, escalated_at__isnull=False)
+        .order_by("due_at", "pk")
+    )
+
+
+def spot_check_list(*, user: User) -> QuerySet[SpotCheck]:
+    return _scoped(
+        SpotCheck.objects.select_related("body", "project", "director__staff__person"), user
+    )
+
+
+def rectification_list(*, user: User) -> QuerySet[RectificationOrder]:
+    """Q-08: the rectification orders the director issued after spot checks."""
+    return _scoped(
+        RectificationOrder.objects.filter(source=RectificationSource.SPOT_CHECK).select_related(
+            "body", "project", "owner__person", "spot_check", "issued_by_director__staff__person"
+        ),
+        user,
+    )
+
+
+def measure_list(*, user: User) -> QuerySet[DirectorMeasure]:
+    return _scoped(
+        DirectorMeasure.objects.select_related(
+            "body", "project", "certificate", "director__staff__person"
+        ),
+        user,
+    )
+
+
+def measures_in_force(body: CertificationBody) -> QuerySet[DirectorMeasure]:
+    """Q-08: the body's measures in force (a suspension of its activities shows on its page)."""
+    return (
+        DirectorMeasure.objects.select_related("project", "certificate")
+        .filter(body=body, state=MeasureState.IN_FORCE)
+        .order_by("-taken_at", "-pk")
+    )
+
+
+def external_lab_list(*, user: User) -> QuerySet[ExternalLab]:
+    return _scoped(ExternalLab.objects.select_related("body"), user)
+
+
+def cooperation_list(*, user: User) -> QuerySet[LabCooperation]:
+    return _scoped(LabCooperation.objects.select_related("body", "lab", "project"), user)
+
+
+def proposal_list(*, user: User) -> QuerySet[CooperationProposal]:
+    """Q-10: the leads' proposals to pause or end a cooperation."""
+    return _scoped(
+        CooperationProposal.objects.select_related(
+            "cooperation__lab",
+            "cooperation__project",
+            "cooperation__body",
+            "lead__staff__person",
+            "director__staff__person",
+        ),
+        user,
+        body_field="cooperation__body",
     )
 
 

@@ -118,3 +118,17 @@ def test_demo_shows_a_body_with_its_director_and_two_leads(capsys):
     assert DirectorAppointment.objects.filter(state=DirectorAppointmentState.AUTHORISED).exists()
     out = capsys.readouterr().out
     assert "lead.wu" in out and "body.admin.east" in out
+
+
+def test_demo_holds_an_open_incident_and_a_rectification_order():
+    # rules: the clock runs on the open incident; the order awaits its actions.
+    from quality_roles.constants import IncidentState, RectificationState
+    from quality_roles.models import IncidentReport, RectificationOrder
+    from quality_roles.services.incidents import report_clock
+
+    call_command("seed_demo")
+    call_command("seed_demo")
+    incident = IncidentReport.objects.get(state=IncidentState.OPEN)
+    clock = report_clock(incident)
+    assert clock.running and not clock.overdue
+    assert RectificationOrder.objects.filter(state=RectificationState.OPEN).count() == 1

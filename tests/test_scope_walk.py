@@ -31,9 +31,16 @@ from liaisons.tests.factories import LiaisonQualificationFactory, TrainingSessio
 from quality_roles.models import (
     BodyStaff,
     Certificate,
+    CooperationProposal,
     DirectorAppointment,
+    DirectorMeasure,
+    ExternalLab,
     Filing,
+    IncidentReport,
+    LabCooperation,
     LeadAppointment,
+    RectificationOrder,
+    SpotCheck,
 )
 
 pytestmark = pytest.mark.django_db
@@ -74,16 +81,86 @@ def _quality_roles(w, model):
         lead = LeadAppointmentFactory(body=body, active=True)
         director = lead.nominated_under
         filing = FilingFactory(appointment=director)
-        found.append(
-            {
-                BodyStaff: lead.staff,
-                DirectorAppointment: director,
-                LeadAppointment: lead,
-                Filing: filing,
-                Certificate: CertificateFactory(body=body, responsible_lead=lead),
-            }[model]
-        )
+        known = {BodyStaff: lead.staff, DirectorAppointment: director}
+        known.update({LeadAppointment: lead, Filing: filing})
+        if model is Certificate:
+            known[Certificate] = CertificateFactory(body=body, responsible_lead=lead)
+        if model in known:
+            found.append(known[model])
+            continue
+        found.append(_duties(body, lead, director)[model]())
     return found
+
+
+def _duties(body, lead, director):
+    """Q-07, Q-08, Q-10: a record of each kind for the body, made when asked for."""
+    import datetime
+
+    from django.utils import timezone
+
+    from quality_roles.tests.factories import CertificationProjectFactory
+
+    project = CertificationProjectFactory(body=body)
+    now = timezone.now()
+
+    def incident():
+        return IncidentReport.objects.create(
+            body=body,
+            kind="quality_problem",
+            title="事件",
+            learned_at=now,
+            due_at=now + datetime.timedelta(hours=24),
+            reporting_lead=lead,
+            director=director,
+        )
+
+    def spot_check():
+        return SpotCheck.objects.create(
+            body=body, director=director, project=project, checked_on=now.date(), findings="x"
+        )
+
+    def order():
+        return RectificationOrder.objects.create(
+            body=body,
+            source="spot_check",
+            spot_check=spot_check(),
+            problem="p",
+            actions="a",
+            owner=lead.staff,
+            deadline=now.date(),
+            issued_by_director=director,
+        )
+
+    def measure():
+        return DirectorMeasure.objects.create(
+            body=body,
+            director=director,
+            kind="suspend_activities",
+            scope="s",
+            reason="r",
+            taken_at=now,
+        )
+
+    def lab():
+        return ExternalLab.objects.create(body=body, name="外部实验室")
+
+    def cooperation():
+        return LabCooperation.objects.create(body=body, lab=lab(), project=project)
+
+    def proposal():
+        return CooperationProposal.objects.create(
+            cooperation=cooperation(), lead=lead, action="pause", reason="r"
+        )
+
+    return {
+        IncidentReport: incident,
+        SpotCheck: spot_check,
+        RectificationOrder: order,
+        DirectorMeasure: measure,
+        ExternalLab: lab,
+        LabCooperation: cooperation,
+        CooperationProposal: proposal,
+    }
 
 
 #: For each model: (viewer, an object outside the viewer's scope, an object inside it or None).
@@ -230,7 +307,20 @@ OUT_OF_SCOPE = {
     # inspectors every body's, nobody else any.
     **{
         model: _quality_role_walk(model)
-        for model in (BodyStaff, DirectorAppointment, LeadAppointment, Filing, Certificate)
+        for model in (
+            BodyStaff,
+            DirectorAppointment,
+            LeadAppointment,
+            Filing,
+            Certificate,
+            IncidentReport,
+            SpotCheck,
+            RectificationOrder,
+            DirectorMeasure,
+            ExternalLab,
+            LabCooperation,
+            CooperationProposal,
+        )
     },
 }
 

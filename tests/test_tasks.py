@@ -24,6 +24,9 @@ EXPECTED_QUEUES = {
     "access_audit.tasks.evidence.send_enforcement_notices": "mail",
     "access_audit.tasks.evidence.send_enforcement_notice": "mail",
     "access_audit.tasks.evidence.build_evidence_pack": "print",
+    # a lead's report to the director, and the escalation of an overdue incident.
+    "quality_roles.tasks.send_incident_notice": "mail",
+    "quality_roles.tasks.send_incident_escalation_notice": "mail",
 }
 
 

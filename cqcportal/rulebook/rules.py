@@ -356,7 +356,7 @@ RULES: tuple[Rule, ...] = (
         "within 24 hours, and a lead who learns of one tells the director at once.",
         f"{REGULATION}, art. 5 (二), art. 9 (五) and art. 17 (二)-(四) (the definitions)",
         QUALITY,
-        False,
+        True,
     ),
     Rule(
         "Q-08",
@@ -366,7 +366,7 @@ RULES: tuple[Rule, ...] = (
         "use without approval from other managers.",
         f"{REGULATION}, art. 6 (二) and (三)",
         QUALITY,
-        False,
+        True,
     ),
     Rule(
         "Q-09",
@@ -384,7 +384,7 @@ RULES: tuple[Rule, ...] = (
         "project and proposes pausing or ending a cooperation, which the director approves.",
         f"{REGULATION}, art. 9 (二)",
         QUALITY,
-        False,
+        True,
     ),
     Rule(
         "Q-11",

@@ -188,6 +188,11 @@ CELERY_BEAT_SCHEDULE: dict = {
         "task": "quality_roles.tasks.flag_late_filings",
         "schedule": crontab(hour=1, minute=15),
     },
+    # incidents not reported to the regulator within 24 hours, escalated once each.
+    "quality-roles-escalate-overdue-incidents": {
+        "task": "quality_roles.tasks.escalate_overdue_incidents",
+        "schedule": crontab(minute=5),
+    },
 }
 # Every task ends: at the soft limit it is told (SoftTimeLimitExceeded) and stops cleanly, at
 # the hard limit its process is killed. Tasks that may do more set longer limits themselves
@@ -209,6 +214,8 @@ CELERY_TASK_ROUTES = {
     "access_audit.tasks.evidence.send_enforcement_notices": {"queue": "mail"},
     "access_audit.tasks.evidence.send_enforcement_notice": {"queue": "mail"},
     "access_audit.tasks.evidence.build_evidence_pack": {"queue": "print"},
+    "quality_roles.tasks.send_incident_notice": {"queue": "mail"},
+    "quality_roles.tasks.send_incident_escalation_notice": {"queue": "mail"},
     "liaisons.tasks.generate_application_documents": {"queue": "print"},
     "liaisons.tasks.generate_documents_of_applications": {"queue": "print"},
 }

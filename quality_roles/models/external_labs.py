@@ -2,6 +2,7 @@
 
 from django.db import models
 from django.db.models import Q
+from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from django_fsm import FSMField, FSMModelMixin, transition
 from django_fsm_log.decorators import fsm_log_by, fsm_log_description
@@ -45,6 +46,9 @@ class ExternalLab(models.Model):
     def __str__(self) -> str:
         return self.name
 
+    def get_absolute_url(self) -> str:
+        return reverse("quality_roles:external_lab_detail", args=[self.pk])
+
 
 class LabCooperation(FSMModelMixin, models.Model):
     """A project's cooperation with an external lab; paused or ended on a lead's proposal that
@@ -72,6 +76,9 @@ class LabCooperation(FSMModelMixin, models.Model):
 
     def __str__(self) -> str:
         return f"{self.lab} · {self.project}"
+
+    def get_absolute_url(self) -> str:
+        return reverse("quality_roles:cooperation_detail", args=[self.pk])
 
     @fsm_log_by
     @fsm_log_description
@@ -112,6 +119,9 @@ class LabEvaluation(models.Model):
     def __str__(self) -> str:
         return f"{self.cooperation} · {self.evaluated_on:%Y-%m-%d}"
 
+    def get_absolute_url(self) -> str:
+        return reverse("quality_roles:cooperation_detail", args=[self.cooperation_id])
+
 
 class CooperationProposal(FSMModelMixin, models.Model):
     """A lead's proposal to pause or end a cooperation, decided by the director (Q-10)."""
@@ -150,6 +160,9 @@ class CooperationProposal(FSMModelMixin, models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_action_display()} · {self.cooperation}"
+
+    def get_absolute_url(self) -> str:
+        return reverse("quality_roles:proposal_detail", args=[self.pk])
 
     @fsm_log_by
     @fsm_log_description

@@ -2,6 +2,7 @@
 regulator within 24 hours of learning of it."""
 
 from django.db import models
+from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from django_fsm import FSMField, FSMModelMixin, transition
 from django_fsm_log.decorators import fsm_log_by, fsm_log_description
@@ -57,6 +58,11 @@ class IncidentReport(FSMModelMixin, models.Model):
         _("regulator's reference"), max_length=REFERENCE_MAX_LENGTH, blank=True
     )
     escalated_at = models.DateTimeField(_("escalated at"), null=True, blank=True)
+    #: When the e-mails went out (a retried task sends nothing twice).
+    director_notified_at = models.DateTimeField(_("director e-mailed at"), null=True, blank=True)
+    escalation_notified_at = models.DateTimeField(
+        _("escalation e-mailed at"), null=True, blank=True
+    )
     state = FSMField(_("state"), default=S.OPEN, choices=S.choices, protected=True, db_index=True)
     closed_at = models.DateTimeField(_("closed at"), null=True, blank=True)
     closing_note = reason(_("closing note"))
@@ -76,6 +82,9 @@ class IncidentReport(FSMModelMixin, models.Model):
 
     def __str__(self) -> str:
         return self.title
+
+    def get_absolute_url(self) -> str:
+        return reverse("quality_roles:incident_detail", args=[self.pk])
 
     @fsm_log_by
     @fsm_log_description

@@ -3,6 +3,7 @@ rectification orders (also opened by a failed assessment, Q-13) and measures."""
 
 from django.db import models
 from django.db.models import Q
+from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from django_fsm import FSMField, FSMModelMixin, transition
 from django_fsm_log.decorators import fsm_log_by, fsm_log_description
@@ -45,6 +46,9 @@ class SpotCheck(models.Model):
 
     def __str__(self) -> str:
         return f"{self.project} · {self.checked_on:%Y-%m-%d}"
+
+    def get_absolute_url(self) -> str:
+        return reverse("quality_roles:spot_check_detail", args=[self.pk])
 
 
 class RectificationOrder(FSMModelMixin, models.Model):
@@ -114,6 +118,9 @@ class RectificationOrder(FSMModelMixin, models.Model):
     def __str__(self) -> str:
         return f"{self.get_source_display()} · {self.deadline:%Y-%m-%d}"
 
+    def get_absolute_url(self) -> str:
+        return reverse("quality_roles:rectification_detail", args=[self.pk])
+
     @fsm_log_by
     @fsm_log_description
     @transition(field=state, source=R.OPEN, target=R.CHECKING)
@@ -182,6 +189,9 @@ class DirectorMeasure(FSMModelMixin, models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()} · {self.taken_at:%Y-%m-%d}"
+
+    def get_absolute_url(self) -> str:
+        return reverse("quality_roles:measure_detail", args=[self.pk])
 
     @fsm_log_by
     @fsm_log_description
