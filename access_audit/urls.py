@@ -2,12 +2,13 @@
 
 from django.urls import path
 
-from .views import campaigns, enforcement, evidence, imports, requests, rights
+from .views import campaigns, confirmation, enforcement, evidence, imports, requests, rights
 
 app_name = "access_audit"
 
 urlpatterns = [
     *campaigns.urlpatterns,
+    *confirmation.urlpatterns,
     # The deadline job's preview, runs and confirmation (L-13, A-04), then what a run took
     # away and its evidence pack.
     *enforcement.urlpatterns,

@@ -1,6 +1,7 @@
 """Screens of the check campaign (A-03, A-04): the campaigns, each campaign's dashboard for
-the user's role, the labs' progress, the entries, the lab's confirmation page and an entry's
-own page. Every list has filters and a CSV/XLSX download of what it shows.
+the user's role, the labs' progress and the entries; the lab's confirmation page and an
+entry's own page are ``views/confirmation.py``. Every list has filters and a CSV/XLSX
+download of what it shows.
 
 The views present; the services (``services/campaign*.py``) check the actor and the rules,
 and the selectors cut every read to the user's scope, so a lab never sees another's entries
@@ -13,7 +14,6 @@ from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Count
-from django.http import Http404, HttpResponseRedirect, QueryDict
 from django.shortcuts import redirect
 from django.urls import path, reverse
 from django.utils import timezone
@@ -25,31 +25,21 @@ from django_filters.views import FilterView
 
 from cqcportal.timeline import timeline_for
 from directory.constants import Role
-from directory.idnumbers import mask_id_number
 from directory.idsearch import IdNumberSearchMixin
-from directory.models import TestingLab
-from directory.selectors import get_in_scope_or_404, lab_list
 
-from ..constants import LEFT, CampaignState, Case, Confirmation
+from ..constants import CampaignState, Case, Confirmation
 from ..exports_campaigns import FORMATS, download, entry_headers, entry_rows, format_available
 from ..forms_campaigns import (
     CampaignFilter,
     CampaignForm,
-    ConfirmForm,
-    EntryConfirmForm,
     EntryFilter,
-    LabEntryFilter,
     LabProgressFilter,
 )
 from ..models import AuditCampaign, CampaignEntry
 from ..permissions import campaigns as permissions
 from ..selectors import campaigns as selectors
-from ..services import campaign_confirmation
 from ..services import campaigns as services
 from .charts import progress_chart
-
-#: Rows of the lab's confirmation page: a lab with hundreds of people pages through them.
-CONFIRM_PAGE_SIZE = 100
 
 
 class CampaignPagesMixin(LoginRequiredMixin):
@@ -135,7 +125,7 @@ class CampaignCreateView(CampaignPagesMixin, FormView):
         try:
             campaign = services.campaign_create(actor=self.request.user, **form.cleaned_data)
         except ValidationError as error:
-            _add_errors(form, error)
+            add_service_errors(form, error)
             return self.render_to_response(self.get_context_data(form=form), status=400)
         messages.success(self.request, _("The campaign is created as a draft."))
         return redirect("access_audit:campaign_detail", pk=campaign.pk)
@@ -202,13 +192,13 @@ class CampaignDetailView(OneCampaignMixin, DetailView):
             labs_behind=behind,
             chart=progress_chart(series, total=total, deadline=campaign.confirmation_deadline),
             may_run=permissions.can_run_campaigns(user),
-            confirm_labs=_confirm_links(user, campaign),
+            confirm_labs=confirm_links(user, campaign),
             timeline=timeline_for(campaign),
         )
         return context
 
 
-def _confirm_links(user, campaign: AuditCampaign) -> list[dict]:
+def confirm_links(user, campaign: AuditCampaign) -> list[dict]:
     """The labs whose confirmation page the user works on, with what is left to do."""
     if campaign.state != CampaignState.OPEN:
         return []
@@ -330,192 +320,7 @@ class CampaignEntriesExportView(OneCampaignMixin, View):
         )
 
 
-# --- the lab's confirmation (A-04) ---------------------------------------------------------
-
-
-class CampaignConfirmView(OneCampaignMixin, FilterView):
-    """The lab's confirmation page (A-04): its people, a checkbox each, one confirmation and
-    one comment for the checked rows. A real form, usable with the keyboard alone: each box
-    is labelled with the person's name, "select all" is a link that checks every row of the
-    page, and a link at the top skips the list to the confirmation. Lab staff confirm their
-    own lab; a branch reviewer names the lab (``?lab=``) it confirms for."""
-
-    filterset_class = LabEntryFilter
-    template_name = "access_audit/campaigns/campaign_confirm.html"
-    context_object_name = "entries"
-    paginate_by = CONFIRM_PAGE_SIZE
-
-    def dispatch(self, request, *args, **kwargs):
-        self.lab = None
-        return super().dispatch(request, *args, **kwargs)
-
-    def _lab(self) -> TestingLab | None:
-        user = self.request.user
-        if user.role == Role.LAB_STAFF:
-            return user.lab
-        lab_id = self.request.GET.get("lab") or self.request.POST.get("lab")
-        if not lab_id:
-            return None
-        return get_in_scope_or_404(lab_list(user=user), lab_id)
-
-    def get(self, request, *args, **kwargs):
-        self.lab = self._lab()
-        return super().get(request, *args, **kwargs)
-
-    def get_queryset(self):
-        if self.lab is None:
-            return CampaignEntry.objects.none()
-        return (
-            selectors.campaign_entries(user=self.request.user, campaign=self.campaign)
-            .filter(lab=self.lab)
-            .select_related("right", "person")
-            .order_by("person__name", "right__username", "pk")
-        )
-
-    def get_context_data(self, **kwargs):
-        context = super().get_context_data(**kwargs)
-        may_confirm = (
-            self.lab is not None
-            and self.campaign.state == CampaignState.OPEN
-            and permissions.can_confirm_for_lab(self.request.user, self.lab)
-        )
-        select_all = self.request.GET.get("select") == "all"
-        rows = []
-        for entry in context["entries"]:
-            rows.append(
-                {
-                    "entry": entry,
-                    "value": f"{entry.pk}:{entry.confirmation}",
-                    "name": entry.person.name if entry.person_id else (entry.right.name or "—"),
-                    "masked_id": mask_id_number(entry.person.id_number) if entry.person_id else "",
-                    "final": entry.confirmation in LEFT,
-                    "checked": select_all and entry.confirmation not in LEFT,
-                }
-            )
-        query = self.request.GET.copy()
-        query.pop("select", None)
-        context.update(
-            lab=self.lab,
-            rows=rows,
-            may_confirm=may_confirm,
-            form=kwargs.get("form") or ConfirmForm(),
-            lab_has_staff=self.lab is not None
-            and self.lab.staff.filter(role=Role.LAB_STAFF, is_active=True).exists(),
-            confirm_labs=_confirm_links(self.request.user, self.campaign),
-            select_all_query=_query(query, select="all"),
-            select_none_query=_query(query),
-            open_count=(
-                CampaignEntry.objects.filter(
-                    campaign=self.campaign, lab=self.lab, confirmation=Confirmation.UNCONFIRMED
-                ).count()
-                if self.lab is not None
-                else 0
-            ),
-        )
-        return context
-
-    def post(self, request, *args, **kwargs):
-        self.lab = self._lab()
-        if self.lab is None:
-            raise Http404
-        form = ConfirmForm(request.POST)
-        if form.is_valid():
-            seen = form.cleaned_data["entries"]
-            mine = selectors.campaign_entries(user=request.user, campaign=self.campaign).filter(
-                lab=self.lab, pk__in=list(seen)
-            )
-            # Another lab's entry answers as a missing one would (A-04).
-            if mine.count() != len(seen):
-                raise Http404
-            try:
-                confirmed = campaign_confirmation.campaign_entries_confirm(
-                    campaign=self.campaign,
-                    actor=request.user,
-                    seen=seen,
-                    confirmation=form.cleaned_data["confirmation"],
-                    comment=form.cleaned_data["comment"],
-                )
-            except ValidationError as error:
-                _add_errors(form, error)
-            else:
-                messages.success(
-                    request,
-                    _("%(count)d people confirmed as “%(confirmation)s”.")
-                    % {
-                        "count": len(confirmed),
-                        "confirmation": Confirmation(form.cleaned_data["confirmation"]).label,
-                    },
-                )
-                return HttpResponseRedirect(request.get_full_path())
-        self.object_list = self.get_queryset()
-        self.filterset = self.get_filterset(self.get_filterset_class())
-        self.object_list = self.filterset.qs if self.filterset.is_valid() else self.object_list
-        context = self.get_context_data(form=form, filter=self.filterset)
-        return self.render_to_response(context, status=400)
-
-
-def _query(params: QueryDict, **extra) -> str:
-    params = params.copy()
-    for key, value in extra.items():
-        params[key] = value
-    encoded = params.urlencode()
-    return f"?{encoded}" if encoded else "?"
-
-
-class EntryDetailView(LoginRequiredMixin, DetailView):
-    """One person or account in a campaign: its case, its confirmation and its history; the
-    lab (or its branch centre, for a lab without staff) confirms it here too."""
-
-    model = CampaignEntry
-    template_name = "access_audit/campaigns/entry_detail.html"
-    context_object_name = "entry"
-
-    def get_object(self, queryset=None):
-        return get_in_scope_or_404(
-            selectors.entry_list(user=self.request.user).select_related(
-                "campaign", "right", "person", "lab__branch", "confirmed_by"
-            ),
-            self.kwargs["pk"],
-        )
-
-    def get_context_data(self, **kwargs):
-        context = super().get_context_data(**kwargs)
-        entry = self.object
-        may_confirm = (
-            entry.campaign.state == CampaignState.OPEN
-            and entry.lab_id is not None
-            and entry.confirmation not in LEFT
-            and permissions.can_confirm_for_lab(self.request.user, entry.lab)
-        )
-        context.update(
-            may_confirm=may_confirm,
-            form=kwargs.get("form") or EntryConfirmForm(initial={"seen": entry.confirmation}),
-            masked_id=mask_id_number(entry.person.id_number) if entry.person_id else "",
-            timeline=timeline_for(entry),
-        )
-        return context
-
-    def post(self, request, pk):
-        self.object = entry = self.get_object()
-        form = EntryConfirmForm(request.POST)
-        if form.is_valid():
-            try:
-                campaign_confirmation.campaign_entries_confirm(
-                    campaign=entry.campaign,
-                    actor=request.user,
-                    seen={entry.pk: form.cleaned_data["seen"]},
-                    confirmation=form.cleaned_data["confirmation"],
-                    comment=form.cleaned_data["comment"],
-                )
-            except ValidationError as error:
-                _add_errors(form, error)
-            else:
-                messages.success(request, _("The confirmation is recorded."))
-                return redirect("access_audit:entry_detail", pk=entry.pk)
-        return self.render_to_response(self.get_context_data(form=form), status=400)
-
-
-def _add_errors(form, error: ValidationError) -> None:
+def add_service_errors(form, error: ValidationError) -> None:
     """A service's errors on the form: on their field where the form has it, else on top."""
     if hasattr(error, "error_dict"):
         for field, errors in error.error_dict.items():
@@ -568,6 +373,4 @@ urlpatterns = [
         CampaignEntriesExportView.as_view(fmt="xlsx"),
         name="campaign_entries_xlsx",
     ),
-    path("campaigns/<int:pk>/confirm/", CampaignConfirmView.as_view(), name="campaign_confirm"),
-    path("entries/<int:pk>/", EntryDetailView.as_view(), name="entry_detail"),
 ]
