@@ -14,17 +14,23 @@ from directory.selectors import get_in_scope_or_404
 
 from .constants import (
     DIRECTOR_OPEN_STATES,
+    AdviceAnswer,
     CertificateState,
     DirectorAppointmentState,
     LeadAppointmentState,
+    RectificationSource,
 )
 from .models import (
+    AccountabilityCase,
     BodyGovernance,
     BodyStaff,
     Certificate,
+    DirectorAdvice,
     DirectorAppointment,
+    DirectorAssessment,
     Filing,
     LeadAppointment,
+    RectificationOrder,
 )
 
 __all__ = ["get_in_scope_or_404"]
@@ -150,4 +156,62 @@ def uncovered_certificates(*, body: CertificationBody) -> QuerySet[Certificate]:
     """Q-05: the body's valid certificates with no responsible lead in office."""
     return Certificate.objects.filter(body=body, state=CertificateState.VALID).filter(
         Q(responsible_lead__isnull=True) | ~Q(responsible_lead__state=LeadAppointmentState.ACTIVE)
+    )
+
+
+# --- advice, accountability, the regulator (Q-11, Q-12, Q-13) ---------------------------------
+
+
+def advice_list(*, user: User) -> QuerySet[DirectorAdvice]:
+    return _scoped(DirectorAdvice.objects.select_related("body", "director__staff__person"), user)
+
+
+def duty_done_advice(director: DirectorAppointment) -> QuerySet[DirectorAdvice]:
+    """Q-11: the director's advice rejected without a reason (the duty counts as done)."""
+    return DirectorAdvice.objects.filter(
+        director=director, answer=AdviceAnswer.REJECTED, rejection_reason=""
+    ).order_by("-given_on", "-pk")
+
+
+def case_list(*, user: User) -> QuerySet[AccountabilityCase]:
+    """Q-12: cases are the body's (its staff see their own body's) and the inspectors'."""
+    return _scoped(
+        AccountabilityCase.objects.select_related("body", "staff__person").prefetch_related(
+            "measures"
+        ),
+        user,
+    )
+
+
+def assessment_list(*, user: User) -> QuerySet[DirectorAssessment]:
+    return _scoped(
+        DirectorAssessment.objects.select_related("body", "director__staff__person", "inspector"),
+        user,
+    )
+
+
+def assessment_rectification_list(*, user: User) -> QuerySet[RectificationOrder]:
+    """Q-13: the rectification orders opened by failed assessments."""
+    return _scoped(
+        RectificationOrder.objects.filter(source=RectificationSource.ASSESSMENT).select_related(
+            "body", "assessment__director__staff__person"
+        ),
+        user,
+    )
+
+
+def published_assessments() -> QuerySet[DirectorAssessment]:
+    """Q-13: what the public page shows to anyone: published results only, newest first."""
+    return (
+        DirectorAssessment.objects.filter(published_at__isnull=False)
+        .select_related("body", "director__staff__person")
+        .only(
+            "pk",
+            "assessed_on",
+            "result",
+            "published_at",
+            "body__name",
+            "director__staff__person__name",
+        )
+        .order_by("-published_at", "-pk")
     )

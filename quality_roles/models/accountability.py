@@ -14,7 +14,7 @@ from .external_labs import CooperationProposal
 from .fields import account, limited_text, protected, reason
 from .governance import BodyStaff
 from .incidents import IncidentReport
-from .powers import DirectorMeasure, SpotCheck
+from .powers import DirectorMeasure, RectificationOrder, SpotCheck
 
 
 class AccountabilityCase(FSMModelMixin, models.Model):
@@ -64,6 +64,12 @@ class AccountabilityCase(FSMModelMixin, models.Model):
         related_name="accountability_cases",
         null=True,
     )
+    duty_rectification = protected(
+        RectificationOrder,
+        _("rectification order issued"),
+        related_name="accountability_cases",
+        null=True,
+    )
     history = HistoricalRecords()
 
     class Meta:
@@ -90,6 +96,7 @@ class AccountabilityCase(FSMModelMixin, models.Model):
                 "duty_measure",
                 "duty_spot_check",
                 "duty_proposal",
+                "duty_rectification",
             )
         )
 
