@@ -116,7 +116,7 @@ def accountability_case_open(
             {"description": _("Say what the person is held to account for.")},
             code="description_required",
         )
-    problems = []
+    problems = {}
     for name, duty in duties.items():
         if name not in DUTY_PERFORMERS:
             raise TypeError(f"unknown duty {name}")
@@ -125,13 +125,11 @@ def accountability_case_open(
         performers = DUTY_PERFORMERS[name](duty)
         performers = performers if isinstance(performers, set) else {performers}
         if duty.body_id != body.pk or staff.pk not in performers:
-            problems.append(
-                ValidationError(
-                    {name: _("Choose a duty this person performed in this body.")},
-                    code="duty_not_of_person",
-                )
+            problems[name] = ValidationError(
+                _("Choose a duty this person performed in this body."), code="duty_not_of_person"
             )
-    raise_problems(problems)
+    if problems:
+        raise ValidationError(problems)
     now = timezone.now()
     # First the suspension (art. 15: 先暂停其工作权限), then the case that records it.
     if staff.permissions_suspended_at is None:
