@@ -20,6 +20,7 @@ MENUS = {
         "directory:my_profile",
         "access_audit:right_list",
         "access_audit:request_list",
+        "quality_roles:assessment_results",
         "liaisons:roster",
     ],
     "lab_staff": [
@@ -30,6 +31,7 @@ MENUS = {
         "access_audit:right_list",
         "access_audit:request_list",
         "access_audit:campaign_list",
+        "quality_roles:assessment_results",
         "liaisons:roster",
     ],
     "branch_reviewer": [
@@ -43,6 +45,7 @@ MENUS = {
         "access_audit:right_list",
         "access_audit:request_list",
         "access_audit:campaign_list",
+        "quality_roles:assessment_results",
         "liaisons:roster",
     ],
     "training_admin": [
@@ -58,6 +61,7 @@ MENUS = {
         "access_audit:right_list",
         "access_audit:request_list",
         "access_audit:campaign_list",
+        "quality_roles:assessment_results",
         "liaisons:roster",
     ],
     "quality_tech_officer": [
@@ -68,6 +72,7 @@ MENUS = {
         "access_audit:right_list",
         "access_audit:request_list",
         "access_audit:campaign_list",
+        "quality_roles:assessment_results",
         "liaisons:roster",
     ],
     "general_business_officer": [
@@ -79,6 +84,7 @@ MENUS = {
         "access_audit:right_list",
         "access_audit:request_list",
         "access_audit:campaign_list",
+        "quality_roles:assessment_results",
         "liaisons:roster",
     ],
     "department_evaluator": [
@@ -86,6 +92,7 @@ MENUS = {
         "directory:person_list",
         "liaisons:qualification_list",
         "liaisons:evaluable_list",
+        "quality_roles:assessment_results",
         "liaisons:roster",
     ],
     # Their quality roles' pages come from quality_roles (issue 13).
@@ -94,6 +101,10 @@ MENUS = {
             "directory:body_list",
             "directory:person_list",
             "quality_roles:body_list",
+            "quality_roles:advice_list",
+            "quality_roles:cases_list",
+            "quality_roles:assessments_list",
+            "quality_roles:assessment_results",
             "liaisons:roster",
         ]
         for role in (
@@ -116,7 +127,11 @@ MENUS = {
         "access_audit:right_list",
         "quality_roles:body_list",
         "access_audit:request_list",
+        "quality_roles:advice_list",
+        "quality_roles:cases_list",
+        "quality_roles:assessments_list",
         "access_audit:campaign_list",
+        "quality_roles:assessment_results",
         "liaisons:roster",
     ],
 }
@@ -143,8 +158,8 @@ def test_each_role_sees_the_menu_it_saw(role):
 
 
 def test_a_visitor_sees_the_public_roster_alone():
-    # rule L-11, issue 11
-    assert _menu(AnonymousUser()) == ["liaisons:roster"]
+    # rule L-11, issue 11; rule Q-13: the directors' published assessment results too
+    assert _menu(AnonymousUser()) == ["quality_roles:assessment_results", "liaisons:roster"]
 
 
 def test_the_demo_builders_run_the_directory_first():

@@ -2,6 +2,7 @@
 investigated and decided; no measure for a duty the director or a lead performed."""
 
 from django.db import models
+from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from django_fsm import FSMField, FSMModelMixin, transition
 from django_fsm_log.decorators import fsm_log_by, fsm_log_description
@@ -85,6 +86,9 @@ class AccountabilityCase(FSMModelMixin, models.Model):
 
     def __str__(self) -> str:
         return f"{self.staff.person} · {self.get_ground_display()}"
+
+    def get_absolute_url(self) -> str:
+        return reverse("quality_roles:case_detail", args=[self.pk])
 
     @property
     def concerns_a_duty_performed(self) -> bool:

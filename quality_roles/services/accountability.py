@@ -124,7 +124,8 @@ def accountability_case_open(
             continue
         performers = DUTY_PERFORMERS[name](duty)
         performers = performers if isinstance(performers, set) else {performers}
-        if duty.body_id != body.pk or staff.pk not in performers:
+        duty_body_id = duty.cooperation.body_id if name == "duty_proposal" else duty.body_id
+        if duty_body_id != body.pk or staff.pk not in performers:
             problems[name] = ValidationError(
                 _("Choose a duty this person performed in this body."), code="duty_not_of_person"
             )
@@ -220,11 +221,14 @@ def accountability_measure_decide(
 def _restore(staff: BodyStaff, *, except_case: AccountabilityCase, actor: User) -> bool:
     """Lift the suspension unless another case still holds it."""
     others = AccountabilityCase.objects.filter(staff=staff).exclude(pk=except_case.pk)
-    if others.exclude(state=CaseState.CLOSED).exists() or others.filter(
-        state=CaseState.CLOSED,
-        permissions_restored_at__isnull=True,
-        measures__kind__in=KEEPS_PERMISSIONS_SUSPENDED,
-    ).exists():
+    if (
+        others.exclude(state=CaseState.CLOSED).exists()
+        or others.filter(
+            state=CaseState.CLOSED,
+            permissions_restored_at__isnull=True,
+            measures__kind__in=KEEPS_PERMISSIONS_SUSPENDED,
+        ).exists()
+    ):
         return False
     staff.permissions_suspended_at = None
     staff._history_user = actor
