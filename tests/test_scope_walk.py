@@ -21,7 +21,16 @@ from liaisons.models import (
     TrainingSession,
 )
 from liaisons.tests.factories import LiaisonQualificationFactory, TrainingSessionFactory
-from quality_roles.models import BodyStaff, DirectorAppointment, Filing, LeadAppointment
+from quality_roles.models import (
+    AccountabilityCase,
+    BodyStaff,
+    DirectorAdvice,
+    DirectorAppointment,
+    DirectorAssessment,
+    Filing,
+    LeadAppointment,
+    RectificationOrder,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -49,23 +58,54 @@ def _quality_role_walk(model):
 
 def _quality_roles(w, model):
     """The record of ``model`` for body X and for body Y: a director in office each, with a
-    lead and a filing due."""
+    lead and a filing due, advice (Q-11), a case against the lead (Q-12), a failed
+    assessment and its rectification (Q-13)."""
+    import datetime
+
+    from django.utils import timezone
+
     from quality_roles.tests.factories import FilingFactory, LeadAppointmentFactory
 
     found = []
+    day, now = datetime.date(2026, 1, 5), timezone.now()
     for body in (w.body_x, w.body_y):
         lead = LeadAppointmentFactory(body=body, active=True)
         director = lead.nominated_under
         filing = FilingFactory(appointment=director)
-        found.append(
-            {
-                BodyStaff: lead.staff,
-                DirectorAppointment: director,
-                LeadAppointment: lead,
-                Filing: filing,
-            }[model]
-        )
+        made = {
+            BodyStaff: lambda: lead.staff,
+            DirectorAppointment: lambda: director,
+            LeadAppointment: lambda: lead,
+            Filing: lambda: filing,
+            DirectorAdvice: lambda: DirectorAdvice.objects.create(
+                body=body, director=director, subject="建议", text="内容", given_on=day
+            ),
+            AccountabilityCase: lambda: AccountabilityCase.objects.create(
+                body=body,
+                staff=lead.staff,
+                ground="other",
+                description="事由",
+                opened_at=now,
+                permissions_suspended_at=now,
+            ),
+            DirectorAssessment: lambda: _assessment(w, body, director, day),
+            RectificationOrder: lambda: RectificationOrder.objects.create(
+                body=body,
+                source="assessment",
+                assessment=_assessment(w, body, director, day),
+                problem="问题",
+                actions="措施",
+                deadline=day,
+            ),
+        }
+        found.append(made[model]())
     return found
+
+
+def _assessment(w, body, director, day):
+    return DirectorAssessment.objects.create(
+        body=body, director=director, inspector=w.inspector, assessed_on=day, result="failed"
+    )
 
 
 #: For each model: (viewer, an object outside the viewer's scope, an object inside it or None).
@@ -191,7 +231,16 @@ OUT_OF_SCOPE = {
     # inspectors every body's, nobody else any.
     **{
         model: _quality_role_walk(model)
-        for model in (BodyStaff, DirectorAppointment, LeadAppointment, Filing)
+        for model in (
+            BodyStaff,
+            DirectorAppointment,
+            LeadAppointment,
+            Filing,
+            DirectorAdvice,
+            AccountabilityCase,
+            DirectorAssessment,
+            RectificationOrder,
+        )
     },
 }
 
