@@ -17,6 +17,7 @@ from directory.idnumbers import build_id_number, build_uscc
 from directory.models import CertificationBody, Person, User
 
 from .constants import AuthoriserCapacity, TitleLevel
+from .demo_oversight import seed_oversight
 from .models import BodyStaff, DirectorAppointment
 from .services import appointments, bodies
 
@@ -236,4 +237,5 @@ def seed_quality_roles() -> list[tuple[str, str, str]]:
         _seed_first(first)
     if not DirectorAppointment.objects.filter(body=second).exists():
         _seed_second(second)
+    seed_oversight(first)
     return users

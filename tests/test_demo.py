@@ -118,3 +118,22 @@ def test_demo_shows_a_body_with_its_director_and_two_leads(capsys):
     assert DirectorAppointment.objects.filter(state=DirectorAppointmentState.AUTHORISED).exists()
     out = capsys.readouterr().out
     assert "lead.wu" in out and "body.admin.east" in out
+
+
+def test_demo_shows_advice_a_closed_case_and_published_assessments():
+    # rule Q-11, rule Q-12, rule Q-13: an advice answered (the duty done), a closed case with
+    # the permissions back, a failed assessment published with its rectification
+    from quality_roles.constants import CaseState, RectificationState
+    from quality_roles.models import AccountabilityCase, DirectorAdvice, DirectorAssessment
+
+    call_command("seed_demo")
+    call_command("seed_demo")
+    advice = DirectorAdvice.objects.get()
+    assert advice.duty_deemed_done
+    case = AccountabilityCase.objects.get()
+    assert case.state == CaseState.CLOSED and case.permissions_restored_at is not None
+    assert not case.staff.permissions_suspended
+    failed = DirectorAssessment.objects.get(result="failed")
+    assert failed.is_published
+    assert failed.rectification_orders.get().state == RectificationState.CHECKING
+    assert DirectorAssessment.objects.filter(result="passed", published_at__isnull=False).exists()

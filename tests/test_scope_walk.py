@@ -70,36 +70,45 @@ def _quality_roles(w, model):
     day, now = datetime.date(2026, 1, 5), timezone.now()
     for body in (w.body_x, w.body_y):
         lead = LeadAppointmentFactory(body=body, active=True)
-        director = lead.nominated_under
-        filing = FilingFactory(appointment=director)
-        made = {
-            BodyStaff: lambda: lead.staff,
-            DirectorAppointment: lambda: director,
-            LeadAppointment: lambda: lead,
-            Filing: lambda: filing,
-            DirectorAdvice: lambda: DirectorAdvice.objects.create(
-                body=body, director=director, subject="建议", text="内容", given_on=day
-            ),
-            AccountabilityCase: lambda: AccountabilityCase.objects.create(
-                body=body,
-                staff=lead.staff,
-                ground="other",
-                description="事由",
-                opened_at=now,
-                permissions_suspended_at=now,
-            ),
-            DirectorAssessment: lambda: _assessment(w, body, director, day),
-            RectificationOrder: lambda: RectificationOrder.objects.create(
-                body=body,
-                source="assessment",
-                assessment=_assessment(w, body, director, day),
-                problem="问题",
-                actions="措施",
-                deadline=day,
-            ),
-        }
-        found.append(made[model]())
+        filing = FilingFactory(appointment=lead.nominated_under)
+        found.append(_made(model, w, body, lead, filing, day, now))
     return found
+
+
+def _made(model, w, body, lead, filing, day, now):
+    director = lead.nominated_under
+    simple = {
+        BodyStaff: lead.staff,
+        DirectorAppointment: director,
+        LeadAppointment: lead,
+        Filing: filing,
+    }
+    if model in simple:
+        return simple[model]
+    if model is DirectorAdvice:
+        return DirectorAdvice.objects.create(
+            body=body, director=director, subject="建议", text="内容", given_on=day
+        )
+    if model is AccountabilityCase:
+        return AccountabilityCase.objects.create(
+            body=body,
+            staff=lead.staff,
+            ground="other",
+            description="事由",
+            opened_at=now,
+            permissions_suspended_at=now,
+        )
+    assessment = _assessment(w, body, director, day)
+    if model is DirectorAssessment:
+        return assessment
+    return RectificationOrder.objects.create(
+        body=body,
+        source="assessment",
+        assessment=assessment,
+        problem="问题",
+        actions="措施",
+        deadline=day,
+    )
 
 
 def _assessment(w, body, director, day):
