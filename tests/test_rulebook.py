@@ -28,7 +28,8 @@ def test_the_book_holds_every_rule_once_with_its_source():
     for rule in RULES:
         assert rule.title and rule.requirement and rule.source and rule.capability, rule.id
     # Capabilities not built yet: the login-right campaign and most of the quality roles
-    # (issue 13 built the appointments and the filings first).
+    # (issue 13 built the appointments and the filings first, then advice, accountability
+    # and the regulator).
     assert {r.id for r in RULES if r.id.startswith("Q-") and r.built} == {
         "Q-01",
         "Q-02",
@@ -36,6 +37,9 @@ def test_the_book_holds_every_rule_once_with_its_source():
         "Q-04",
         "Q-06",
         "Q-09",
+        "Q-11",
+        "Q-12",
+        "Q-13",
     }
     assert {r.id for r in RULES if r.id.startswith("A-") and not r.built} == {"A-04"}
 
