@@ -15,3 +15,4 @@ class QualityRolesConfig(AppConfig):
         )
 
         registrations.register()  # the menu entry (issue 11)
+        registrations.register_oversight()

@@ -18,6 +18,7 @@ from directory.models import CertificationBody, Person, User
 
 from .constants import AuthoriserCapacity, IncidentKind, TitleLevel
 from .demo_certificates import seed_certificates
+from .demo_oversight import seed_oversight
 from .models import BodyStaff, DirectorAppointment, IncidentReport
 from .services import appointments, bodies, incidents, powers
 
@@ -274,4 +275,5 @@ def seed_quality_roles() -> list[tuple[str, str, str]]:
     seed_certificates(first, second)
     if not IncidentReport.objects.filter(body=first).exists():
         _seed_duties(first)
+    seed_oversight(first)
     return users

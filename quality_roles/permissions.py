@@ -17,9 +17,25 @@ def _active(user) -> bool:
     return bool(user.is_authenticated and user.is_active)
 
 
+def is_suspended_in(user, body) -> bool:
+    """Q-12: the user's person works for the body and an accountability case suspended the
+    person's permissions there. The one check every role of the body passes through: the key
+    roles below filter on it, and the administrator's is refused by it."""
+    from .models import BodyStaff
+
+    return BodyStaff.objects.filter(
+        body=body, person__user=user, permissions_suspended_at__isnull=False
+    ).exists()
+
+
 def is_body_admin(user, body) -> bool:
-    """The administrator of this very body."""
-    return _active(user) and user.role == Role.BODY_ADMIN and user.body_id == body.pk
+    """The administrator of this very body, not suspended (Q-12)."""
+    return (
+        _active(user)
+        and user.role == Role.BODY_ADMIN
+        and user.body_id == body.pk
+        and not is_suspended_in(user, body)
+    )
 
 
 def is_inspector(user) -> bool:
@@ -193,3 +209,38 @@ def can_manage_certificates(user, body) -> bool:
     responsible lead and imports certificates; a lead answers for certificates and assigns
     none, and the regulator's inspectors only read them."""
     return is_body_admin(user, body) or active_director_of(user, body) is not None
+
+
+# --- advice, accountability, the regulator (Q-11, Q-12, Q-13) ---------------------------------
+
+
+def can_give_advice(user, body) -> bool:
+    """Q-11: the director in office gives management written advice."""
+    return active_director_of(user, body) is not None
+
+
+def can_record_advice_answer(user, advice) -> bool:
+    """Q-11: management's answer is recorded by the body's administrator."""
+    return is_body_admin(user, advice.body)
+
+
+def can_handle_case(user, body) -> bool:
+    """Q-12: the body (its administrator) opens, investigates and decides a case."""
+    return is_body_admin(user, body)
+
+
+def can_publish_assessment(user, assessment) -> bool:
+    """Q-13: the inspectors publish the assessments they record."""
+    return is_inspector(user)
+
+
+def can_report_rectification(user, order) -> bool:
+    """Q-13: the body reports the actions of an assessment's rectification done: its
+    administrator or its director in office."""
+    return is_body_admin(user, order.body) or active_director_of(user, order.body) is not None
+
+
+def can_check_rectification(user, order) -> bool:
+    """Q-13: the regulator checks that an assessment's rectification worked, as part of the
+    assessment (the one thing inspectors write)."""
+    return is_inspector(user) and order.assessment_id is not None

@@ -15,6 +15,7 @@ from directory.selectors import get_in_scope_or_404
 from . import coverage
 from .constants import (
     DIRECTOR_OPEN_STATES,
+    AdviceAnswer,
     DirectorAppointmentState,
     IncidentState,
     LeadAppointmentState,
@@ -22,11 +23,14 @@ from .constants import (
     RectificationSource,
 )
 from .models import (
+    AccountabilityCase,
     BodyGovernance,
     BodyStaff,
     Certificate,
     CooperationProposal,
+    DirectorAdvice,
     DirectorAppointment,
+    DirectorAssessment,
     DirectorMeasure,
     ExternalLab,
     Filing,
@@ -246,3 +250,59 @@ def proposal_list(*, user: User) -> QuerySet[CooperationProposal]:
 # --- coverage (Q-05): defined once, in ``quality_roles.coverage`` ---------------------------
 
 uncovered_certificates = coverage.uncovered_certificates
+# --- advice, accountability, the regulator (Q-11, Q-12, Q-13) ---------------------------------
+
+
+def advice_list(*, user: User) -> QuerySet[DirectorAdvice]:
+    return _scoped(DirectorAdvice.objects.select_related("body", "director__staff__person"), user)
+
+
+def duty_done_advice(director: DirectorAppointment) -> QuerySet[DirectorAdvice]:
+    """Q-11: the director's advice rejected without a reason (the duty counts as done)."""
+    return DirectorAdvice.objects.filter(
+        director=director, answer=AdviceAnswer.REJECTED, rejection_reason=""
+    ).order_by("-given_on", "-pk")
+
+
+def case_list(*, user: User) -> QuerySet[AccountabilityCase]:
+    """Q-12: cases are the body's (its staff see their own body's) and the inspectors'."""
+    return _scoped(
+        AccountabilityCase.objects.select_related("body", "staff__person").prefetch_related(
+            "measures"
+        ),
+        user,
+    )
+
+
+def assessment_list(*, user: User) -> QuerySet[DirectorAssessment]:
+    return _scoped(
+        DirectorAssessment.objects.select_related("body", "director__staff__person", "inspector"),
+        user,
+    )
+
+
+def assessment_rectification_list(*, user: User) -> QuerySet[RectificationOrder]:
+    """Q-13: the rectification orders opened by failed assessments."""
+    return _scoped(
+        RectificationOrder.objects.filter(source=RectificationSource.ASSESSMENT).select_related(
+            "body", "assessment__director__staff__person"
+        ),
+        user,
+    )
+
+
+def published_assessments() -> QuerySet[DirectorAssessment]:
+    """Q-13: what the public page shows to anyone: published results only, newest first."""
+    return (
+        DirectorAssessment.objects.filter(published_at__isnull=False)
+        .select_related("body", "director__staff__person")
+        .only(
+            "pk",
+            "assessed_on",
+            "result",
+            "published_at",
+            "body__name",
+            "director__staff__person__name",
+        )
+        .order_by("-published_at", "-pk")
+    )

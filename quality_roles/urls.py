@@ -1,6 +1,15 @@
 """URLs of the quality roles: each views module holds the patterns of its part."""
 
-from .views import appointments, certificates, external_labs, incidents, powers
+from .views import (
+    accountability,
+    advice,
+    appointments,
+    certificates,
+    external_labs,
+    incidents,
+    powers,
+    regulator,
+)
 
 app_name = "quality_roles"
 
@@ -10,4 +19,7 @@ urlpatterns = [
     *incidents.urlpatterns,
     *powers.urlpatterns,
     *external_labs.urlpatterns,
+    *advice.urlpatterns,
+    *accountability.urlpatterns,
+    *regulator.urlpatterns,
 ]

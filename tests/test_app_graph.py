@@ -20,6 +20,7 @@ MENUS = {
         "directory:my_profile",
         "access_audit:right_list",
         "access_audit:request_list",
+        "quality_roles:assessment_results",
         "liaisons:roster",
     ],
     "lab_staff": [
@@ -31,6 +32,7 @@ MENUS = {
         "access_audit:request_list",
         "access_audit:campaign_list",
         "access_audit:evidence_run_list",
+        "quality_roles:assessment_results",
         "liaisons:roster",
     ],
     "branch_reviewer": [
@@ -45,6 +47,7 @@ MENUS = {
         "access_audit:request_list",
         "access_audit:campaign_list",
         "access_audit:evidence_run_list",
+        "quality_roles:assessment_results",
         "liaisons:roster",
     ],
     "training_admin": [
@@ -61,6 +64,7 @@ MENUS = {
         "access_audit:request_list",
         "access_audit:campaign_list",
         "access_audit:evidence_run_list",
+        "quality_roles:assessment_results",
         "liaisons:roster",
     ],
     "quality_tech_officer": [
@@ -72,6 +76,7 @@ MENUS = {
         "access_audit:request_list",
         "access_audit:campaign_list",
         "access_audit:evidence_run_list",
+        "quality_roles:assessment_results",
         "liaisons:roster",
     ],
     "general_business_officer": [
@@ -84,6 +89,7 @@ MENUS = {
         "access_audit:request_list",
         "access_audit:campaign_list",
         "access_audit:evidence_run_list",
+        "quality_roles:assessment_results",
         "liaisons:roster",
     ],
     "department_evaluator": [
@@ -91,6 +97,7 @@ MENUS = {
         "directory:person_list",
         "liaisons:qualification_list",
         "liaisons:evaluable_list",
+        "quality_roles:assessment_results",
         "liaisons:roster",
     ],
     # Their quality roles' pages come from quality_roles (issue 13).
@@ -100,6 +107,10 @@ MENUS = {
             "directory:person_list",
             "quality_roles:body_list",
             "quality_roles:certificate_list",
+            "quality_roles:advice_list",
+            "quality_roles:cases_list",
+            "quality_roles:assessments_list",
+            "quality_roles:assessment_results",
             "liaisons:roster",
         ]
         for role in (
@@ -125,6 +136,10 @@ MENUS = {
         "access_audit:evidence_run_list",
         "quality_roles:body_list",
         "quality_roles:certificate_list",
+        "quality_roles:advice_list",
+        "quality_roles:cases_list",
+        "quality_roles:assessments_list",
+        "quality_roles:assessment_results",
         "liaisons:roster",
     ],
 }
@@ -151,8 +166,8 @@ def test_each_role_sees_the_menu_it_saw(role):
 
 
 def test_a_visitor_sees_the_public_roster_alone():
-    # rule L-11, issue 11
-    assert _menu(AnonymousUser()) == ["liaisons:roster"]
+    # rule L-11, issue 11; rule Q-13: the directors' published assessment results too
+    assert _menu(AnonymousUser()) == ["quality_roles:assessment_results", "liaisons:roster"]
 
 
 def test_the_demo_builders_run_the_directory_first():

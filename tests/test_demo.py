@@ -132,3 +132,22 @@ def test_demo_holds_an_open_incident_and_a_rectification_order():
     clock = report_clock(incident)
     assert clock.running and not clock.overdue
     assert RectificationOrder.objects.filter(state=RectificationState.OPEN).count() == 1
+
+
+def test_demo_shows_advice_a_closed_case_and_published_assessments():
+    # rule Q-11, rule Q-12, rule Q-13: an advice answered (the duty done), a closed case with
+    # the permissions back, a failed assessment published with its rectification
+    from quality_roles.constants import CaseState, RectificationState
+    from quality_roles.models import AccountabilityCase, DirectorAdvice, DirectorAssessment
+
+    call_command("seed_demo")
+    call_command("seed_demo")
+    advice = DirectorAdvice.objects.get()
+    assert advice.duty_deemed_done
+    case = AccountabilityCase.objects.get()
+    assert case.state == CaseState.CLOSED and case.permissions_restored_at is not None
+    assert not case.staff.permissions_suspended
+    failed = DirectorAssessment.objects.get(result="failed")
+    assert failed.is_published
+    assert failed.rectification_orders.get().state == RectificationState.CHECKING
+    assert DirectorAssessment.objects.filter(result="passed", published_at__isnull=False).exists()

@@ -27,8 +27,7 @@ def test_the_book_holds_every_rule_once_with_its_source():
     assert sum(i.startswith("Q-") for i in ids) == 13
     for rule in RULES:
         assert rule.title and rule.requirement and rule.source and rule.capability, rule.id
-    # Capabilities not built yet: the login-right campaign and most of the quality roles
-    # (issue 13 built the appointments and the filings first).
+    # Issue 13 built the quality roles: every rule of them is built.
     assert {r.id for r in RULES if r.id.startswith("Q-") and r.built} == {
         "Q-01",
         "Q-02",
@@ -40,6 +39,9 @@ def test_the_book_holds_every_rule_once_with_its_source():
         "Q-08",
         "Q-09",
         "Q-10",
+        "Q-11",
+        "Q-12",
+        "Q-13",
     }
     # Issue 12 built the deadline job (A-04): every rule of the login rights is built.
     assert {r.id for r in RULES if r.id.startswith("A-") and not r.built} == set()
@@ -153,10 +155,21 @@ def test_a_built_rule_without_a_test_function_or_code_is_reported(repo):
     assert "L-07 is built but no test function cites it" in found
     assert "L-01 is built but no code cites it" in found
     assert "L-01 is built but no test function cites it" in found
-    # Rules not built yet are exempt.
-    not_built = tuple(rule.id for rule in RULES if not rule.built)
-    assert "Q-11" in not_built and "A-04" not in not_built
-    assert not any(p.startswith(not_built) for p in found)
+
+
+def test_a_rule_not_built_is_exempt_and_shown_as_such(repo, monkeypatch):
+    # Every rule is built today (issues 12 and 13); a rule the book marks not built yet needs
+    # no code and no test, and its line says so.
+    import dataclasses
+
+    import cqcportal.rulebook as book
+
+    rules = [dataclasses.replace(r, built=False) if r.id == "Q-11" else r for r in book.RULES]
+    monkeypatch.setattr(book, "RULES", rules)
+    _write(repo, "quality_roles/services.py", '"""Nothing of Q-11 here."""\n')
+    assert not any(p.startswith("Q-11") for p in problems(collect(repo)))
+    text, _ = generate(repo)
+    assert "| [Q-11](#q-11) | Advice rejected without reason | **not built yet** |" in text
 
 
 def test_an_id_the_book_does_not_hold_is_reported(repo):
@@ -179,7 +192,6 @@ def test_the_page_lists_each_rule_with_where_it_is_enforced_and_tested(repo):
         "- [`liaisons/tests/test_services.py`](../liaisons/tests/test_services.py): "
         "`test_submit_needs_every_material`" in text
     )
-    assert "| [Q-11](#q-11) | Advice rejected without reason | **not built yet** |" in text
 
 
 def test_a_long_list_ends_with_how_many_more(repo):

@@ -393,7 +393,7 @@ RULES: tuple[Rule, ...] = (
         "as having done the duty, so the advice, the answer and their dates are recorded.",
         f"{REGULATION}, art. 14",
         QUALITY,
-        False,
+        True,
     ),
     Rule(
         "Q-12",
@@ -403,7 +403,7 @@ RULES: tuple[Rule, ...] = (
         "or lead for doing their duty.",
         f"{REGULATION}, art. 15 and art. 16",
         QUALITY,
-        False,
+        True,
     ),
     Rule(
         "Q-13",
@@ -412,7 +412,7 @@ RULES: tuple[Rule, ...] = (
         "obliges the body to rectify at once.",
         f"{REGULATION}, art. 11",
         QUALITY,
-        False,
+        True,
     ),
 )
 

@@ -2,6 +2,7 @@
 investigated and decided; no measure for a duty the director or a lead performed."""
 
 from django.db import models
+from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from django_fsm import FSMField, FSMModelMixin, transition
 from django_fsm_log.decorators import fsm_log_by, fsm_log_description
@@ -14,7 +15,7 @@ from .external_labs import CooperationProposal
 from .fields import account, limited_text, protected, reason
 from .governance import BodyStaff
 from .incidents import IncidentReport
-from .powers import DirectorMeasure, SpotCheck
+from .powers import DirectorMeasure, RectificationOrder, SpotCheck
 
 
 class AccountabilityCase(FSMModelMixin, models.Model):
@@ -64,6 +65,12 @@ class AccountabilityCase(FSMModelMixin, models.Model):
         related_name="accountability_cases",
         null=True,
     )
+    duty_rectification = protected(
+        RectificationOrder,
+        _("rectification order issued"),
+        related_name="accountability_cases",
+        null=True,
+    )
     history = HistoricalRecords()
 
     class Meta:
@@ -80,6 +87,9 @@ class AccountabilityCase(FSMModelMixin, models.Model):
     def __str__(self) -> str:
         return f"{self.staff.person} · {self.get_ground_display()}"
 
+    def get_absolute_url(self) -> str:
+        return reverse("quality_roles:case_detail", args=[self.pk])
+
     @property
     def concerns_a_duty_performed(self) -> bool:
         return any(
@@ -90,6 +100,7 @@ class AccountabilityCase(FSMModelMixin, models.Model):
                 "duty_measure",
                 "duty_spot_check",
                 "duty_proposal",
+                "duty_rectification",
             )
         )
 

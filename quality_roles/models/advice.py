@@ -1,6 +1,7 @@
 """The director's written advice to the body's management, and the answer (Q-11)."""
 
 from django.db import models
+from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from django_fsm import FSMField, FSMModelMixin, transition
 from django_fsm_log.decorators import fsm_log_by, fsm_log_description
@@ -44,6 +45,9 @@ class DirectorAdvice(FSMModelMixin, models.Model):
 
     def __str__(self) -> str:
         return self.subject
+
+    def get_absolute_url(self) -> str:
+        return reverse("quality_roles:advice_detail", args=[self.pk])
 
     @property
     def duty_deemed_done(self) -> bool:

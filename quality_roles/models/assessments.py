@@ -2,6 +2,7 @@
 
 from django.db import models
 from django.db.models import Q
+from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
@@ -43,6 +44,9 @@ class DirectorAssessment(models.Model):
 
     def __str__(self) -> str:
         return f"{self.director} · {self.assessed_on:%Y-%m-%d}"
+
+    def get_absolute_url(self) -> str:
+        return reverse("quality_roles:assessment_detail", args=[self.pk])
 
     @property
     def is_published(self) -> bool:

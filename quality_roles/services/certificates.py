@@ -92,6 +92,11 @@ def certificates_hand_over(
     certificates the lead answers for go to ``successor``, a lead in office at the same body,
     in one statement with their history; without a successor they are left uncovered only
     when ``leave_uncovered`` says so. Returns how many were handed over."""
+    # Checked again here, whoever calls: only who may end the lead hands the certificates on.
+    require(
+        permissions.can_end_lead(actor, appointment),
+        _("The quality director or the body's administrator ends a lead's appointment (Q-09)."),
+    )
     pks = list(
         coverage.would_uncover(appointment)
         .select_for_update(of=("self",))
