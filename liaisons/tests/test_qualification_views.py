@@ -326,3 +326,29 @@ def test_navigation_leads_staff_to_the_liaisons_and_everyone_to_the_roster(clien
     client.force_login(user)
     html = client.get(reverse("dashboard")).content.decode()
     assert f'href="{roster}"' in html and f'href="{liaisons}"' not in html
+
+
+def test_detail_links_the_application_only_for_who_may_open_it(client, world):
+    # Who may see the qualification but not its application (the general business dept)
+    # gets no link that would answer 404; the training centre follows it to the application.
+    from directory.constants import Role
+    from liaisons.constants import ApplicationState
+    from liaisons.tests.factories import LiaisonApplicationFactory
+
+    application = LiaisonApplicationFactory(
+        lab=world.lab_a, person=world.person_a, state=ApplicationState.HIRED
+    )
+    qualification = LiaisonQualificationFactory(
+        lab=world.lab_a, person=world.person_a, application=application
+    )
+    url = reverse("liaisons:qualification_detail", args=[qualification.pk])
+    application_url = reverse("liaisons:application_detail", args=[application.pk])
+    client.force_login(world.training_admin)
+    assert application_url in client.get(url).content.decode()
+    assert client.get(application_url).status_code == 200
+    officer = UserFactory(username="generalbiz.t", role=Role.GENERAL_BUSINESS_OFFICER)
+    client.force_login(officer)
+    response = client.get(url)
+    assert response.status_code == 200
+    assert application_url not in response.content.decode()
+    assert client.get(application_url).status_code == 404

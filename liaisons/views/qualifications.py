@@ -54,6 +54,11 @@ class QualificationDetailView(ScopedDetailView):
         context.update(
             show_full_id_number=can_view_full_id_number(user, person),
             person_visible=person_list(user=user).filter(pk=person.pk).exists(),
+            # Linked only for who may open it: the others would follow the link to a 404.
+            application_visible=bool(qualification.application_id)
+            and selectors.application_list(user=user)
+            .filter(pk=qualification.application_id)
+            .exists(),
             fields=list(qualification.fields.order_by("position")),
             departures=list(qualification.departures.select_related("confirmed_by__person")),
             evaluations=list(

@@ -168,12 +168,12 @@ urlpatterns = [
     ),
     path("directors/<int:pk>/assess/", AssessmentRecordView.as_view(), name="assessment_record"),
     path(
-        "rectifications/<int:pk>/report/",
+        "assessment-rectifications/<int:pk>/report/",
         RectificationReportView.as_view(),
         name="assessment_rectification_report",
     ),
     path(
-        "rectifications/<int:pk>/check/",
+        "assessment-rectifications/<int:pk>/check/",
         RectificationCheckView.as_view(),
         name="assessment_rectification_check",
     ),
