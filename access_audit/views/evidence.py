@@ -10,7 +10,7 @@ from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.http import FileResponse, Http404
-from django.shortcuts import render
+from django.shortcuts import redirect, render
 from django.urls import path
 from django.utils import timezone, translation
 from django.views import View
@@ -118,6 +118,11 @@ class EvidenceVerifyView(OneRunMixin, View):
     def post(self, request, pk):
         check = evidence_pack_verify(run=self.run, actor=request.user)
         return run_page(request, self.run, check=check)
+
+    def get(self, request, pk):
+        # The answer of a check is shown at this address: reloading it, or switching the
+        # language there, comes back to the run's page instead of a 405.
+        return redirect("access_audit:run_evidence", pk=self.run.pk)
 
 
 class RunRevocationExportView(OneRunMixin, View):
