@@ -1,8 +1,10 @@
-"""Demo data of the check campaign (A-03, A-04): the 2011 campaign (deadlines 2011-08-30 and
-2011-12-30), enforced by the real deadline job (its runs are real ``EnforcementRun`` rows),
-and a current campaign, open, whose confirmation deadline lies a few weeks after the day the
-demo is seeded, with confirmations over the past days, so that the dashboard's progress, chart
-and clock, and the reminders, can be seen working.
+"""Demo data of the check campaign (A-03, A-04), a campaign at every stage: the 2011 campaign
+(deadlines 2011-08-30 and 2011-12-30), enforced by the real deadline job (its runs are real
+``EnforcementRun`` rows); this year's pilot, closed, its deadline passed yesterday and its run
+still to come; next year's, in draft; and a current campaign, open, whose confirmation
+deadline lies a few weeks after the day the demo is seeded, with confirmations over the past
+days, so that the dashboard's progress, chart and clock, and the reminders, can be seen
+working.
 
 Registered after the login rights' demo (``access_audit/demo.py``, order 20): the accounts it
 imports are taken into the campaigns. If there are none, a few accounts of the demo's people
@@ -157,6 +159,39 @@ def _unused_of(entries, staff):
     )
 
 
+def _seed_pilot(training: User) -> None:
+    """A pilot campaign of this year, closed: its labs confirmed some people, its confirmation
+    deadline was yesterday, and tonight's deadline job (or ``enforce_deadlines``) will take
+    the rights it names; its preview shows who (A-04). Opened and closed before the current
+    campaign opens: one campaign is open at a time."""
+    now = timezone.now()
+    today = china_today(now)
+    campaign = services.campaign_create(
+        actor=training,
+        name=f"{today.year}年业务系统登录权限核查（试点）",
+        migration_deadline=today - datetime.timedelta(days=20),
+        confirmation_deadline=today - datetime.timedelta(days=1),
+    )
+    services.campaign_open(campaign=campaign, actor=training, at=now - datetime.timedelta(days=40))
+    beijing = User.objects.filter(username="lab.beijing").first()
+    works = CampaignEntry.objects.filter(campaign=campaign, person__name="张伟").first()
+    if beijing is not None and works is not None:
+        at = now - datetime.timedelta(days=30)
+        _confirm(campaign, beijing, [works], Confirmation.WORKS, at=at)
+    services.campaign_close(campaign=campaign, actor=training, at=now - datetime.timedelta(days=2))
+
+
+def _seed_next(training: User) -> None:
+    """Next year's campaign, in draft: its deadlines set, not yet opened (A-03)."""
+    today = china_today()
+    services.campaign_create(
+        actor=training,
+        name=f"{today.year + 1}年业务系统登录权限核查",
+        migration_deadline=datetime.date(today.year + 1, 6, 30),
+        confirmation_deadline=datetime.date(today.year + 1, 9, 30),
+    )
+
+
 def _seed_current(training: User) -> None:
     """The current campaign: opened nine days ago, deadline in 24 days, some confirmed."""
     now = timezone.now()
@@ -227,5 +262,7 @@ def seed_campaigns() -> None:
     # What the services write in words (reasons, descriptions) is written in the portal's
     # language, as a user of the Chinese portal would have it written.
     with translation.override(settings.LANGUAGE_CODE):
+        _seed_pilot(training)
         _seed_current(training)
+        _seed_next(training)
     assert AuditCampaign.objects.filter(state=CampaignState.OPEN).count() == 1  # noqa: S101

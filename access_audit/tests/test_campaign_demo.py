@@ -31,7 +31,17 @@ def test_the_demo_tells_the_campaign_story(client):
     current = AuditCampaign.objects.get(state=CampaignState.OPEN)
     weeks = (current.confirmation_deadline - china_today()).days
     assert 14 <= weeks <= 35
-    assert AuditCampaign.objects.count() == 2
+    # A campaign at every stage (issue 12): this year's pilot closed, its deadline passed and
+    # its run still to come; next year's in draft.
+    assert sorted(AuditCampaign.objects.values_list("state", flat=True)) == [
+        CampaignState.CLOSED,
+        CampaignState.DRAFT,
+        CampaignState.ENFORCED,
+        CampaignState.OPEN,
+    ]
+    pilot = AuditCampaign.objects.get(state=CampaignState.CLOSED)
+    assert pilot.confirmation_deadline < china_today() and not pilot.runs.exists()
+    assert pilot.entries.exclude(confirmation="").count() >= 1
     entries = CampaignEntry.objects.filter(campaign=current)
     days = {e.confirmed_at.date() for e in entries.exclude(confirmed_at=None)}
     assert len(days) >= 3
