@@ -1,9 +1,8 @@
 """Reading the business system's account list (CSV or XLSX) and what each of its cells says.
 
-The file is recognised by its content, not its name, and read within limits a hostile file
-cannot get round: its size, its rows, its columns, each cell's length, and for an XLSX (a zip)
-the size its parts unpack to. Every cell comes out as text, so the rows can wait in the session
-between the preview and the confirmation.
+The file is read by ``cqcportal.tabular`` (by its content, within limits a hostile file cannot
+get round, every cell as text, so the rows can wait in the session between the preview and the
+confirmation).
 
 What each column means is said once, by a django-import-export resource
 (``AccountListResource``): its fields name the columns and its widgets turn a cell into a
@@ -12,22 +11,17 @@ they cannot. Checking a row against the portal's records and writing it is
 ``access_audit.services.imports``'s work.
 """
 
-import csv
-import datetime
-import io
-import re
-import zipfile
-
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import UploadedFile
-from django.template.defaultfilters import filesizeformat
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from import_export import resources
 from import_export.fields import Field
 from import_export.widgets import CharWidget, DateWidget, Widget
 
 from cqcportal.limits import PERSON_NAME_MAX_LENGTH
+from cqcportal.tabular import TableSpec, fold, read_rows
 from directory.idnumbers import validate_id_number
 from directory.models import TestingLab
 
@@ -64,182 +58,30 @@ COLUMNS: dict[str, tuple[str, ...]] = {
     "state": ("State", "状态", "账号状态"),
 }
 
-_ZIP = b"PK\x03\x04"
-_OLE = b"\xd0\xcf\x11\xe0"  # the old binary .xls
-
-
-def _fold(text) -> str:
-    return re.sub(r"[\s_]+", "", str(text or "")).casefold()
-
-
-_HEADINGS = {_fold(name): key for key, names in COLUMNS.items() for name in (key, *names)}
-
-
-def _cell(value) -> str:
-    if value is None:
-        return ""
-    if isinstance(value, datetime.datetime):
-        return value.date().isoformat()
-    if isinstance(value, datetime.date):
-        return value.isoformat()
-    if isinstance(value, float) and value.is_integer():
-        # A number typed into a spreadsheet cell; an ID number should be kept as text.
-        return str(int(value))
-    return str(value).strip()
-
-
-def _problem(message: str, code: str) -> ValidationError:
-    return ValidationError(message, code=code)
-
-
-def _decode(data: bytes) -> str:
-    if b"\x00" in data:
-        raise _problem(
-            _("The file is not text; save it as CSV (UTF-8) or XLSX."), "import_not_text"
-        )
-    for encoding in ("utf-8-sig", "gb18030"):
-        try:
-            return data.decode(encoding)
-        except UnicodeDecodeError:
-            continue
-    raise _problem(
-        _("The file is neither UTF-8 nor GB18030 text; save it as CSV (UTF-8) or XLSX."),
-        "import_encoding",
-    )
-
-
-def _csv_rows(data: bytes):
-    reader = csv.reader(io.StringIO(_decode(data), newline=""))
-    try:
-        yield from reader
-    except csv.Error as error:
-        raise _problem(
-            _(
-                "The CSV file could not be read at line %(line)d; a cell may be far too long or "
-                "a quotation mark unclosed."
-            )
-            % {"line": reader.line_num},
-            "import_unreadable",
-        ) from error
-
-
-def _xlsx_rows(data: bytes):
-    import openpyxl
-
-    try:
-        with zipfile.ZipFile(io.BytesIO(data)) as archive:
-            unpacked = sum(info.file_size for info in archive.infolist())
-    except zipfile.BadZipFile as error:
-        raise _problem(_("The XLSX file is damaged."), "import_unreadable") from error
-    if unpacked > MAX_UNPACKED_BYTES:
-        raise _problem(
-            _("The XLSX file unpacks to %(size)s; at most %(limit)s is accepted.")
-            % {"size": filesizeformat(unpacked), "limit": filesizeformat(MAX_UNPACKED_BYTES)},
-            "import_too_large",
-        )
-    try:
-        book = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=True)
-    except Exception as error:  # noqa: BLE001 - any unreadable workbook gets one message
-        raise _problem(
-            _("The file could not be read as XLSX (%(problem)s).")
-            % {"problem": type(error).__name__},
-            "import_unreadable",
-        ) from error
-    try:
-        sheet = book.worksheets[0] if book.worksheets else None
-        if sheet is None:
-            return
-        yield from sheet.iter_rows(max_col=MAX_COLUMNS, values_only=True)
-    except Exception as error:  # noqa: BLE001 - a sheet that breaks part-way, same message
-        raise _problem(
-            _("The file could not be read as XLSX (%(problem)s).")
-            % {"problem": type(error).__name__},
-            "import_unreadable",
-        ) from error
-    finally:
-        book.close()
-
-
-def _table(data: bytes):
-    if data.startswith(_OLE):
-        raise _problem(
-            _("Old Excel files (.xls) are not read; save the file as XLSX or CSV."),
-            "import_format",
-        )
-    return _xlsx_rows(data) if data.startswith(_ZIP) else _csv_rows(data)
-
-
-def _positions(headings) -> dict[str, int]:
-    """Where each column is; a ``ValidationError`` naming the missing or repeated ones."""
-    positions: dict[str, int] = {}
-    repeated = []
-    for index, heading in enumerate(headings[:MAX_COLUMNS]):
-        key = _HEADINGS.get(_fold(_cell(heading)))
-        if key is None:
-            continue
-        if key in positions:
-            repeated.append(_cell(heading))
-        positions[key] = index
-    missing = [names[0] for key, names in COLUMNS.items() if key not in positions]
-    if missing or repeated:
-        problems = []
-        if missing:
-            problems.append(_("missing: %(columns)s") % {"columns": ", ".join(missing)})
-        if repeated:
-            problems.append(_("given twice: %(columns)s") % {"columns": ", ".join(repeated)})
-        raise _problem(
-            _(
-                "The first row must name the columns (%(problems)s). Expected: Username, ID "
-                "number, Name, Lab (unified social credit code or name), Last login, State (or "
-                "their Chinese names)."
-            )
-            % {"problems": "; ".join(problems)},
-            "import_columns",
-        )
-    return positions
+ACCOUNT_LIST = TableSpec(
+    columns=COLUMNS,
+    columns_message=gettext_lazy(
+        "The first row must name the columns (%(problems)s). Expected: Username, ID "
+        "number, Name, Lab (unified social credit code or name), Last login, State (or "
+        "their Chinese names)."
+    ),
+    no_rows_message=gettext_lazy("The file holds no account."),
+    too_many_rows_message=gettext_lazy(
+        "The file has more than %(count)d accounts; import it in parts."
+    ),
+    max_rows=MAX_ROWS,
+    max_file_bytes=MAX_FILE_BYTES,
+    max_unpacked_bytes=MAX_UNPACKED_BYTES,
+    max_columns=MAX_COLUMNS,
+    max_cell_length=MAX_CELL_LENGTH,
+)
 
 
 def read_account_rows(upload: UploadedFile) -> list[dict[str, str]]:
     """The rows of the file as ``{"row": number in the file, "username": ..., "id_number":
     ..., "name": ..., "lab": ..., "last_login_on": ..., "state": ...}``, every value text;
-    empty rows skipped. A ``ValidationError`` with one clear message for a file that cannot
-    be read at all (its size, its format, its columns)."""
-    size = upload.size or 0
-    if size == 0:
-        raise _problem(_("The file is empty."), "import_empty")
-    if size > MAX_FILE_BYTES:
-        raise _problem(
-            _("The file is %(size)s; at most %(limit)s is accepted.")
-            % {"size": filesizeformat(size), "limit": filesizeformat(MAX_FILE_BYTES)},
-            "import_too_large",
-        )
-    upload.seek(0)
-    table = iter(_table(upload.read(MAX_FILE_BYTES + 1)))
-    headings = next(table, None)
-    if not headings:
-        raise _problem(_("The file holds no account."), "import_no_rows")
-    positions = _positions(list(headings))
-    rows = []
-    # The heading is row 1 of the file, so the first data row is row 2.
-    for number, values in enumerate(table, start=2):
-        values = list(values[:MAX_COLUMNS])
-        row = {
-            key: _cell(values[index]) if index < len(values) else ""
-            for key, index in positions.items()
-        }
-        if not any(row.values()):
-            continue
-        if len(rows) == MAX_ROWS:
-            raise _problem(
-                _("The file has more than %(count)d accounts; import it in parts.")
-                % {"count": MAX_ROWS},
-                "import_too_many_rows",
-            )
-        row["row"] = number
-        rows.append(row)
-    if not rows:
-        raise _problem(_("The file holds no account."), "import_no_rows")
-    return rows
+    empty rows skipped (``cqcportal.tabular``)."""
+    return read_rows(upload, ACCOUNT_LIST)
 
 
 # --- what each cell says (django-import-export widgets) ---------------------------------------
@@ -378,14 +220,14 @@ class StateWidget(Widget):
         self.lookup = {}
         for state, spellings in self.SPELLINGS.items():
             for spelling in (state.value, *spellings):
-                self.lookup[_fold(spelling)] = state.value
+                self.lookup[fold(spelling)] = state.value
             for language in ("zh-hans", "en"):
                 with translation.override(language):
-                    self.lookup[_fold(str(state.label))] = state.value
+                    self.lookup[fold(str(state.label))] = state.value
 
     def clean(self, value, row=None, **kwargs):
         text = str(value or "").strip()
-        state = self.lookup.get(_fold(text))
+        state = self.lookup.get(fold(text))
         if state is None:
             raise ValueError(
                 _(

@@ -277,7 +277,11 @@ def test_a_file_too_large_is_refused_before_reading(world):
 
 
 def test_too_many_rows_are_refused(world, monkeypatch):
-    monkeypatch.setattr(imports, "MAX_ROWS", 3)
+    import dataclasses
+
+    monkeypatch.setattr(
+        imports, "ACCOUNT_LIST", dataclasses.replace(imports.ACCOUNT_LIST, max_rows=3)
+    )
     rows = [[f"cbs-{n}", NOBODY, "", world.lab_a.name, "", "正常"] for n in range(4)]
     assert _read_error(_csv(rows)).code == "import_too_many_rows"
 
