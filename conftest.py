@@ -1,4 +1,5 @@
-"""Fixtures shared by every test: two of each organisation, so scope can be tested."""
+"""Fixtures shared by every test: two of each organisation, so scope can be tested; the
+browser tests' Playwright fixtures come from the ``tests.browser`` plugin."""
 
 from dataclasses import dataclass
 
@@ -15,6 +16,8 @@ from directory.tests.factories import (
     TestingLabFactory,
     UserFactory,
 )
+
+pytest_plugins = ["tests.browser"]
 
 
 @dataclass

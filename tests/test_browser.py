@@ -1,105 +1,27 @@
-"""The portal in a real browser: Playwright (sync API) driving Debian's Chromium.
+"""The portal in a real browser: Playwright (sync API) driving Debian's Chromium, with the
+fixtures of ``tests/browser.py`` (never downloads a browser; skips without /usr/bin/chromium)."""
 
-Never downloads a browser: it uses /usr/bin/chromium and skips when that is missing. The
-live server shares the test database, so the data is made with ``transaction=True`` and
-``serialized_rollback=True`` (the ten certification fields of the data migration come back
-after each flush).
-"""
-
-import os
 import re
-from pathlib import Path
 from urllib.parse import urlsplit
 
 import pytest
-from django.conf import settings
-from django.db import connections
 
 from directory.demo import DEMO_PASSWORD, seed_directory
 from directory.models import Person
+from tests.browser import BROWSER_MARKS, TIMEOUT_MS, VIEWPORT, screenshot, sign_in
 
-# Playwright's sync API runs an event loop in this thread; Django's ORM must still be usable.
-os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
-
-sync_api = pytest.importorskip("playwright.sync_api")
-expect = sync_api.expect
-
-CHROMIUM = Path("/usr/bin/chromium")
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-background-networking",
-    "--disable-gpu",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-]
-ARTIFACTS = Path(settings.BASE_DIR) / "artifacts" / "browser"
-TIMEOUT_MS = 15_000
+expect = pytest.importorskip("playwright.sync_api").expect
 
 #: 张伟, the demo person who has an account, with the check character typed in lower case.
 PERSON_ID_NUMBER_TYPED = "11010519850307006x"
 PERSON_ID_NUMBER = "11010519850307006X"
 
-pytestmark = [
-    pytest.mark.browser,
-    pytest.mark.skipif(not CHROMIUM.exists(), reason="needs /usr/bin/chromium"),
-    pytest.mark.django_db(transaction=True, serialized_rollback=True),
-]
-
-
-@pytest.fixture(scope="module")
-def browser(django_db_setup, django_db_blocker):
-    """One Chromium for the module.
-
-    Playwright's sync API leaves an event loop running in this thread, and Django's
-    connection handler (an asgiref ``Local``) then hands out fresh connection objects: ones
-    without the serialized test data that ``serialized_rollback`` restores, and, on SQLite,
-    not the in-memory connection the live server must share. So the connections the test
-    database was set up on are kept in use while the browser runs.
-    """
-    with django_db_blocker.unblock():
-        wrappers = {alias: connections[alias] for alias in connections}
-    with sync_api.sync_playwright() as playwright:
-        for alias, wrapper in wrappers.items():
-            connections[alias] = wrapper
-        browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
-        yield browser
-        browser.close()
-        for alias in wrappers:
-            del connections[alias]
-
-
-@pytest.fixture
-def page(browser, live_server):
-    # A browser set to Chinese, as the portal's users' are; every test starts signed out.
-    context = browser.new_context(
-        base_url=live_server.url, locale="zh-CN", viewport={"width": 1280, "height": 900}
-    )
-    context.set_default_timeout(TIMEOUT_MS)
-    page = context.new_page()
-    yield page
-    context.close()
+pytestmark = BROWSER_MARKS
 
 
 @pytest.fixture
 def demo():
     return seed_directory()
-
-
-def sign_in(page, username: str, password: str = DEMO_PASSWORD) -> None:
-    page.goto("/accounts/login/")
-    page.get_by_label("身份证号或用户名").fill(username)
-    page.get_by_label("密码").fill(password)
-    page.get_by_role("button", name="登录").click()
-
-
-def screenshot(page, name: str) -> Path:
-    ARTIFACTS.mkdir(parents=True, exist_ok=True)
-    path = ARTIFACTS / name
-    page.screenshot(path=str(path), full_page=True)
-    assert path.exists()
-    assert path.stat().st_size > 10 * 1024, f"{path} is suspiciously small"
-    return path
 
 
 def test_reviewer_signs_in_and_switches_language(page, live_server, demo):
@@ -215,9 +137,7 @@ def test_liaison_journey_from_application_to_roster_and_coverage(browser, live_s
     }
 
     def as_user(username):
-        context = browser.new_context(
-            base_url=live_server.url, locale="zh-CN", viewport={"width": 1280, "height": 900}
-        )
+        context = browser.new_context(base_url=live_server.url, locale="zh-CN", viewport=VIEWPORT)
         context.set_default_timeout(TIMEOUT_MS)
         page = context.new_page()
         sign_in(page, username)

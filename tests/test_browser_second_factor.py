@@ -1,18 +1,22 @@
 """Two-step sign-in in a real browser (issue 9): a decider enrols at the first sign-in and
-passes the second step at the next one. Fixtures and helpers are test_browser.py's."""
+passes the second step at the next one. Fixtures and helpers are tests/browser.py's."""
 
 from base64 import b32decode
 
 import pytest
 from django_otp.oath import totp
 
-from tests import test_browser
-from tests.test_browser import expect, pytestmark, screenshot, sign_in  # noqa: F401
+from directory.demo import seed_directory
+from tests.browser import BROWSER_MARKS, screenshot, sign_in
 
-# test_browser.py's fixtures, found by pytest under these names.
-browser = test_browser.browser
-page = test_browser.page
-demo = test_browser.demo
+expect = pytest.importorskip("playwright.sync_api").expect
+
+pytestmark = BROWSER_MARKS
+
+
+@pytest.fixture
+def demo():
+    return seed_directory()
 
 
 def _code_for(secret_text: str, *, step: int = 0) -> str:

@@ -2,48 +2,29 @@
 confirms some of its people (with the keyboard) and marks one as left, the deadline job runs,
 and the CQC-wide departments see the revoked accounts and the evidence pack (A-03..A-06).
 
-Playwright (sync API) driving Debian's Chromium, as ``tests/test_browser.py`` does: never
+Playwright (sync API) driving Debian's Chromium, as ``tests/browser.py`` sets up: never
 downloads a browser, skips when /usr/bin/chromium is missing. The live server runs in this
 process and shares the test database (``transaction=True``, ``serialized_rollback=True``);
 tasks run eagerly in it (test settings), so the evidence pack is built when the run commits.
 """
 
 import datetime
-import os
-from pathlib import Path
 
 import pytest
-from django.conf import settings
 from django.core.management import call_command
-from django.db import connections
 
 from access_audit.constants import Confirmation, LoginRightState, RunKind, RunState, china_today
 from access_audit.models import AuditCampaign, CampaignEntry, EnforcementRun
 from access_audit.services import campaign_confirmation
 from access_audit.tests.campaign_helpers import account, hired
-from directory.demo import DEMO_PASSWORD, seed_directory
+from directory.demo import seed_directory
 from directory.models import TestingLab, User
 from directory.tests.factories import PersonFactory
 from liaisons.constants import QualificationState
 from liaisons.models import LiaisonQualification
+from tests.browser import BROWSER_MARKS, screenshot, tab_to
 
-# Playwright's sync API runs an event loop in this thread; Django's ORM must still be usable.
-os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
-
-sync_api = pytest.importorskip("playwright.sync_api")
-expect = sync_api.expect
-
-CHROMIUM = Path("/usr/bin/chromium")
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-background-networking",
-    "--disable-gpu",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-]
-ARTIFACTS = Path(settings.BASE_DIR) / "artifacts" / "browser"
-TIMEOUT_MS = 15_000
+expect = pytest.importorskip("playwright.sync_api").expect
 
 BEIJING = "北京电器安全检测实验室"  # lab.beijing's lab in the demo directory
 SHANGHAI = "上海电子电器检测所"  # lab.shanghai's
@@ -56,52 +37,7 @@ FORGOTTEN = "周五洲"
 SHANGHAI_PEOPLE = ["吴六平", "郑七星", "冯八方", "陈九龙"]
 CAMPAIGN = "2026年度业务系统登录权限核查"
 
-pytestmark = [
-    pytest.mark.browser,
-    pytest.mark.skipif(not CHROMIUM.exists(), reason="needs /usr/bin/chromium"),
-    pytest.mark.django_db(transaction=True, serialized_rollback=True),
-]
-
-
-@pytest.fixture(scope="module")
-def browser(django_db_setup, django_db_blocker):
-    """One Chromium for the module, keeping the connections the test database was set up on
-    in use while the browser runs (see ``tests/test_browser.py`` for why)."""
-    with django_db_blocker.unblock():
-        wrappers = {alias: connections[alias] for alias in connections}
-    with sync_api.sync_playwright() as playwright:
-        for alias, wrapper in wrappers.items():
-            connections[alias] = wrapper
-        browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
-        yield browser
-        browser.close()
-        for alias in wrappers:
-            del connections[alias]
-
-
-def sign_in(page, username: str, password: str = DEMO_PASSWORD) -> None:
-    page.goto("/accounts/login/")
-    page.get_by_label("身份证号或用户名").fill(username)
-    page.get_by_label("密码").fill(password)
-    page.get_by_role("button", name="登录").click()
-
-
-def screenshot(page, name: str) -> Path:
-    ARTIFACTS.mkdir(parents=True, exist_ok=True)
-    path = ARTIFACTS / name
-    page.screenshot(path=str(path), full_page=True)
-    assert path.exists()
-    assert path.stat().st_size > 10 * 1024, f"{path} is suspiciously small"
-    return path
-
-
-def tab_to(page, element_id: str, *, limit: int = 80) -> None:
-    """Press Tab until the element is focused, as a keyboard user moves through the page."""
-    for _ in range(limit):
-        page.keyboard.press("Tab")
-        if page.evaluate("document.activeElement && document.activeElement.id") == element_id:
-            return
-    raise AssertionError(f"#{element_id} never got the focus with Tab")
+pytestmark = BROWSER_MARKS
 
 
 @pytest.fixture
@@ -120,25 +56,18 @@ def people():
     return rights
 
 
-def test_campaign_from_opening_to_the_evidence_pack(browser, live_server, people):
+def test_campaign_from_opening_to_the_evidence_pack(as_user, live_server, people):
     # rule A-03, rule A-04, rule A-05, rule A-06
     today = china_today()
     deadline = today + datetime.timedelta(days=30)
-    contexts = []
 
-    def as_user(username):
-        context = browser.new_context(
-            base_url=live_server.url, locale="zh-CN", viewport={"width": 1280, "height": 900}
-        )
-        context.set_default_timeout(TIMEOUT_MS)
-        contexts.append(context)
-        page = context.new_page()
-        sign_in(page, username)
+    def signed_in(username):
+        page = as_user(username)
         expect(page).to_have_url(f"{live_server.url}/")
         return page
 
     # The training centre creates the campaign as a draft and opens it (A-03).
-    training = as_user("training")
+    training = signed_in("training")
     training.get_by_role("navigation", name="主导航").get_by_role(
         "link", name="登录权限核查"
     ).click()
@@ -173,7 +102,7 @@ def test_campaign_from_opening_to_the_evidence_pack(browser, live_server, people
     )
 
     # The Beijing lab finds its confirmation page from the campaign's page.
-    lab = as_user("lab.beijing")
+    lab = signed_in("lab.beijing")
     lab.goto(f"/audit/campaigns/{campaign.pk}/")
     lab.get_by_test_id("confirm-links").get_by_role("link", name=BEIJING).click()
     expect(lab.get_by_role("heading", level=1)).to_contain_text(f"确认 {BEIJING} 的人员")
@@ -239,7 +168,7 @@ def test_campaign_from_opening_to_the_evidence_pack(browser, live_server, people
     expect(row.locator("td").nth(4)).to_have_text("2")
 
     # The general business dept sees the revoked accounts and the evidence pack.
-    business = as_user("generalbiz")
+    business = signed_in("generalbiz")
     business.get_by_role("navigation", name="主导航").get_by_role(
         "link", name="已收回的登录权限"
     ).click()
@@ -291,6 +220,3 @@ def test_campaign_from_opening_to_the_evidence_pack(browser, live_server, people
     expect(own).to_contain_text(FORGOTTEN)
     expect(own).not_to_contain_text(SHANGHAI_PEOPLE[3])
     expect(lab.get_by_test_id("evidence-pack")).to_have_count(0)
-
-    for context in contexts:
-        context.close()
