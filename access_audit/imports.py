@@ -13,16 +13,16 @@ they cannot. Checking a row against the portal's records and writing it is
 
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import UploadedFile
-from django.utils import timezone, translation
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from import_export import resources
 from import_export.fields import Field
-from import_export.widgets import CharWidget, DateWidget, Widget
+from import_export.widgets import DateWidget, Widget
 
 from cqcportal.limits import PERSON_NAME_MAX_LENGTH
-from cqcportal.tabular import TableSpec, fold, read_rows
-from directory.idnumbers import validate_id_number
+from cqcportal.tabular import TableSpec, read_rows
+from cqcportal.tabular_cells import CleanRowMixin, IdNumberWidget, StateWidget, TextWidget
 from directory.models import TestingLab
 
 from .constants import LoginRightState
@@ -87,25 +87,7 @@ def read_account_rows(upload: UploadedFile) -> list[dict[str, str]]:
 # --- what each cell says (django-import-export widgets) ---------------------------------------
 
 
-class _TextWidget(CharWidget):
-    """Text of at most ``limit`` characters, with no control characters."""
-
-    def __init__(self, limit: int, *, required: bool = False):
-        super().__init__(allow_blank=True)
-        self.limit, self.required = limit, required
-
-    def clean(self, value, row=None, **kwargs):
-        text = super().clean(value, row, **kwargs).strip()
-        if self.required and not text:
-            raise ValueError(_("This cell is empty."))
-        if len(text) > self.limit:
-            raise ValueError(_("At most %(limit)d characters.") % {"limit": self.limit})
-        if any(ord(c) < 32 or ord(c) == 127 for c in text):
-            raise ValueError(_("This cell holds control characters."))
-        return text
-
-
-class UsernameWidget(_TextWidget):
+class UsernameWidget(TextWidget):
     def __init__(self):
         super().__init__(USERNAME_MAX_LENGTH, required=True)
 
@@ -115,19 +97,6 @@ class UsernameWidget(_TextWidget):
         text = super().clean(value, row, **kwargs)
         try:
             return clean_username(text)
-        except ValidationError as error:
-            raise ValueError(" ".join(error.messages)) from None
-
-
-class IdNumberWidget(Widget):
-    """A resident ID number, checked with python-stdnum (P-01) and written canonically."""
-
-    def clean(self, value, row=None, **kwargs):
-        text = str(value or "").strip()
-        if not text:
-            raise ValueError(_("The ID number is missing."))
-        try:
-            return validate_id_number(text[:40])
         except ValidationError as error:
             raise ValueError(" ".join(error.messages)) from None
 
@@ -206,64 +175,33 @@ class LastLoginWidget(DateWidget):
         return day
 
 
-class StateWidget(Widget):
-    """The account's state as the business system writes it, in Chinese or in English."""
-
-    SPELLINGS = {
-        LoginRightState.ACTIVE: ("正常", "启用", "有效", "在用"),
-        LoginRightState.SUSPENDED: ("暂停", "停用", "冻结"),
-        LoginRightState.REVOKED: ("注销", "已注销", "撤销", "禁用"),
-    }
-
-    def __init__(self):
-        super().__init__()
-        self.lookup = {}
-        for state, spellings in self.SPELLINGS.items():
-            for spelling in (state.value, *spellings):
-                self.lookup[fold(spelling)] = state.value
-            for language in ("zh-hans", "en"):
-                with translation.override(language):
-                    self.lookup[fold(str(state.label))] = state.value
-
-    def clean(self, value, row=None, **kwargs):
-        text = str(value or "").strip()
-        state = self.lookup.get(fold(text))
-        if state is None:
-            raise ValueError(
-                _(
-                    "Unknown state “%(value)s”: write active, suspended or revoked (正常, 暂停, "
-                    "注销)."
-                )
-                % {"value": text[:40]}
-            )
-        return state
-
-    def render(self, value, obj=None, **kwargs):
-        return str(LoginRightState(value).label) if value else ""
+#: The account's state as the business system writes it, besides its value and label.
+STATE_SPELLINGS = {
+    LoginRightState.ACTIVE: ("正常", "启用", "有效", "在用"),
+    LoginRightState.SUSPENDED: ("暂停", "停用", "冻结"),
+    LoginRightState.REVOKED: ("注销", "已注销", "撤销", "禁用"),
+}
+UNKNOWN_STATE = gettext_lazy(
+    "Unknown state “%(value)s”: write active, suspended or revoked (正常, 暂停, 注销)."
+)
 
 
-class AccountListResource(resources.Resource):
+class AccountListResource(CleanRowMixin, resources.Resource):
     """The columns of the business system's account list, and how each cell is read."""
 
     username = Field(attribute="username", column_name="username", widget=UsernameWidget())
     id_number = Field(attribute="id_number", column_name="id_number", widget=IdNumberWidget())
-    name = Field(attribute="name", column_name="name", widget=_TextWidget(PERSON_NAME_MAX_LENGTH))
+    name = Field(attribute="name", column_name="name", widget=TextWidget(PERSON_NAME_MAX_LENGTH))
     lab = Field(attribute="lab", column_name="lab", widget=LabWidget())
     last_login_on = Field(
         attribute="last_login_on", column_name="last_login_on", widget=LastLoginWidget()
     )
-    state = Field(attribute="state", column_name="state", widget=StateWidget())
+    state = Field(
+        attribute="state",
+        column_name="state",
+        widget=StateWidget(LoginRightState, STATE_SPELLINGS, UNKNOWN_STATE),
+    )
 
     def __init__(self, *, labs: LabLookup, **kwargs):
         super().__init__(**kwargs)
         self.fields["lab"].widget = LabWidget(labs)
-
-    def clean_row(self, row: dict) -> tuple[dict, dict[str, str]]:
-        """The row's values, and a message for each cell that cannot be read."""
-        values, errors = {}, {}
-        for name, field in self.fields.items():
-            try:
-                values[name] = field.clean({name: str(row.get(name) or "")})
-            except ValueError as error:
-                errors[name] = str(error)
-        return values, errors

@@ -13,17 +13,13 @@ resource (``CertificateListResource``); checking rows against the portal's recor
 writing them is ``quality_roles.services.imports``'s work.
 """
 
-from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import UploadedFile
-from django.utils import translation
-from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from import_export import resources
 from import_export.fields import Field
-from import_export.widgets import CharWidget, Widget
 
-from cqcportal.tabular import TableSpec, fold, read_rows
-from directory.idnumbers import validate_id_number
+from cqcportal.tabular import TableSpec, read_rows
+from cqcportal.tabular_cells import CleanRowMixin, IdNumberWidget, StateWidget, TextWidget
 
 from .constants import (
     CERTIFICATE_NUMBER_MAX_LENGTH,
@@ -95,72 +91,20 @@ def read_certificate_rows(upload: UploadedFile) -> list[dict[str, str]]:
 # --- what each cell says (django-import-export widgets) ---------------------------------------
 
 
-class TextWidget(CharWidget):
-    """Text of at most ``limit`` characters, with no control characters."""
-
-    def __init__(self, limit: int, *, required: bool = False):
-        super().__init__(allow_blank=True)
-        self.limit, self.required = limit, required
-
-    def clean(self, value, row=None, **kwargs):
-        text = super().clean(value, row, **kwargs).strip()
-        if self.required and not text:
-            raise ValueError(_("This cell is empty."))
-        if len(text) > self.limit:
-            raise ValueError(_("At most %(limit)d characters.") % {"limit": self.limit})
-        if any(ord(c) < 32 or ord(c) == 127 for c in text):
-            raise ValueError(_("This cell holds control characters."))
-        return text
+#: The certificate's state as bodies write it, besides its value and label.
+STATE_SPELLINGS = {
+    CertificateState.VALID: ("有效", "正常"),
+    CertificateState.SUSPENDED: ("暂停", "暂停使用"),
+    CertificateState.WITHDRAWN: ("撤销", "已撤销", "注销", "已注销"),
+    CertificateState.EXPIRED: ("过期", "已过期", "失效"),
+}
+UNKNOWN_STATE = gettext_lazy(
+    "Unknown state “%(value)s”: write valid, suspended, withdrawn or expired "
+    "(有效, 暂停, 撤销, 过期)."
+)
 
 
-class LeadIdNumberWidget(Widget):
-    """The resident ID number of the responsible lead (P-01), or nothing: no lead."""
-
-    def clean(self, value, row=None, **kwargs):
-        text = str(value or "").strip()
-        if not text:
-            return ""
-        try:
-            return validate_id_number(text[:40])
-        except ValidationError as error:
-            raise ValueError(" ".join(error.messages)) from None
-
-
-class StateWidget(Widget):
-    """The certificate's state, in English or in Chinese."""
-
-    SPELLINGS = {
-        CertificateState.VALID: ("有效", "正常"),
-        CertificateState.SUSPENDED: ("暂停", "暂停使用"),
-        CertificateState.WITHDRAWN: ("撤销", "已撤销", "注销", "已注销"),
-        CertificateState.EXPIRED: ("过期", "已过期", "失效"),
-    }
-
-    def __init__(self):
-        super().__init__()
-        self.lookup = {}
-        for state, spellings in self.SPELLINGS.items():
-            for spelling in (state.value, *spellings):
-                self.lookup[fold(spelling)] = state.value
-            for language in ("zh-hans", "en"):
-                with translation.override(language):
-                    self.lookup[fold(str(state.label))] = state.value
-
-    def clean(self, value, row=None, **kwargs):
-        text = str(value or "").strip()
-        state = self.lookup.get(fold(text))
-        if state is None:
-            raise ValueError(
-                _(
-                    "Unknown state “%(value)s”: write valid, suspended, withdrawn or expired "
-                    "(有效, 暂停, 撤销, 过期)."
-                )
-                % {"value": text[:40]}
-            )
-        return state
-
-
-class CertificateListResource(resources.Resource):
+class CertificateListResource(CleanRowMixin, resources.Resource):
     """The columns of a body's certificate list, and how each cell is read."""
 
     number = Field(
@@ -178,15 +122,10 @@ class CertificateListResource(resources.Resource):
         column_name="project",
         widget=TextWidget(CODE_MAX_LENGTH, required=True),
     )
-    state = Field(attribute="state", column_name="state", widget=StateWidget())
-    lead = Field(attribute="lead", column_name="lead", widget=LeadIdNumberWidget())
-
-    def clean_row(self, row: dict) -> tuple[dict, dict[str, str]]:
-        """The row's values, and a message for each cell that cannot be read."""
-        values, errors = {}, {}
-        for name, field in self.fields.items():
-            try:
-                values[name] = field.clean({name: str(row.get(name) or "")})
-            except ValueError as error:
-                errors[name] = str(error)
-        return values, errors
+    state = Field(
+        attribute="state",
+        column_name="state",
+        widget=StateWidget(CertificateState, STATE_SPELLINGS, UNKNOWN_STATE),
+    )
+    #: The resident ID number of the responsible lead (P-01), or nothing: no lead.
+    lead = Field(attribute="lead", column_name="lead", widget=IdNumberWidget(required=False))
