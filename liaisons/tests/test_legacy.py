@@ -280,6 +280,20 @@ def test_a_file_without_the_columns_is_refused():
     assert caught.value.code == "import_columns"
 
 
+def test_a_column_given_twice_is_refused_and_a_huge_cell_is_a_row_error(world):
+    # rule L-13: the roster is read within the shared reader's bounds
+    twice = SimpleUploadedFile(
+        "x.csv", "身份证号,姓名,姓名,实验室,认证领域,聘用日期\n".encode(), content_type="text/csv"
+    )
+    with pytest.raises(ValidationError) as caught:
+        read_legacy_rows(twice)
+    assert caught.value.code == "import_columns"
+    rows = read_legacy_rows(_csv(f"{NEW_NUMBER},{'王' * 100_000},实验室A,CCC,2008-03-01"))
+    assert len(rows[0]["name"]) <= 401  # cut just past the limit, so the check can say so
+    report = legacy_liaisons_import(rows=rows, actor=world.training_admin, dry_run=True)
+    assert not report.ok
+
+
 def test_xlsx_is_read_like_csv(world):
     # rule L-13
     openpyxl = pytest.importorskip("openpyxl")
