@@ -1,12 +1,9 @@
 """Screens of the appointments: a body's key roles, the director's and the leads'
 appointments with their timelines, and a form for each step."""
 
-from dataclasses import dataclass
-
-from django import forms
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.db.models import Count, OuterRef, Q, Subquery
-from django.urls import path, reverse
+from django.urls import path
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.generic import ListView
@@ -33,7 +30,14 @@ from ..forms_certificates import LeadEndForm
 from ..models import BodyStaff, DirectorAppointment, Filing, LeadAppointment
 from ..services import appointments, bodies, filings
 from ..services.bodies import STAFF_FIELDS
-from .common import ObjectFormView, coverage_of, lead_end_warning
+from .common import (
+    ObjectFormView,
+    StepView,
+    coverage_of,
+    lead_end_warning,
+    step_paths,
+    step_table,
+)
 
 # --- bodies ----------------------------------------------------------------------------------
 
@@ -191,19 +195,11 @@ class StaffEditView(ObjectFormView):
 # --- the appointments ----------------------------------------------------------------------------
 
 
-@dataclass
-class Step:
-    name: str
-    label: str
-    form: forms.Form
-    url: str
-    destructive: bool = False
-
-
-class DirectorStepView(ObjectFormView):
+class DirectorStepView(StepView):
     model = DirectorAppointment
     selector = selectors.director_appointment_list
-    step = ""
+    url_prefix = "director"
+    object_arg = "appointment"
 
     def allowed(self, appointment) -> bool:
         return permissions.can_carry_director_appointment(self.request.user, appointment)
@@ -214,11 +210,7 @@ class DirectorAuthoriseView(DirectorStepView):
     form_class = AuthoriseForm
     title = gettext_lazy("Record the authorisation")
     submit_label = gettext_lazy("Record the authorisation")
-
-    def perform(self, appointment, data):
-        return appointments.director_appointment_authorise(
-            appointment=appointment, actor=self.request.user, **data
-        )
+    service = appointments.director_appointment_authorise
 
 
 class DirectorFileView(DirectorStepView):
@@ -226,11 +218,7 @@ class DirectorFileView(DirectorStepView):
     form_class = FileForm
     title = gettext_lazy("Record the filing with the regulator")
     submit_label = gettext_lazy("Record the filing")
-
-    def perform(self, appointment, data):
-        return appointments.director_appointment_file(
-            appointment=appointment, actor=self.request.user, **data
-        )
+    service = appointments.director_appointment_file
 
 
 class DirectorActivateView(DirectorStepView):
@@ -238,11 +226,7 @@ class DirectorActivateView(DirectorStepView):
     form_class = ActivateForm
     title = gettext_lazy("The director takes office")
     submit_label = gettext_lazy("Take office")
-
-    def perform(self, appointment, data):
-        return appointments.director_appointment_activate(
-            appointment=appointment, actor=self.request.user, **data
-        )
+    service = appointments.director_appointment_activate
 
 
 class DirectorEndView(DirectorStepView):
@@ -250,11 +234,8 @@ class DirectorEndView(DirectorStepView):
     form_class = EndForm
     title = gettext_lazy("End the appointment")
     submit_label = gettext_lazy("End the appointment")
-
-    def perform(self, appointment, data):
-        return appointments.director_appointment_end(
-            appointment=appointment, actor=self.request.user, **data
-        )
+    service = appointments.director_appointment_end
+    destructive = True
 
 
 class DirectorWithdrawView(DirectorStepView):
@@ -262,23 +243,17 @@ class DirectorWithdrawView(DirectorStepView):
     form_class = WithdrawForm
     title = gettext_lazy("Withdraw the nomination")
     submit_label = gettext_lazy("Withdraw the nomination")
-
-    def perform(self, appointment, data):
-        return appointments.director_appointment_withdraw(
-            appointment=appointment, actor=self.request.user, **data
-        )
+    service = appointments.director_appointment_withdraw
+    destructive = True
 
 
-DIRECTOR_STEPS = {
-    view.step: view
-    for view in (
-        DirectorAuthoriseView,
-        DirectorFileView,
-        DirectorActivateView,
-        DirectorEndView,
-        DirectorWithdrawView,
-    )
-}
+DIRECTOR_STEPS = step_table(
+    DirectorAuthoriseView,
+    DirectorFileView,
+    DirectorActivateView,
+    DirectorEndView,
+    DirectorWithdrawView,
+)
 
 
 class DirectorAppointmentDetailView(ScopedDetailView):
@@ -298,22 +273,17 @@ class DirectorAppointmentDetailView(ScopedDetailView):
             appointment.nominated_leads.select_related("staff__person").order_by("pk")
         )
         context["steps"] = [
-            Step(
-                name=name,
-                label=str(DIRECTOR_STEPS[name].submit_label),
-                form=DIRECTOR_STEPS[name].form_class(),
-                url=reverse(f"quality_roles:director_{name}", args=[appointment.pk]),
-                destructive=name in ("end", "withdraw"),
-            )
+            DIRECTOR_STEPS[name].offered(appointment)
             for name in permissions.director_actions(self.request.user, appointment)
         ]
         return context
 
 
-class LeadStepView(ObjectFormView):
+class LeadStepView(StepView):
     model = LeadAppointment
     selector = selectors.lead_appointment_list
-    step = ""
+    url_prefix = "lead"
+    object_arg = "appointment"
 
     def allowed(self, appointment) -> bool:
         # The state is the service's to check: a page left open says what changed meanwhile.
@@ -325,14 +295,10 @@ class LeadActivateView(LeadStepView):
     form_class = ActivateForm
     title = gettext_lazy("Appoint the lead")
     submit_label = gettext_lazy("Appoint")
+    service = appointments.lead_appointment_activate
 
     def allowed(self, appointment) -> bool:
         return permissions.can_activate_lead(self.request.user, appointment)
-
-    def perform(self, appointment, data):
-        return appointments.lead_appointment_activate(
-            appointment=appointment, actor=self.request.user, **data
-        )
 
 
 class LeadEndView(LeadStepView):
@@ -344,6 +310,8 @@ class LeadEndView(LeadStepView):
     template_name = "quality_roles/certificates/lead_end.html"
     title = gettext_lazy("End the appointment")
     submit_label = gettext_lazy("End the appointment")
+    service = appointments.lead_appointment_end
+    destructive = True
 
     def form_kwargs(self, appointment) -> dict:
         return {"appointment": appointment}
@@ -351,25 +319,17 @@ class LeadEndView(LeadStepView):
     def extra_context(self, appointment) -> dict:
         return lead_end_warning(appointment)
 
-    def perform(self, appointment, data):
-        return appointments.lead_appointment_end(
-            appointment=appointment, actor=self.request.user, **data
-        )
-
 
 class LeadWithdrawView(LeadStepView):
     step = "withdraw"
     form_class = WithdrawForm
     title = gettext_lazy("Withdraw the nomination")
     submit_label = gettext_lazy("Withdraw the nomination")
-
-    def perform(self, appointment, data):
-        return appointments.lead_appointment_withdraw(
-            appointment=appointment, actor=self.request.user, **data
-        )
+    service = appointments.lead_appointment_withdraw
+    destructive = True
 
 
-LEAD_STEPS = {view.step: view for view in (LeadActivateView, LeadEndView, LeadWithdrawView)}
+LEAD_STEPS = step_table(LeadActivateView, LeadEndView, LeadWithdrawView)
 
 
 class LeadAppointmentDetailView(ScopedDetailView):
@@ -387,13 +347,7 @@ class LeadAppointmentDetailView(ScopedDetailView):
         if appointment.state == LeadAppointmentState.ACTIVE:
             context.update(lead_end_warning(appointment))
         context["steps"] = [
-            Step(
-                name=name,
-                label=str(LEAD_STEPS[name].submit_label),
-                form=LEAD_STEPS[name].form_class(**LEAD_STEPS[name]().form_kwargs(appointment)),
-                url=reverse(f"quality_roles:lead_{name}", args=[appointment.pk]),
-                destructive=name in ("end", "withdraw"),
-            )
+            LEAD_STEPS[name].offered(appointment)
             for name in permissions.lead_actions(self.request.user, appointment)
         ]
         return context
@@ -429,14 +383,8 @@ urlpatterns = [
     path("bodies/<int:pk>/leads/nominate/", LeadNominateView.as_view(), name="lead_nominate"),
     path("staff/<int:pk>/", StaffEditView.as_view(), name="staff_edit"),
     path("directors/<int:pk>/", DirectorAppointmentDetailView.as_view(), name="director_detail"),
-    *(
-        path(f"directors/<int:pk>/{name}/", view.as_view(), name=f"director_{name}")
-        for name, view in DIRECTOR_STEPS.items()
-    ),
+    *step_paths("directors", DIRECTOR_STEPS),
     path("leads/<int:pk>/", LeadAppointmentDetailView.as_view(), name="lead_detail"),
-    *(
-        path(f"leads/<int:pk>/{name}/", view.as_view(), name=f"lead_{name}")
-        for name, view in LEAD_STEPS.items()
-    ),
+    *step_paths("leads", LEAD_STEPS),
     path("filings/<int:pk>/filed/", FilingFiledView.as_view(), name="filing_filed"),
 ]

@@ -2,12 +2,14 @@
 shows an object, and a form about one object of the user's scope on a page of its own. Each
 part of the quality roles has its own views module; ``urls.py`` joins their patterns."""
 
+from dataclasses import dataclass
+
 from django import forms
 from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.shortcuts import redirect, render
-from django.urls import reverse
+from django.urls import path, reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views import View
@@ -118,6 +120,60 @@ class ObjectFormView(LoginRequiredMixin, View):
             **self.extra_context(obj),
         }
         return render(self.request, self.template_name, context, status=status)
+
+
+# --- a step on an object: one service call, from its own page or from the object's page --------
+
+
+@dataclass
+class Step:
+    """A step the object's page offers: its form inline, posted to the step's own page."""
+
+    name: str
+    label: str
+    form: forms.Form
+    url: str
+    destructive: bool = False
+
+
+class StepView(ObjectFormView):
+    """A step on an object that is one service call,
+    ``service(<object_arg>=obj, actor=user, **the form's data)``, named
+    ``quality_roles:<url_prefix>_<step>``. A part declares its base (model, selector, who may)
+    and then one small subclass per step: its form, words and service."""
+
+    step = ""
+    url_prefix = ""
+    object_arg = ""
+    #: The service: a plain function, read from the class (never bound to the view).
+    service = None
+    destructive = False
+
+    def perform(self, obj, data):
+        return type(self).service(**{self.object_arg: obj}, actor=self.request.user, **data)
+
+    @classmethod
+    def offered(cls, obj) -> Step:
+        """The step as the object's page shows it."""
+        return Step(
+            name=cls.step,
+            label=str(cls.submit_label),
+            form=cls.form_class(**cls().form_kwargs(obj)),
+            url=reverse(f"quality_roles:{cls.url_prefix}_{cls.step}", args=[obj.pk]),
+            destructive=cls.destructive,
+        )
+
+
+def step_table(*views: type[StepView]) -> dict[str, type[StepView]]:
+    return {view.step: view for view in views}
+
+
+def step_paths(route: str, table: dict[str, type[StepView]]) -> list:
+    """``<route>/<int:pk>/<step>/`` for each step of the table."""
+    return [
+        path(f"{route}/<int:pk>/{name}/", view.as_view(), name=f"{view.url_prefix}_{name}")
+        for name, view in table.items()
+    ]
 
 
 def lead_end_warning(appointment) -> dict:

@@ -20,8 +20,7 @@ from ..tables.external_labs import (
     ProposalFilter,
     ProposalResource,
 )
-from .appointments import Step
-from .common import ObjectFormView
+from .common import ObjectFormView, Step
 from .listing import ScopedExportView, ScopedListView, list_urls
 
 

@@ -13,8 +13,7 @@ from ..duty_forms import IncidentCloseForm, IncidentForm, IncidentReportedForm
 from ..models import IncidentReport
 from ..services import incidents
 from ..tables.incidents import IncidentFilter, IncidentResource
-from .appointments import Step
-from .common import ObjectFormView
+from .common import ObjectFormView, Step
 from .listing import ScopedExportView, ScopedListView, list_urls
 
 

@@ -2,7 +2,7 @@
 lead to, measures (pause a project, suspend a certificate or the body's activities). Only
 the body's active director acts; everyone of the body, and the inspectors, read."""
 
-from django.urls import path, reverse
+from django.urls import path
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -29,8 +29,7 @@ from ..tables.powers import (
     SpotCheckFilter,
     SpotCheckResource,
 )
-from .appointments import Step
-from .common import ObjectFormView
+from .common import ObjectFormView, StepView, step_paths, step_table
 from .listing import ScopedExportView, ScopedListView, list_urls
 
 POWERS_INTRO = gettext_lazy(
@@ -160,10 +159,11 @@ class SpotCheckDetailView(ScopedDetailView):
         return context
 
 
-class RectificationStepView(ObjectFormView):
+class RectificationStepView(StepView):
     model = RectificationOrder
     selector = selectors.rectification_list
-    step = ""
+    url_prefix = "rectification"
+    object_arg = "order"
 
 
 class RectificationDoneView(RectificationStepView):
@@ -171,12 +171,10 @@ class RectificationDoneView(RectificationStepView):
     form_class = RectificationDoneForm
     title = gettext_lazy("Report the actions done")
     submit_label = gettext_lazy("Report done")
+    service = powers.rectification_order_report_done
 
     def allowed(self, order) -> bool:
         return permissions.can_report_rectification_done(self.request.user, order)
-
-    def perform(self, order, data):
-        return powers.rectification_order_report_done(order=order, actor=self.request.user, **data)
 
 
 class RectificationCheckView(RectificationStepView):
@@ -184,15 +182,13 @@ class RectificationCheckView(RectificationStepView):
     form_class = RectificationCheckForm
     title = gettext_lazy("Check the effectiveness")
     submit_label = gettext_lazy("Record the check")
+    service = powers.rectification_order_check
 
     def allowed(self, order) -> bool:
         return permissions.can_use_director_powers(self.request.user, order.body)
 
-    def perform(self, order, data):
-        return powers.rectification_order_check(order=order, actor=self.request.user, **data)
 
-
-RECTIFICATION_STEPS = {v.step: v for v in (RectificationDoneView, RectificationCheckView)}
+RECTIFICATION_STEPS = step_table(RectificationDoneView, RectificationCheckView)
 
 
 class RectificationDetailView(ScopedDetailView):
@@ -213,33 +209,27 @@ class RectificationDetailView(ScopedDetailView):
             user, order.body
         ):
             names = ["check"]
-        context["steps"] = [
-            Step(
-                name=name,
-                label=str(RECTIFICATION_STEPS[name].submit_label),
-                form=RECTIFICATION_STEPS[name].form_class(),
-                url=reverse(f"quality_roles:rectification_{name}", args=[order.pk]),
-            )
-            for name in names
-        ]
+        context["steps"] = [RECTIFICATION_STEPS[name].offered(order) for name in names]
         return context
 
 
 # --- measures ----------------------------------------------------------------------------------
 
 
-class MeasureLiftView(ObjectFormView):
+class MeasureLiftView(StepView):
     model = DirectorMeasure
     selector = selectors.measure_list
+    url_prefix = "measure"
+    object_arg = "measure"
+    step = "lift"
     form_class = LiftForm
     title = gettext_lazy("Lift the measure")
     submit_label = gettext_lazy("Lift the measure")
+    service = powers.director_measure_lift
+    destructive = True
 
     def allowed(self, measure) -> bool:
         return permissions.can_use_director_powers(self.request.user, measure.body)
-
-    def perform(self, measure, data):
-        return powers.director_measure_lift(measure=measure, actor=self.request.user, **data)
 
 
 class MeasureDetailView(ScopedDetailView):
@@ -255,15 +245,7 @@ class MeasureDetailView(ScopedDetailView):
         if measure.state == MeasureState.IN_FORCE and permissions.can_use_director_powers(
             self.request.user, measure.body
         ):
-            steps = [
-                Step(
-                    name="lift",
-                    label=str(MeasureLiftView.submit_label),
-                    form=LiftForm(),
-                    url=reverse("quality_roles:measure_lift", args=[measure.pk]),
-                    destructive=True,
-                )
-            ]
+            steps = [MeasureLiftView.offered(measure)]
         context["steps"] = steps
         return context
 
@@ -285,10 +267,7 @@ urlpatterns = [
     path(
         "rectifications/<int:pk>/", RectificationDetailView.as_view(), name="rectification_detail"
     ),
-    *(
-        path(f"rectifications/<int:pk>/{name}/", view.as_view(), name=f"rectification_{name}")
-        for name, view in RECTIFICATION_STEPS.items()
-    ),
+    *step_paths("rectifications", RECTIFICATION_STEPS),
     path("measures/<int:pk>/", MeasureDetailView.as_view(), name="measure_detail"),
-    path("measures/<int:pk>/lift/", MeasureLiftView.as_view(), name="measure_lift"),
+    *step_paths("measures", step_table(MeasureLiftView)),
 ]
