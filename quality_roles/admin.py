@@ -212,7 +212,14 @@ class CooperationProposalAdmin(QualityRolesAdmin):
     list_display = ("cooperation", "action", "state", "proposed_at", "decided_at")
     list_filter = ("action", "state")
     search_fields = ("cooperation__lab__name", "reason")
-    raw_id_fields = ("cooperation", "evaluation", "lead", "director", "decided_by")
+    raw_id_fields = (
+        "cooperation",
+        "evaluation",
+        "lead",
+        "proposing_director",
+        "director",
+        "decided_by",
+    )
 
 
 @admin.register(DirectorAdvice)

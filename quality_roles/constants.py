@@ -179,6 +179,8 @@ class LabEvaluationResult(models.TextChoices):
 class ProposalAction(models.TextChoices):
     PAUSE = "pause", _("Pause the cooperation")
     END = "end", _("End the cooperation")
+    #: Only of a paused cooperation; an ended one stays ended.
+    RESUME = "resume", _("Resume the cooperation")
 
 
 class ProposalState(models.TextChoices):

@@ -16,11 +16,17 @@ from directory.demo import DEMO_PASSWORD
 from directory.idnumbers import build_id_number, build_uscc
 from directory.models import CertificationBody, Person, User
 
-from .constants import AuthoriserCapacity, IncidentKind, TitleLevel
+from .constants import (
+    AuthoriserCapacity,
+    IncidentKind,
+    LabEvaluationResult,
+    ProposalAction,
+    TitleLevel,
+)
 from .demo_certificates import seed_certificates
 from .demo_oversight import seed_oversight
-from .models import BodyStaff, DirectorAppointment, IncidentReport
-from .services import appointments, bodies, incidents, powers
+from .models import BodyStaff, DirectorAppointment, ExternalLab, IncidentReport
+from .services import appointments, bodies, external_labs, incidents, powers
 
 # The directory's demo bodies, by their USCC's first 17 characters (directory/demo.py).
 FIRST_BODY = "91110000200000001"
@@ -254,6 +260,44 @@ def _seed_duties(body: CertificationBody) -> None:
     )
 
 
+def _seed_labs(body: CertificationBody) -> None:
+    """Q-10: two external labs of the CCC-HA project; the lead's evaluation of one led to a
+    pause the director approved, so the cooperation waits, paused, for a resumption."""
+    admin = User.objects.get(username="body.admin")
+    lead = User.objects.get(username="lead")
+    director = User.objects.get(username="director")
+    project = body.projects.get(code="CCC-HA")
+    working = external_labs.external_lab_register(
+        body=body, actor=admin, name="京华电器安全检测中心", accreditation_number="CMA-110012"
+    )
+    external_labs.lab_cooperation_start(
+        lab=working, actor=admin, project=project, since=_days_ago(400)
+    )
+    paused = external_labs.external_lab_register(
+        body=body, actor=admin, name="北辰家电检测技术有限公司", accreditation_number="CMA-110057"
+    )
+    cooperation = external_labs.lab_cooperation_start(
+        lab=paused, actor=admin, project=project, since=_days_ago(200)
+    )
+    evaluation = external_labs.lab_evaluation_record(
+        cooperation=cooperation,
+        actor=lead,
+        evaluated_on=_days_ago(10),
+        result=LabEvaluationResult.UNSATISFACTORY,
+        findings="比对试验结果偏差超限，两份报告签发延迟。",
+    )
+    proposal = external_labs.cooperation_proposal_submit(
+        cooperation=cooperation,
+        actor=lead,
+        action=ProposalAction.PAUSE,
+        reason="比对试验不合格，整改完成前暂停委托检测。",
+        evaluation=evaluation,
+    )
+    external_labs.cooperation_proposal_decide(
+        proposal=proposal, actor=director, approve=True, comment="同意暂停，整改验证后再议恢复。"
+    )
+
+
 @registry.demo(order=40)  # on the directory's demo (issue 11)
 @transaction.atomic
 def seed_quality_roles() -> list[tuple[str, str, str]]:
@@ -275,5 +319,7 @@ def seed_quality_roles() -> list[tuple[str, str, str]]:
     seed_certificates(first, second)  # Q-05
     if not IncidentReport.objects.filter(body=first).exists():
         _seed_duties(first)
+    if not ExternalLab.objects.filter(body=first).exists():
+        _seed_labs(first)
     seed_oversight(first)  # Q-11, Q-12, Q-13
     return users

@@ -193,8 +193,27 @@ class EvaluationForm(forms.Form):
 
 
 class ProposalForm(forms.Form):
-    action = forms.ChoiceField(label=_("Proposal"), choices=ProposalAction.choices)
+    #: A resumption has a screen of its own (``ResumptionForm``): the director may propose it.
+    action = forms.ChoiceField(
+        label=_("Proposal"),
+        choices=[
+            (value, label)
+            for value, label in ProposalAction.choices
+            if value != ProposalAction.RESUME
+        ],
+    )
     reason = _text(_("Reason"))
+    evaluation = forms.ModelChoiceField(
+        label=_("Evaluation it rests on"), queryset=LabEvaluation.objects.none(), required=False
+    )
+
+    def __init__(self, *args, cooperation, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["evaluation"].queryset = cooperation.evaluations.order_by("-evaluated_on")
+
+
+class ResumptionForm(forms.Form):
+    reason = _text(_("Reason for resuming"))
     evaluation = forms.ModelChoiceField(
         label=_("Evaluation it rests on"), queryset=LabEvaluation.objects.none(), required=False
     )

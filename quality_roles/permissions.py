@@ -194,6 +194,15 @@ def lead_for_project(user, project):
     return None
 
 
+def can_propose_resumption(user, cooperation) -> bool:
+    """Q-10: a paused cooperation's resumption is proposed by the project's lead or by the
+    body's director in office; the director decides it either way."""
+    return (
+        lead_for_project(user, cooperation.project) is not None
+        or active_director_of(user, cooperation.body) is not None
+    )
+
+
 def can_decide_cooperation_proposal(user, proposal) -> bool:
     """Q-10: the director approves (or refuses) a lead's proposal; a lead never does."""
     return active_director_of(user, proposal.cooperation.body) is not None

@@ -233,13 +233,14 @@ def cooperation_list(*, user: User) -> QuerySet[LabCooperation]:
 
 
 def proposal_list(*, user: User) -> QuerySet[CooperationProposal]:
-    """Q-10: the leads' proposals to pause or end a cooperation."""
+    """Q-10: the proposals to pause, end or resume a cooperation."""
     return _scoped(
         CooperationProposal.objects.select_related(
             "cooperation__lab",
             "cooperation__project",
             "cooperation__body",
             "lead__staff__person",
+            "proposing_director__staff__person",
             "director__staff__person",
         ),
         user,

@@ -124,11 +124,23 @@ class LabEvaluation(models.Model):
 
 
 class CooperationProposal(FSMModelMixin, models.Model):
-    """A lead's proposal to pause or end a cooperation, decided by the director (Q-10)."""
+    """A proposal to pause, end or resume a cooperation, decided by the director (Q-10).
+
+    The project's lead proposes; a resumption may also be proposed by the director (who then
+    decides it as any other, on the record), so exactly one of ``lead`` and
+    ``proposing_director`` is set, and the director only for a resumption."""
 
     cooperation = protected(LabCooperation, _("cooperation"), related_name="proposals")
     evaluation = protected(LabEvaluation, _("evaluation"), related_name="proposals", null=True)
-    lead = protected(LeadAppointment, _("proposed by"), related_name="cooperation_proposals")
+    lead = protected(
+        LeadAppointment, _("proposed by"), related_name="cooperation_proposals", null=True
+    )
+    proposing_director = protected(
+        DirectorAppointment,
+        _("proposed by the director"),
+        related_name="resumption_proposals",
+        null=True,
+    )
     action = models.CharField(_("proposal"), max_length=10, choices=ProposalAction.choices)
     reason = limited_text(_("reason"), blank=False)
     proposed_at = models.DateTimeField(_("proposed at"), auto_now_add=True)
@@ -155,7 +167,16 @@ class CooperationProposal(FSMModelMixin, models.Model):
                 fields=["cooperation"],
                 condition=Q(state="proposed"),
                 name="cooperation_one_open_proposal",
-            )
+            ),
+            models.CheckConstraint(
+                condition=Q(lead__isnull=False, proposing_director__isnull=True)
+                | Q(
+                    lead__isnull=True,
+                    proposing_director__isnull=False,
+                    action=ProposalAction.RESUME,
+                ),
+                name="cooperation_proposal_one_proposer",
+            ),
         ]
 
     def __str__(self) -> str:
@@ -163,6 +184,12 @@ class CooperationProposal(FSMModelMixin, models.Model):
 
     def get_absolute_url(self) -> str:
         return reverse("quality_roles:proposal_detail", args=[self.pk])
+
+    @property
+    def proposer(self):
+        """The staff member who proposed it: the lead, or the director for a resumption."""
+        appointment = self.lead if self.lead_id else self.proposing_director
+        return appointment.staff if appointment is not None else None
 
     @fsm_log_by
     @fsm_log_description

@@ -63,7 +63,7 @@ DUTY_PERFORMERS = {
     },
     "duty_measure": lambda measure: measure.director.staff_id,
     "duty_spot_check": lambda check: check.director.staff_id,
-    "duty_proposal": lambda proposal: proposal.lead.staff_id,
+    "duty_proposal": lambda proposal: proposal.proposer.pk,
     "duty_rectification": lambda order: {
         order.issued_by_director.staff_id if order.issued_by_director_id else None,
         order.owner_id,

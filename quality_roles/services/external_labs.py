@@ -1,6 +1,7 @@
 """External testing labs a body's projects work with (Q-10): the body registers them, a
-project's lead evaluates them and proposes pausing or ending a cooperation, the director
-approves or refuses the proposal with a reason. A lead never decides one."""
+project's lead evaluates them and proposes pausing or ending a cooperation, or resuming a
+paused one (which the director may also propose), the director approves or refuses the
+proposal with a reason. A lead never decides one; an ended cooperation stays ended."""
 
 import datetime
 
@@ -124,6 +125,15 @@ def lab_evaluation_record(
     return evaluation
 
 
+#: What may be proposed from each state of the cooperation. Ending is final: an ended
+#: cooperation is neither paused nor resumed.
+PROPOSABLE_FROM = {
+    ProposalAction.PAUSE: [C.ACTIVE],
+    ProposalAction.END: [C.ACTIVE, C.PAUSED],
+    ProposalAction.RESUME: [C.PAUSED],
+}
+
+
 @transaction.atomic
 def cooperation_proposal_submit(
     *,
@@ -133,24 +143,90 @@ def cooperation_proposal_submit(
     reason: str,
     evaluation: LabEvaluation | None = None,
 ) -> CooperationProposal:
-    """Q-10: the lead proposes pausing or ending the cooperation; the director decides."""
+    """Q-10: the lead proposes pausing or ending the cooperation (or resuming it, see
+    ``cooperation_resumption_propose``); the director decides."""
+    if action == ProposalAction.RESUME:
+        return cooperation_resumption_propose(
+            cooperation=cooperation, actor=actor, reason=reason, evaluation=evaluation
+        )
     lead = _lead_of(actor, cooperation)
+    return _proposal_save(
+        cooperation=cooperation,
+        actor=actor,
+        action=action,
+        reason=reason,
+        evaluation=evaluation,
+        lead=lead,
+    )
+
+
+@transaction.atomic
+def cooperation_resumption_propose(
+    *,
+    cooperation: LabCooperation,
+    actor: User,
+    reason: str,
+    evaluation: LabEvaluation | None = None,
+) -> CooperationProposal:
+    """Q-10: the project's lead, or the body's director in office, proposes resuming a paused
+    cooperation; the director decides, as for a pause."""
+    lead = permissions.lead_for_project(actor, cooperation.project)
+    director = None if lead is not None else permissions.active_director_of(actor, cooperation.body)
+    require(
+        lead is not None or director is not None,
+        _q10(
+            _(
+                "the project quality lead responsible for the project or the body's quality "
+                "director in office proposes resuming a cooperation."
+            )
+        ),
+    )
+    return _proposal_save(
+        cooperation=cooperation,
+        actor=actor,
+        action=ProposalAction.RESUME,
+        reason=reason,
+        evaluation=evaluation,
+        lead=lead,
+        proposing_director=director,
+    )
+
+
+def _proposal_save(
+    *,
+    cooperation: LabCooperation,
+    actor: User,
+    action: str,
+    reason: str,
+    evaluation: LabEvaluation | None,
+    lead=None,
+    proposing_director=None,
+) -> CooperationProposal:
+    """The proposal, once its proposer is known: the cooperation's state is checked under
+    the lock, and one proposal at a time is before the director."""
     lock_body(cooperation.body_id)
     cooperation = LabCooperation.objects.select_for_update().get(pk=cooperation.pk)
-    allowed = {ProposalAction.PAUSE: [C.ACTIVE], ProposalAction.END: [C.ACTIVE, C.PAUSED]}
-    if cooperation.state not in allowed.get(action, []):
-        raise ValidationError(
-            {
-                "action": _("The cooperation is “%(state)s”: this cannot be proposed.")
+    if cooperation.state not in PROPOSABLE_FROM.get(action, []):
+        if action == ProposalAction.RESUME:
+            message = _q10(
+                _(
+                    "only a paused cooperation can be resumed; this one is “%(state)s” (an "
+                    "ended cooperation stays ended)."
+                )
                 % {"state": cooperation.get_state_display()}
+            )
+        else:
+            message = _("The cooperation is “%(state)s”: this cannot be proposed.") % {
+                "state": cooperation.get_state_display()
             }
-        )
+        raise ValidationError({"action": message})
     if evaluation is not None and evaluation.cooperation_id != cooperation.pk:
         raise ValidationError({"evaluation": _("Choose an evaluation of this cooperation.")})
     proposal = CooperationProposal(
         cooperation=cooperation,
         evaluation=evaluation,
         lead=lead,
+        proposing_director=proposing_director,
         action=action,
         reason=limited(required_reason(reason, field="reason"), limit=TEXT_MAX_LENGTH),
     )
@@ -178,8 +254,8 @@ def _lock_proposal(proposal: CooperationProposal) -> CooperationProposal:
 def cooperation_proposal_decide(
     *, proposal: CooperationProposal, actor: User, approve: bool, comment: str = ""
 ) -> CooperationProposal:
-    """Q-10: the director approves the proposal (the cooperation is paused or ended at once)
-    or refuses it, with a reason."""
+    """Q-10: the director approves the proposal (the cooperation is paused, ended or resumed
+    at once, through its state machine) or refuses it, with a reason."""
     require(
         permissions.can_decide_cooperation_proposal(actor, proposal),
         _q10(_("only the quality director in office approves or refuses this proposal.")),
@@ -191,7 +267,11 @@ def cooperation_proposal_decide(
         require_state(proposal, proposal.approve, _("approved"))
         comment = limited(comment)
         cooperation = LabCooperation.objects.select_for_update().get(pk=proposal.cooperation_id)
-        step = cooperation.pause if proposal.action == ProposalAction.PAUSE else cooperation.end
+        step = {
+            ProposalAction.PAUSE: cooperation.pause,
+            ProposalAction.END: cooperation.end,
+            ProposalAction.RESUME: cooperation.resume,
+        }[proposal.action]
         require_state(cooperation, step, _("changed"))
         step(at=now, by=actor, description=comment or proposal.reason[:500])
         cooperation._history_user = actor

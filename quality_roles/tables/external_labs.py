@@ -72,7 +72,7 @@ class ProposalResource(SafeResource):
     lab = Field(attribute="cooperation__lab__name", column_name=_("External testing lab"))
     project = Field(attribute="cooperation__project", column_name=_("Certification project"))
     action = Field(column_name=_("Proposal"))
-    lead = Field(attribute="lead__staff__person__name", column_name=_("Proposed by"))
+    lead = Field(column_name=_("Proposed by"))
     reason = Field(attribute="reason", column_name=_("Reason"))
     proposed_at = Field(attribute="proposed_at", column_name=_("Proposed at"), widget=WHEN)
     state = Field(column_name=_("State"))
@@ -91,3 +91,7 @@ class ProposalResource(SafeResource):
 
     def dehydrate_state(self, proposal):
         return str(proposal.get_state_display())
+
+    def dehydrate_lead(self, proposal):
+        # The lead, or the director who proposed a resumption.
+        return proposal.proposer.person.name

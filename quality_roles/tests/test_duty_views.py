@@ -195,3 +195,63 @@ def test_the_lists_export_csv_and_xlsx_without_live_formulas(client, duties, rec
     assert "'=HYPERLINK" in text and ",=HYPERLINK" not in text
     filtered = client.get(reverse("quality_roles:incident_export_csv") + "?kind=quality_problem")
     assert "HYPERLINK" not in filtered.content.decode("utf-8-sig")
+
+
+def test_q10_resuming_a_paused_cooperation_through_the_screens(client, duties, records):  # noqa: F811
+    cooperation = records["cooperation_detail"]
+    page_url = cooperation.get_absolute_url()
+    resume_url = reverse("quality_roles:resumption_create", args=[cooperation.pk])
+    client.force_login(duties.director_user)
+    client.post(
+        reverse("quality_roles:proposal_decide", args=[records["proposal_detail"].pk]),
+        {"approve": "refuse", "comment": "先整改"},
+    )
+    # Active: no one is offered a resumption, and the screen says why.
+    client.force_login(duties.lead_user)
+    assert 'data-testid="propose-resumption"' not in client.get(page_url).content.decode()
+    refused = client.post(resume_url, {"reason": "恢复"}, HTTP_ACCEPT_LANGUAGE=EN)
+    assert refused.status_code == 400 and "Q-10" in refused.content.decode()
+    pause = external_labs.cooperation_proposal_submit(
+        cooperation=cooperation, actor=duties.lead_user, action="pause", reason="偏差超限"
+    )
+    external_labs.cooperation_proposal_decide(
+        proposal=pause, actor=duties.director_user, approve=True
+    )
+    # Paused: the button for the lead and the director, for no one else.
+    for user, shown in (
+        (duties.lead_user, True),
+        (duties.director_user, True),
+        (duties.admin, False),
+        (duties.inspector, False),
+    ):
+        client.force_login(user)
+        page = client.get(page_url, HTTP_ACCEPT_LANGUAGE=ZH).content.decode()
+        assert ('data-testid="propose-resumption"' in page) is shown, user.username
+        if shown:
+            assert "建议恢复合作" in page
+        else:
+            assert client.get(resume_url).status_code == 403
+            assert client.post(resume_url, {"reason": "恢复"}).status_code == 403
+    # Another body's director: 404 on the screen as on the page.
+    client.force_login(duties.other_director_user)
+    assert client.get(resume_url).status_code == 404
+    client.force_login(duties.lead_user)
+    assert client.post(resume_url, {"reason": "复测合格"}).status_code == 302
+    proposal = CooperationProposal.objects.get(cooperation=cooperation, state="proposed")
+    assert proposal.action == "resume"
+    decide_url = reverse("quality_roles:proposal_decide", args=[proposal.pk])
+    assert client.post(decide_url, {"approve": "approve"}).status_code == 403
+    client.force_login(duties.other_director_user)
+    assert client.post(decide_url, {"approve": "approve"}).status_code == 404
+    client.force_login(duties.director_user)
+    detail = client.get(proposal.get_absolute_url(), HTTP_ACCEPT_LANGUAGE=ZH).content.decode()
+    assert "恢复合作" in detail and decide_url in detail
+    assert client.post(decide_url, {"approve": "approve", "comment": "同意"}).status_code == 302
+    cooperation.refresh_from_db()
+    assert cooperation.state == "active"
+    listed = client.get(reverse("quality_roles:proposal_list") + "?action=resume")
+    assert proposal.get_absolute_url() in listed.content.decode()
+    # The inspectors read it, without a way to decide it.
+    client.force_login(duties.inspector)
+    detail = client.get(proposal.get_absolute_url(), HTTP_ACCEPT_LANGUAGE=EN).content.decode()
+    assert "Resume the cooperation" in detail and decide_url not in detail

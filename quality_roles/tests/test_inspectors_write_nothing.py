@@ -169,6 +169,8 @@ def test_every_write_service_but_the_assessments_refuses_an_inspector(records, w
         refused
     )
     assert "assessment_rectification_report" in refused
+    # the resumption of a paused cooperation is a write like the others.
+    assert {"cooperation_proposal_submit", "cooperation_resumption_propose"} <= set(refused)
 
 
 def _form_screens():
@@ -199,6 +201,7 @@ def test_every_form_screen_but_the_assessments_answers_an_inspector_403(client, 
             assert statuses <= {403, 404}, (name, statuses)
             walked.append(name)
     assert {"advice_give", "case_open", "lead_nominate", "governance_edit"} <= set(walked)
+    assert {"proposal_create", "resumption_create", "proposal_decide"} <= set(walked)
 
 
 def test_inspectors_read_every_body(client, records, world):

@@ -1,6 +1,6 @@
 """Screens of the external testing labs (Q-10): the cooperations and the proposals lists,
-a lab's and a cooperation's pages, the lead's evaluation and proposal, the director's
-decision."""
+a lab's and a cooperation's pages, the lead's evaluation and proposal (a resumption also
+the director's), the director's decision."""
 
 from django.urls import path, reverse
 from django.utils.translation import gettext as _
@@ -10,8 +10,15 @@ from directory.models import CertificationBody
 from directory.views import ScopedDetailView
 
 from .. import permissions, selectors
-from ..constants import ProposalState
-from ..duty_forms import CooperationForm, DecideForm, EvaluationForm, ExternalLabForm, ProposalForm
+from ..constants import CooperationState, ProposalState
+from ..duty_forms import (
+    CooperationForm,
+    DecideForm,
+    EvaluationForm,
+    ExternalLabForm,
+    ProposalForm,
+    ResumptionForm,
+)
 from ..models import CooperationProposal, ExternalLab, LabCooperation
 from ..services import external_labs
 from ..tables.external_labs import (
@@ -44,7 +51,7 @@ class ProposalListView(ScopedListView):
     filterset_class = ProposalFilter
     template_name = "quality_roles/external_labs/proposal_list.html"
     export_url_name = "proposal_export"
-    title = gettext_lazy("Proposals to pause or end a cooperation (Q-10)")
+    title = gettext_lazy("Proposals to pause, end or resume a cooperation (Q-10)")
 
 
 class ProposalExportView(ScopedExportView):
@@ -139,6 +146,29 @@ class ProposalCreateView(CooperationLeadView):
         )
 
 
+class ResumptionCreateView(ObjectFormView):
+    model = LabCooperation
+    selector = selectors.cooperation_list
+    form_class = ResumptionForm
+    title = gettext_lazy("Propose to resume the cooperation")
+    intro = gettext_lazy(
+        "Only a paused cooperation is resumed; an ended one stays ended. The quality director "
+        "approves or refuses the proposal (Q-10)."
+    )
+    submit_label = gettext_lazy("Propose to the director")
+
+    def allowed(self, cooperation) -> bool:
+        return permissions.can_propose_resumption(self.request.user, cooperation)
+
+    def form_kwargs(self, cooperation) -> dict:
+        return {"cooperation": cooperation}
+
+    def perform(self, cooperation, data):
+        return external_labs.cooperation_resumption_propose(
+            cooperation=cooperation, actor=self.request.user, **data
+        )
+
+
 class CooperationDetailView(ScopedDetailView):
     model = LabCooperation
     selector = selectors.cooperation_list
@@ -154,10 +184,17 @@ class CooperationDetailView(ScopedDetailView):
             )
         )
         context["proposals"] = list(
-            cooperation.proposals.select_related("lead__staff__person").order_by("-pk")
+            cooperation.proposals.select_related(
+                "lead__staff__person", "proposing_director__staff__person"
+            ).order_by("-pk")
         )
         context["is_lead"] = (
             permissions.lead_for_project(self.request.user, cooperation.project) is not None
+        )
+        # Q-10: the button only for who may propose, and only while the cooperation is paused.
+        context["can_propose_resumption"] = (
+            cooperation.state == CooperationState.PAUSED
+            and permissions.can_propose_resumption(self.request.user, cooperation)
         )
         return context
 
@@ -225,6 +262,11 @@ urlpatterns = [
         "cooperations/<int:pk>/evaluate/", EvaluationCreateView.as_view(), name="evaluation_create"
     ),
     path("cooperations/<int:pk>/propose/", ProposalCreateView.as_view(), name="proposal_create"),
+    path(
+        "cooperations/<int:pk>/propose-resumption/",
+        ResumptionCreateView.as_view(),
+        name="resumption_create",
+    ),
     path("proposals/<int:pk>/", ProposalDetailView.as_view(), name="proposal_detail"),
     path("proposals/<int:pk>/decide/", ProposalDecideView.as_view(), name="proposal_decide"),
 ]
