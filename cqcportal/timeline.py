@@ -9,6 +9,7 @@ from django.contrib.contenttypes.models import ContentType
 from django.db import models
 from django.utils import timezone
 from django.utils.formats import date_format
+from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 from django_fsm import FSMFieldMixin
 from django_fsm_log.models import StateLog
@@ -22,6 +23,26 @@ HIDDEN_FIELDS = frozenset({"password", "last_login"})
 MASKED_FIELDS = {"id_number": mask_id_number, "username": mask_account_name}
 
 _HISTORY_TYPES = {"+": _("created"), "~": _("changed"), "-": _("deleted")}
+
+#: Change reasons a system writes, stored as a code and read in the reader's language. A
+#: sentence translated when it is written reads in the language of whoever (or whichever job)
+#: wrote it: an English page showed the hourly job's Chinese (issue 13).
+_REASONS: dict[str, Promise] = {}
+
+
+def reason_register(code: str, text: Promise) -> None:
+    """Show the history change reason ``code`` as ``text`` (a lazy translation). An app
+    registers its codes when it is ready, as the dashboard's cards are registered."""
+    _REASONS[code] = text
+
+
+def reason_text(stored: str | None) -> str:
+    """A stored change reason as a reader sees it: a registered code in the active language,
+    anything else (a person's words) as written."""
+    if not stored:
+        return ""
+    text = _REASONS.get(stored)
+    return stored if text is None else str(text)
 
 
 @dataclass
@@ -96,7 +117,7 @@ def timeline_for(obj: models.Model, *, limit: int = 50) -> list[TimelineEntry]:
                         )
                         for model_field, old, new in changed
                     ],
-                    comment=record.history_change_reason or "",
+                    comment=reason_text(record.history_change_reason),
                 )
             )
     content_type = ContentType.objects.get_for_model(obj)

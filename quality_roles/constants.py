@@ -127,6 +127,32 @@ class IncidentKind(models.TextChoices):
     PUBLIC_OPINION = "public_opinion", _("Major public-opinion event")
 
 
+class IncidentHistoryReason(models.TextChoices):
+    """Q-07: what the system wrote in an incident's history, stored as the code and shown in
+    the reader's language (registered with the timeline when the app is ready)."""
+
+    ESCALATED = (
+        "q07-escalated",
+        _("Q-07: not reported to the regulator within 24 hours of learning of it: escalated."),
+    )
+    DIRECTOR_NOTIFIED = (
+        "q07-director-notified",
+        _("Q-07: the quality director was notified of the report by e-mail."),
+    )
+    ADMINS_NOTIFIED = (
+        "q07-admins-notified",
+        _(
+            "Q-07: no quality director in office; the body's administrators were notified of the "
+            "report by e-mail."
+        ),
+    )
+    ESCALATION_NOTIFIED = "q07-escalation-notified", _("Q-07: the escalation was e-mailed.")
+    NOBODY_NOTIFIED = (
+        "q07-nobody-notified",
+        _("Q-07: nobody could be notified by e-mail: no address on file."),
+    )
+
+
 class IncidentState(models.TextChoices):
     #: With the director (a lead's report reaches the director at once), not yet reported.
     OPEN = "open", _("Open: not yet reported to the regulator")

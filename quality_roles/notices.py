@@ -1,6 +1,7 @@
 """E-mails of the incidents (Q-07), each to its recipients in their own language, sent once:
 the incident row is locked and stamped when its e-mail has gone, so a retried task or a
-second delivery sends nothing twice."""
+second delivery sends nothing twice. The stamp is saved through the model, with a history
+record whose reason is a code the timeline shows in the reader's language."""
 
 from django.db import transaction
 from django.utils import timezone
@@ -10,10 +11,14 @@ from cqcportal.mail import addresses_by_language, portal_link, send_in_their_lan
 from directory.constants import Role
 from directory.models import User
 
+from .constants import IncidentHistoryReason
 from .models import IncidentReport
 
 
-def _recipients(incident: IncidentReport, *, with_admins: bool) -> dict[str, list[str]]:
+def _recipients(
+    incident: IncidentReport, *, with_admins: bool
+) -> tuple[dict[str, list[str]], bool]:
+    """The addresses by language, and whether a director in office is among them."""
     persons, users = [], []
     director = incident.director
     if director is None or director.state != "active":
@@ -29,7 +34,7 @@ def _recipients(incident: IncidentReport, *, with_admins: bool) -> dict[str, lis
     if with_admins or director is None:
         # Nobody in office to tell: the body's administrators are told instead.
         users.extend(User.objects.filter(role=Role.BODY_ADMIN, body=incident.body, is_active=True))
-    return addresses_by_language(users=users, persons=persons)
+    return addresses_by_language(users=users, persons=persons), director is not None
 
 
 def incident_notice_send(incident_id: int, *, escalation: bool) -> int:
@@ -60,11 +65,31 @@ def incident_notice_send(incident_id: int, *, escalation: bool) -> int:
                 }
             return _("Q-07: a major event reported to you: %(title)s") % {"title": incident.title}
 
+        by_language, director_told = _recipients(incident, with_admins=escalation)
         sent = send_in_their_language(
-            by_language=_recipients(incident, with_admins=escalation),
+            by_language=by_language,
             subject=subject,
             template="quality_roles/email/incident_notice.txt",
             context=context,
         )
-        IncidentReport.objects.filter(pk=incident.pk).update(**{stamp: timezone.now()})
+        # Stamped through the model, so the history holds the moment and the timeline shows
+        # "notified" when it happened, not at the incident's next change (issue 13).
+        now = timezone.now()
+        setattr(incident, stamp, now)
+        incident._change_reason = _notice_reason(
+            escalation=escalation, sent=sent, director_told=director_told
+        ).value
+        incident._history_user = None  # the system, whatever request runs the task
+        incident._history_date = now
+        incident.save(update_fields=[stamp])
     return sent
+
+
+def _notice_reason(*, escalation: bool, sent: int, director_told: bool) -> IncidentHistoryReason:
+    if not sent:
+        return IncidentHistoryReason.NOBODY_NOTIFIED
+    if escalation:
+        return IncidentHistoryReason.ESCALATION_NOTIFIED
+    if director_told:
+        return IncidentHistoryReason.DIRECTOR_NOTIFIED
+    return IncidentHistoryReason.ADMINS_NOTIFIED

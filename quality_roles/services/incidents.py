@@ -19,7 +19,12 @@ from cqcportal.history import history_bulk_create
 from directory.models import CertificationBody, User
 
 from .. import permissions
-from ..constants import INCIDENT_REPORT_WITHIN, NAME_MAX_LENGTH, REFERENCE_MAX_LENGTH
+from ..constants import (
+    INCIDENT_REPORT_WITHIN,
+    NAME_MAX_LENGTH,
+    REFERENCE_MAX_LENGTH,
+    IncidentHistoryReason,
+)
 from ..constants import IncidentState as S
 from ..models import Certificate, CertificationProject, IncidentReport
 from ..selectors import active_director
@@ -223,9 +228,9 @@ def incidents_escalate_overdue(*, now: datetime.datetime | None = None) -> int:
                 user=None,
                 date=now,
                 update=True,
-                reason=_q07(
-                    _("not reported to the regulator within 24 hours of learning of it: escalated.")
-                ),
+                # The code, read in each reader's language: a sentence would be stored in the
+                # job's language (Chinese) and shown as such on the English page (issue 13).
+                reason=IncidentHistoryReason.ESCALATED.value,
             )
             from ..tasks import send_incident_escalation_notice
 

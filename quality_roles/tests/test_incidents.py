@@ -9,7 +9,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.test import override_settings
 from django.utils import timezone
 
-from quality_roles.constants import IncidentKind, IncidentState
+from quality_roles.constants import IncidentHistoryReason, IncidentKind, IncidentState
 from quality_roles.models import IncidentReport
 from quality_roles.services import incidents
 from quality_roles.tasks import escalate_overdue_incidents
@@ -145,7 +145,8 @@ def test_q07_the_hourly_job_escalates_each_overdue_incident_once(
     assert recipients == sorted([duties.director_user.email, duties.admin.email])
     sent = len(mail.outbox)
     # Recorded in its history, and before the regulator's inspectors.
-    assert overdue.history.filter(history_change_reason__contains="Q-07").count() == 1
+    escalations = overdue.history.filter(history_change_reason=IncidentHistoryReason.ESCALATED)
+    assert escalations.count() == 1
     from quality_roles.selectors import escalated_incidents
 
     assert list(escalated_incidents()) == [overdue]
@@ -163,3 +164,138 @@ def test_q07_close_needs_a_note(duties):  # noqa: F811
     incidents.incident_report_close(incident=incident, actor=duties.director_user, note="已处理")
     incident.refresh_from_db()
     assert incident.state == IncidentState.CLOSED
+
+
+# --- issue 13: the notice in the history, the system's reasons in the reader's language ------
+
+ESCALATED_EN = "Q-07: not reported to the regulator within 24 hours of learning of it: escalated."
+ESCALATED_ZH = "Q-07：获知后 24 小时内未向监管部门报告，已升级。"
+NOTIFIED_EN = "Q-07: the quality director was notified of the report by e-mail."
+NOTIFIED_ZH = "Q-07：已通过电子邮件将报告通知认证质量总监。"
+
+
+def test_q07_the_directors_notice_is_in_the_history_when_it_goes(
+    duties,  # noqa: F811
+    django_capture_on_commit_callbacks,
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        incident = _record(duties)
+    incident.refresh_from_db()
+    notified = incident.history.get(history_change_reason=IncidentHistoryReason.DIRECTOR_NOTIFIED)
+    assert incident.director_notified_at is not None
+    assert notified.director_notified_at == incident.director_notified_at
+    assert notified.history_date == incident.director_notified_at
+    assert notified.history_user is None  # the system sent it
+    # The record's own history before it had no stamp: the notice wrote the moment.
+    created = incident.history.get(history_type="+")
+    assert created.director_notified_at is None
+    # A retry or a second delivery stamps nothing twice and writes no second record.
+    from quality_roles.tasks import send_incident_notice
+
+    assert send_incident_notice(incident.pk) == 0
+    assert incident.history.count() == 2
+    assert IncidentReport.objects.get(pk=incident.pk).director_notified_at == (
+        incident.director_notified_at
+    )
+
+
+def test_q07_the_timeline_shows_when_the_director_was_notified(
+    client,
+    duties,  # noqa: F811
+    django_capture_on_commit_callbacks,
+):
+    from django.utils import translation
+
+    from cqcportal.timeline import timeline_for
+
+    with django_capture_on_commit_callbacks(execute=True):
+        incident = _record(duties)
+    incident.refresh_from_db()
+    with translation.override("en"):
+        entries = [e for e in timeline_for(incident) if e.comment == NOTIFIED_EN]
+    assert [e.when for e in entries] == [incident.director_notified_at]
+    client.force_login(duties.director_user)
+    english = client.get(incident.get_absolute_url(), HTTP_ACCEPT_LANGUAGE="en")
+    chinese = client.get(incident.get_absolute_url(), HTTP_ACCEPT_LANGUAGE="zh-hans")
+    assert NOTIFIED_EN in english.content.decode()
+    assert NOTIFIED_ZH in chinese.content.decode()
+
+
+def test_q07_without_a_director_in_office_the_timeline_names_the_administrators(
+    duties,  # noqa: F811
+    django_capture_on_commit_callbacks,
+):
+    from quality_roles.models import DirectorAppointment
+    from quality_roles.tasks import send_incident_notice
+
+    with django_capture_on_commit_callbacks(execute=False):
+        incident = _record(duties)
+    # The director leaves office before the notice goes: the administrators are told.
+    DirectorAppointment.objects.filter(pk=duties.director.pk).update(state="ended")
+    assert send_incident_notice(incident.pk) == 1
+    assert mail.outbox[0].to == [duties.admin.email]
+    assert incident.history.filter(
+        history_change_reason=IncidentHistoryReason.ADMINS_NOTIFIED
+    ).exists()
+
+
+@override_settings(CELERY_TASK_ALWAYS_EAGER=True)
+def test_q07_the_escalation_reads_in_the_language_of_the_page(
+    client,
+    duties,  # noqa: F811
+    django_capture_on_commit_callbacks,
+):
+    from django.db.models import F
+
+    with django_capture_on_commit_callbacks(execute=True):
+        incident = _record(duties, learned_at=timezone.now())
+    # 25 hours ago: the hourly job (run in the default language, Chinese) escalates it.
+    back = datetime.timedelta(hours=25)
+    IncidentReport.objects.filter(pk=incident.pk).update(
+        learned_at=F("learned_at") - back, due_at=F("due_at") - back
+    )
+    with django_capture_on_commit_callbacks(execute=True):
+        assert escalate_overdue_incidents() == 1
+    stored = incident.history.filter(history_change_reason=IncidentHistoryReason.ESCALATED)
+    assert stored.count() == 1
+    # The director's page and the regulator's inspector's, in each language.
+    for user in (duties.director_user, duties.inspector):
+        client.force_login(user)
+        english = client.get(incident.get_absolute_url(), HTTP_ACCEPT_LANGUAGE="en")
+        chinese = client.get(incident.get_absolute_url(), HTTP_ACCEPT_LANGUAGE="zh-hans")
+        assert english.status_code == chinese.status_code == 200
+        english, chinese = english.content.decode(), chinese.content.decode()
+        assert ESCALATED_EN in english and ESCALATED_ZH not in english
+        assert ESCALATED_ZH in chinese and ESCALATED_EN not in chinese
+        # No code shows on a page.
+        assert "q07-" not in english and "q07-" not in chinese
+
+
+def test_q07_the_migration_turns_the_stored_escalation_sentences_into_the_code(duties):  # noqa: F811
+    import importlib
+
+    from django.apps import apps
+
+    migration = importlib.import_module(
+        "quality_roles.migrations.0006_incident_escalation_reason_as_code"
+    )
+    incident = _record(duties)
+    history = incident.history.model
+    first = incident.history.get()
+    rows = []
+    for reason in (ESCALATED_ZH, ESCALATED_EN, "负责人手写的说明"):
+        first.pk = None
+        first.history_change_reason = reason
+        first.save()
+        rows.append(first.pk)
+    assert migration.escalation_reasons_to_code(apps, None) == 2
+    reasons = dict(history.objects.filter(pk__in=rows).values_list("pk", "history_change_reason"))
+    assert [reasons[pk] for pk in rows] == [
+        IncidentHistoryReason.ESCALATED,
+        IncidentHistoryReason.ESCALATED,
+        "负责人手写的说明",  # a person's words stay as written
+    ]
+    # Run again, it finds nothing; reversed, the code reads as the old sentence again.
+    assert migration.escalation_reasons_to_code(apps, None) == 0
+    assert migration.escalation_code_to_reason(apps, None) == 2
+    assert history.objects.get(pk=rows[1]).history_change_reason == ESCALATED_ZH
