@@ -123,6 +123,7 @@ def _arguments(name, function, records):
         "cooperation": records[LabCooperation],
         "proposal": records[CooperationProposal],
         "project": records[CertificationProject],
+        "category": None,
         "owner": records[BodyStaff],
         "approve": True,
         "action": "pause",
@@ -169,6 +170,7 @@ def test_every_write_service_but_the_assessments_refuses_an_inspector(records, w
         refused
     )
     assert "assessment_rectification_report" in refused
+    assert {"certification_project_create", "certification_project_update"} <= set(refused)
 
 
 def _form_screens():
@@ -199,6 +201,7 @@ def test_every_form_screen_but_the_assessments_answers_an_inspector_403(client, 
             assert statuses <= {403, 404}, (name, statuses)
             walked.append(name)
     assert {"advice_give", "case_open", "lead_nominate", "governance_edit"} <= set(walked)
+    assert {"project_create", "project_edit"} <= set(walked)
 
 
 def test_inspectors_read_every_body(client, records, world):
@@ -215,6 +218,6 @@ def test_inspectors_read_every_body(client, records, world):
         reverse("quality_roles:assessment_record", args=[records[DirectorAppointment].pk]).encode()
         in director.content
     )
-    for name in ("advice_list", "cases_list", "assessments_list"):
+    for name in ("advice_list", "cases_list", "assessments_list", "project_list"):
         listing = client.get(reverse(f"quality_roles:{name}"))
         assert listing.status_code == 200 and body.name.encode() in listing.content
