@@ -315,3 +315,18 @@ def test_the_menu_offers_the_projects_in_chinese_first(certified):
         assert str(label) == "认证项目"
     with translation.override("en"):
         assert str(label) == "Certification projects"
+
+
+def test_the_pages_read_in_chinese(certified, client):
+    # rule Q-09: the screens in Chinese first
+    c = certified
+    client.force_login(c.b.admin)
+    with translation.override("zh-hans"):
+        detail = client.get(_detail(c.project), HTTP_ACCEPT_LANGUAGE="zh-hans")
+        listing = client.get(LIST, HTTP_ACCEPT_LANGUAGE="zh-hans")
+        form = client.get(_edit(c.project), HTTP_ACCEPT_LANGUAGE="zh-hans")
+    text = detail.content.decode()
+    assert "认证项目质量负责人（Q-09）" in text and "外部检验检测机构（Q-10）" in text
+    assert "Project quality leads" not in text and "in office" not in text
+    assert "在任项目质量负责人" in listing.content.decode()
+    assert "修改认证项目" in form.content.decode()
