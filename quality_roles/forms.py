@@ -1,13 +1,13 @@
 """Forms of the quality roles' screens: they take the input; the services decide."""
 
 from django import forms
-from django.db.models import BLANK_CHOICE_DASH
+from django.db.models import BLANK_CHOICE_DASH, Q
 from django.utils.translation import gettext_lazy as _
 
 from cqcportal.limits import REASON_MAX_LENGTH
 from directory.models import Person
 
-from .constants import REFERENCE_MAX_LENGTH, AuthoriserCapacity
+from .constants import CODE_MAX_LENGTH, NAME_MAX_LENGTH, REFERENCE_MAX_LENGTH, AuthoriserCapacity
 from .models import BodyStaff, CertificationProject, ProductCategory
 from .services.bodies import STAFF_FIELDS
 
@@ -194,3 +194,23 @@ class FilingFiledForm(forms.Form):
     reference = forms.CharField(
         label=_("Regulator's reference"), required=False, max_length=REFERENCE_MAX_LENGTH
     )
+
+
+class ProjectForm(forms.Form):
+    """Q-09: a certification project of the body: its code, name and product category."""
+
+    code = forms.CharField(
+        label=_("Code"),
+        max_length=CODE_MAX_LENGTH,
+        help_text=_("Unique in the body; the certificate import finds the project by it."),
+    )
+    name = forms.CharField(label=_("Name"), max_length=NAME_MAX_LENGTH)
+    category = forms.ModelChoiceField(
+        label=_("Product category"), queryset=ProductCategory.objects.none(), required=False
+    )
+
+    def __init__(self, *args, body, current_category_id=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["category"].queryset = ProductCategory.objects.filter(
+            Q(is_active=True) | Q(pk=current_category_id), body=body
+        ).order_by("code", "pk")

@@ -76,8 +76,15 @@ def active_lead_of(user, body) -> LeadAppointment | None:
 
 
 def can_manage_body(user, body) -> bool:
-    """The body's governance, staff, projects and categories: its administrator."""
+    """The body's governance, staff and product categories: its administrator."""
     return is_body_admin(user, body)
+
+
+def can_manage_projects(user, body) -> bool:
+    """The body's certification projects (name, code, category): its administrator or its
+    director in office (Q-09: the director answers for the leads of the projects); a lead
+    answers for projects and creates none, and the regulator's inspectors only read them."""
+    return is_body_admin(user, body) or active_director_of(user, body) is not None
 
 
 def can_nominate_director(user, body) -> bool:

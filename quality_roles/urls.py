@@ -8,6 +8,7 @@ from .views import (
     external_labs,
     incidents,
     powers,
+    projects,
     regulator,
 )
 
@@ -16,6 +17,7 @@ app_name = "quality_roles"
 urlpatterns = [
     *appointments.urlpatterns,
     *certificates.urlpatterns,
+    *projects.urlpatterns,
     *incidents.urlpatterns,
     *powers.urlpatterns,
     *external_labs.urlpatterns,

@@ -9,6 +9,7 @@ from quality_roles.models import (
     AccountabilityCase,
     BodyStaff,
     Certificate,
+    CertificationProject,
     CooperationProposal,
     DirectorAdvice,
     DirectorAppointment,
@@ -49,6 +50,10 @@ def _made(model, w, body, lead, filing, day, now):
     }
     if model in simple:
         return simple[model]
+    if model is CertificationProject:
+        from quality_roles.tests.factories import CertificationProjectFactory
+
+        return CertificationProjectFactory(body=body)
     if model is Certificate:
         from quality_roles.tests.factories import CertificateFactory
 

@@ -1,6 +1,7 @@
 """What a body certifies: product categories and certification projects (Q-05, Q-08, Q-09)."""
 
 from django.db import models
+from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from django_fsm import FSMField, FSMModelMixin, transition
 from django_fsm_log.decorators import fsm_log_by, fsm_log_description
@@ -61,6 +62,9 @@ class CertificationProject(FSMModelMixin, models.Model):
 
     def __str__(self) -> str:
         return f"{self.code} {self.name}"
+
+    def get_absolute_url(self) -> str:
+        return reverse("quality_roles:project_detail", args=[self.pk])
 
     @fsm_log_by
     @fsm_log_description

@@ -173,6 +173,45 @@ def product_category_create(
     return category
 
 
+def _project_checked(project: CertificationProject) -> None:
+    """Q-09: a project's code names it once in its body, whatever the case (the certificate
+    import finds projects by code without case), within the lengths of its fields."""
+    project.code, project.name = project.code.strip(), project.name.strip()
+    if project.category is not None and project.category.body_id != project.body_id:
+        raise ValidationError(
+            {"category": _("Choose a category of this certification body.")},
+            code="not_of_body",
+        )
+    same_code = CertificationProject.objects.filter(
+        body_id=project.body_id, code__iexact=project.code
+    ).exclude(pk=project.pk)
+    if project.code and same_code.exists():
+        raise ValidationError(
+            {
+                "code": _("Another project of this body has the code “%(code)s”.")
+                % {"code": project.code}
+            },
+            code="project_code_taken",
+        )
+    project.full_clean(exclude=["state"])  # a protected FSM field
+
+
+def _project_saved(project: CertificationProject, actor: User) -> CertificationProject:
+    project._history_user = actor
+    try:
+        with transaction.atomic():
+            project.save()
+    except IntegrityError as error:  # the same code stored at the same moment
+        raise ValidationError(
+            {
+                "code": _("Another project of this body has the code “%(code)s”.")
+                % {"code": project.code}
+            },
+            code="project_code_taken",
+        ) from error
+    return project
+
+
 @transaction.atomic
 def certification_project_create(
     *,
@@ -182,14 +221,27 @@ def certification_project_create(
     name: str,
     category: ProductCategory | None = None,
 ) -> CertificationProject:
-    """A certification project of the body, that a lead answers for (Q-09)."""
-    require(permissions.can_manage_body(actor, body))
-    if category is not None and category.body_id != body.pk:
-        raise ValidationError({"category": _("Choose a category of this certification body.")})
-    project = CertificationProject(
-        body=body, code=code.strip(), name=name.strip(), category=category
-    )
-    project.full_clean(exclude=["state"])  # a protected FSM field
-    project._history_user = actor
-    project.save()
-    return project
+    """A certification project of the body, that a lead answers for (Q-09): by its
+    administrator or its director in office."""
+    require(permissions.can_manage_projects(actor, body))
+    project = CertificationProject(body=body, code=code or "", name=name or "", category=category)
+    _project_checked(project)
+    return _project_saved(project, actor)
+
+
+@transaction.atomic
+def certification_project_update(
+    *,
+    project: CertificationProject,
+    actor: User,
+    code: str,
+    name: str,
+    category: ProductCategory | None,
+) -> CertificationProject:
+    """Change a project's code, name or category (its state is the director's, Q-08): by the
+    body's administrator or its director in office. The change is in its history."""
+    require(permissions.can_manage_projects(actor, project.body))
+    project = CertificationProject.objects.select_for_update().get(pk=project.pk)
+    project.code, project.name, project.category = code or "", name or "", category
+    _project_checked(project)
+    return _project_saved(project, actor)

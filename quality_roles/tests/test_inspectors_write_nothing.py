@@ -123,6 +123,7 @@ def _arguments(name, function, records):
         "cooperation": records[LabCooperation],
         "proposal": records[CooperationProposal],
         "project": records[CertificationProject],
+        "category": None,
         "owner": records[BodyStaff],
         "approve": True,
         "action": "pause",
@@ -171,6 +172,7 @@ def test_every_write_service_but_the_assessments_refuses_an_inspector(records, w
     assert "assessment_rectification_report" in refused
     # the resumption of a paused cooperation is a write like the others.
     assert {"cooperation_proposal_submit", "cooperation_resumption_propose"} <= set(refused)
+    assert {"certification_project_create", "certification_project_update"} <= set(refused)
 
 
 def _form_screens():
@@ -202,6 +204,7 @@ def test_every_form_screen_but_the_assessments_answers_an_inspector_403(client, 
             walked.append(name)
     assert {"advice_give", "case_open", "lead_nominate", "governance_edit"} <= set(walked)
     assert {"proposal_create", "resumption_create", "proposal_decide"} <= set(walked)
+    assert {"project_create", "project_edit"} <= set(walked)
 
 
 def test_inspectors_read_every_body(client, records, world):
@@ -218,6 +221,6 @@ def test_inspectors_read_every_body(client, records, world):
         reverse("quality_roles:assessment_record", args=[records[DirectorAppointment].pk]).encode()
         in director.content
     )
-    for name in ("advice_list", "cases_list", "assessments_list"):
+    for name in ("advice_list", "cases_list", "assessments_list", "project_list"):
         listing = client.get(reverse(f"quality_roles:{name}"))
         assert listing.status_code == 200 and body.name.encode() in listing.content
