@@ -1,6 +1,6 @@
 """Screens of the deadline job (A-04): what the confirmation deadline would take away if it
-passed now (per lab and per branch, for anyone responsible), the runs, and a run's page where
-the training centre lets a run the circuit breaker held go on.
+passed now (per lab and per branch, for anyone responsible) with everyone in it as CSV or XLSX,
+the runs, and a run's page where the training centre lets a run the circuit breaker held go on.
 
 The preview is the dry run's definition (``enforcement/targets.py``) cut to the user's
 entries; the runs are the training centre's and the CQC-wide departments' (404 for others).
@@ -9,16 +9,27 @@ entries; the runs are the training centre's and the CQC-wide departments' (404 f
 from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import FileResponse, Http404
 from django.shortcuts import redirect
 from django.urls import path
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.views import View
 from django.views.generic import DetailView, ListView, TemplateView
 
 from directory.models import BranchCentre, TestingLab
+from liaisons.exports import FORMATS, format_available
 
-from ..constants import CampaignState, Case, RunState
-from ..enforcement.preview import PREVIEW_LIST_LIMIT, enforcement_preview
+from ..constants import Case, RunState
+from ..enforcement.preview import (
+    PREVIEW_LIST_LIMIT,
+    awaits_deadline,
+    enforcement_preview,
+    preview_entries,
+    preview_headers,
+    preview_rows,
+)
+from ..evidence import files as export_files
 from ..models import EnforcementRun
 from ..permissions import enforcement as permissions
 from ..selectors import enforcement as selectors
@@ -33,7 +44,7 @@ class EnforcementPreviewView(OneCampaignMixin, TemplateView):
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        pending = self.campaign.state in (CampaignState.OPEN, CampaignState.CLOSED)
+        pending = awaits_deadline(self.campaign)
         preview = enforcement_preview(user=self.request.user, campaign=self.campaign)
         context.update(
             pending=pending,
@@ -44,6 +55,37 @@ class EnforcementPreviewView(OneCampaignMixin, TemplateView):
             sees_runs=permissions.sees_runs(self.request.user),
         )
         return context
+
+
+class EnforcementPreviewExportView(OneCampaignMixin, View):
+    """Everyone the preview counts, in the user's scope (a lab its own people, a branch
+    centre its labs', the CQC-wide departments all), as CSV or XLSX: the page lists the first
+    500. Written a row at a time to a temporary file that spills to disk (the revocation
+    list's writers), every text cell neutralised against formulas (issue 9)."""
+
+    fmt = "csv"
+
+    def get(self, request, pk):
+        if not format_available(self.fmt):
+            raise Http404
+        entries = preview_entries(user=request.user, campaign=self.campaign, at=timezone.now())
+        if not awaits_deadline(self.campaign):
+            entries = entries.none()  # as the page: nobody once the deadline is enforced
+        with translation.override(request.LANGUAGE_CODE):
+            headers, body = preview_headers(), preview_rows(entries)
+            if self.fmt == "csv":
+                content = export_files.write_csv(headers, body)
+            else:
+                content = export_files.write_xlsx(headers, body, title=_("Would lose the right"))
+        day = timezone.localdate().strftime("%Y%m%d")
+        response = FileResponse(
+            content,
+            content_type=FORMATS[self.fmt],
+            as_attachment=True,
+            filename=f"enforcement-preview-{self.campaign.pk}-{day}.{self.fmt}",
+        )
+        response["Cache-Control"] = "private, no-store"
+        return response
 
 
 class RunPagesMixin(LoginRequiredMixin):
@@ -61,7 +103,8 @@ class RunListView(RunPagesMixin, ListView):
     paginate_by = 50
 
     def get_queryset(self):
-        return selectors.run_list(user=self.request.user)
+        # Newest first; the key breaks ties, so a page never repeats or skips a run.
+        return selectors.run_list(user=self.request.user).order_by("-started_at", "-pk")
 
 
 def _named(model, counts: dict) -> list[tuple[str, int]]:
@@ -122,6 +165,16 @@ urlpatterns = [
         "campaigns/<int:pk>/enforcement/",
         EnforcementPreviewView.as_view(),
         name="enforcement_preview",
+    ),
+    path(
+        "campaigns/<int:pk>/enforcement/preview.csv",
+        EnforcementPreviewExportView.as_view(fmt="csv"),
+        name="enforcement_preview_csv",
+    ),
+    path(
+        "campaigns/<int:pk>/enforcement/preview.xlsx",
+        EnforcementPreviewExportView.as_view(fmt="xlsx"),
+        name="enforcement_preview_xlsx",
     ),
     path("enforcement/runs/", RunListView.as_view(), name="enforcement_run_list"),
     path("enforcement/runs/<int:pk>/", RunDetailView.as_view(), name="enforcement_run_detail"),
