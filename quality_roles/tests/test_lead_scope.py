@@ -175,6 +175,26 @@ def test_the_hand_over_names_only_the_certificates_outside_the_successor_s_scope
     assert "certificate X-L2:" in str(refused.value) and "X-L1" not in str(refused.value)
 
 
+def test_a_long_hand_over_refusal_names_ten_certificates_and_counts_the_rest(certified, lighting):
+    # rule Q-05: the refusal stays readable; still nothing changes
+    c, lt = certified, lighting
+    for n in range(12):
+        CertificateFactory(
+            body=c.b.body,
+            number=f"X-M{n:02d}",
+            project=lt.of_project.project,
+            responsible_lead=lt.lead_c,
+        )
+    with pytest.raises(ValidationError, match="Q-05") as refused:
+        svc.lead_appointment_end(
+            appointment=lt.lead_c, actor=c.b.admin, reason="调岗", successor=c.lead_a
+        )
+    message = str(refused.value)
+    assert "X-M00" in message and "X-M09" in message and "X-M10" not in message
+    assert "and 2 more" in message
+    assert Certificate.objects.filter(responsible_lead=lt.lead_c).count() == 12
+
+
 def test_the_hand_over_goes_to_a_successor_who_answers_for_every_certificate(
     certified, lighting, client
 ):
