@@ -1,8 +1,10 @@
 """Forms of the certificate screens (Q-05): they take the input; the services decide."""
 
 from django import forms
+from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from . import scopes
 from .forms import EndForm, _comment
 from .imports import MAX_FILE_BYTES, MAX_ROWS
 from .models import LeadAppointment
@@ -14,7 +16,8 @@ def _lead_label(lead: LeadAppointment) -> str:
 
 
 class CertificateLeadForm(forms.Form):
-    """Q-05: the lead in office who answers for the certificate."""
+    """Q-05: the lead in office who answers for the certificate: the choices are the leads
+    whose projects or categories include the certificate's (``scopes``)."""
 
     lead = forms.ModelChoiceField(
         label=_("Responsible lead"),
@@ -24,10 +27,24 @@ class CertificateLeadForm(forms.Form):
     )
     comment = _comment()
 
-    def __init__(self, *args, body, **kwargs):
+    def __init__(self, *args, certificate, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["lead"].queryset = active_leads(body)
-        self.fields["lead"].label_from_instance = _lead_label
+        leads = active_leads(certificate.body)
+        answering = scopes.leads_answering_for(certificate, leads)
+        # The current lead stays a choice while in office, so saving a comment never drops
+        # the lead unasked; naming another lead who does not answer for it is refused.
+        self.fields["lead"].queryset = leads.filter(
+            Q(pk__in=answering) | Q(pk=certificate.responsible_lead_id or 0)
+        )
+
+        def label(lead: LeadAppointment) -> str:
+            if lead.pk in answering:
+                return _lead_label(lead)
+            return _("%(name)s (current lead, not responsible for this project or category)") % {
+                "name": _lead_label(lead)
+            }
+
+        self.fields["lead"].label_from_instance = label
 
 
 class LeadEndForm(EndForm):

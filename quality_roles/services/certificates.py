@@ -1,8 +1,9 @@
 """Certificates and the lead who answers for each (Q-05).
 
 The body's quality director in office or its administrator assigns a certificate's
-responsible project quality lead: a lead in office at the same body, or none (the certificate
-then shows up as uncovered). Ending a lead's appointment hands the lead's certificates over
+responsible project quality lead: a lead in office at the same body who answers for the
+certificate's project or category (``quality_roles.scopes``), or none (the certificate then
+shows up as uncovered). Ending a lead's appointment hands the lead's certificates over
 to a successor in the same transaction (``certificates_hand_over``, called by
 ``appointments.lead_appointment_end``), or leaves them uncovered only when the actor says so.
 Nothing is deleted: a certificate leaves the lists by its state.
@@ -16,7 +17,7 @@ from django.utils.translation import gettext as _
 from cqcportal.history import history_bulk_create
 from directory.models import User
 
-from .. import coverage, permissions
+from .. import coverage, permissions, scopes
 from ..constants import LeadAppointmentState
 from ..models import Certificate, LeadAppointment
 from ..rules import rule_problem
@@ -58,11 +59,12 @@ def certificate_assign_lead(
     comment: str = "",
 ) -> Certificate:
     """Q-05: the director in office or the body's administrator names the lead in office who
-    answers for the certificate (``None`` leaves it without one, shown as uncovered)."""
+    answers for the certificate's project or category (``scopes``); ``None`` leaves it
+    without one, shown as uncovered."""
     lock_body(certificate.body_id)
     certificate = (
         Certificate.objects.select_for_update(of=("self",))
-        .select_related("body")
+        .select_related("body", "project", "category")
         .get(pk=certificate.pk)
     )
     require(
@@ -74,6 +76,8 @@ def certificate_assign_lead(
         lead = lock_active_lead(lead.pk, body_id=certificate.body_id, field="lead")
     if certificate.responsible_lead_id == (lead.pk if lead else None):
         return certificate
+    if lead is not None:
+        scopes.require_answers_for(lead, certificate, field="lead")
     certificate.responsible_lead = lead
     certificate._history_user = actor
     certificate._change_reason = comment
@@ -89,8 +93,9 @@ def certificates_hand_over(
     actor: User,
 ) -> int:
     """Q-05, inside the end of ``appointment`` (the caller holds the body's lock): the valid
-    certificates the lead answers for go to ``successor``, a lead in office at the same body,
-    in one statement with their history; without a successor they are left uncovered only
+    certificates the lead answers for go to ``successor``, a lead in office at the same body
+    who answers for every one of them (``scopes``; else refused naming those it does not), in
+    one statement with their history; without a successor they are left uncovered only
     when ``leave_uncovered`` says so. Returns how many were handed over."""
     # Checked again here, whoever calls: only who may end the lead hands the certificates on.
     require(
@@ -113,6 +118,10 @@ def certificates_hand_over(
                 }
             )
         successor = lock_active_lead(successor.pk, body_id=appointment.body_id, field="successor")
+        # Asked before the single UPDATE below: the successor must answer for every one.
+        scopes.require_answers_for_all(
+            successor, Certificate.objects.filter(pk__in=pks), field="successor"
+        )
     elif pks and not leave_uncovered:
         raise ValidationError(
             {

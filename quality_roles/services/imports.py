@@ -5,8 +5,9 @@ transaction under the body's lock, only when no row has a problem: all rows or n
 corrected file can simply be imported again. An import adds certificates; a number the
 portal already holds is a problem of its row (a certificate is changed on its own page, never
 overwritten by a file). The responsible lead is named by the ID number of a lead in office at
-the importing body; a certificate imported without one is uncovered at once (Q-05), which the
-preview says row by row.
+the importing body who answers for the row's project or category (``quality_roles.scopes``);
+a certificate imported without one is uncovered at once (Q-05), which the preview says row by
+row.
 """
 
 from collections.abc import Iterable, Mapping
@@ -22,7 +23,7 @@ from cqcportal.history import history_bulk_create
 from directory.idnumbers import mask_id_number
 from directory.models import CertificationBody, User
 
-from .. import permissions
+from .. import permissions, scopes
 from ..constants import CertificateState, LeadAppointmentState
 from ..imports import CertificateListResource
 from ..models import Certificate, CertificationProject, LeadAppointment, ProductCategory
@@ -97,7 +98,7 @@ def _catalogue(body: CertificationBody) -> dict[str, tuple[str, object]]:
     found: dict[str, tuple[str, object]] = {}
     for category in ProductCategory.objects.filter(body=body, is_active=True):
         found[category.code.casefold()] = ("category", category)
-    for project in CertificationProject.objects.filter(body=body):
+    for project in CertificationProject.objects.filter(body=body).select_related("category"):
         found[project.code.casefold()] = ("project", project)
     return found
 
@@ -116,6 +117,14 @@ def _leads(numbers: set[str], body: CertificationBody) -> dict[str, LeadAppointm
     return found
 
 
+def _answers_for(scope: scopes.LeadScope, kind: str, item) -> bool:
+    """Q-05: whether the row's lead answers for the row's project (and its category) or
+    category, as the certificate will be written."""
+    if kind == "project":
+        return scope.answers_for(project=item, category=item.category)
+    return scope.answers_for(project=None, category=item)
+
+
 def _check_rows(
     rows: list[Mapping], *, body: CertificationBody
 ) -> tuple[list[CertificateRowReport], list[dict]]:
@@ -127,6 +136,7 @@ def _check_rows(
         taken.update(Certificate.objects.filter(number__in=chunk).values_list("number", flat=True))
     catalogue = _catalogue(body)
     leads = _leads({values["lead"] for values, _p in cleaned if values.get("lead")}, body)
+    scope_of = scopes.scopes_of(lead for lead in leads.values() if lead.body_id == body.pk)
     seen: dict[str, int] = {}
     reports, writes = [], []
     for index, (row, (values, problems)) in enumerate(zip(rows, cleaned, strict=True), start=1):
@@ -179,6 +189,17 @@ def _check_rows(
                 )
             else:
                 report.lead_name = lead.staff.person.name
+                if kind_and_item is not None and not _answers_for(
+                    scope_of[lead.pk], *kind_and_item
+                ):
+                    errors.append(
+                        _("Responsible lead: %(problem)s")
+                        % {
+                            "problem": scopes.outside_scope_problem(
+                                lead, what=str(kind_and_item[1])
+                            ).message
+                        }
+                    )
         if errors:
             continue
         kind, item = kind_and_item

@@ -110,7 +110,7 @@ class CertificateLeadView(ObjectFormView):
         return permissions.can_manage_certificates(self.request.user, certificate.body)
 
     def form_kwargs(self, certificate) -> dict:
-        return {"body": certificate.body}
+        return {"certificate": certificate}
 
     def initial(self, certificate) -> dict:
         return {"lead": certificate.responsible_lead_id}
