@@ -1,7 +1,7 @@
 """Screens of the incident reports (Q-07): the list with each report's clock, a report's
 page with its clock and timeline, the form to record one, and the director's steps."""
 
-from django.urls import path, reverse
+from django.urls import path
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -13,7 +13,7 @@ from ..duty_forms import IncidentCloseForm, IncidentForm, IncidentReportedForm
 from ..models import IncidentReport
 from ..services import incidents
 from ..tables.incidents import IncidentFilter, IncidentResource
-from .common import ObjectFormView, Step
+from .common import ObjectFormView, StepView, step_paths, step_table
 from .listing import ScopedExportView, ScopedListView, list_urls
 
 
@@ -67,10 +67,11 @@ class IncidentCreateView(ObjectFormView):
         return _("The report is before the quality director.")
 
 
-class IncidentStepView(ObjectFormView):
+class IncidentStepView(StepView):
     model = IncidentReport
     selector = selectors.incident_list
-    step = ""
+    url_prefix = "incident"
+    object_arg = "incident"
 
     def allowed(self, incident) -> bool:
         return permissions.can_report_incident(self.request.user, incident)
@@ -81,11 +82,7 @@ class IncidentReportedView(IncidentStepView):
     form_class = IncidentReportedForm
     title = gettext_lazy("Record the report to the regulator")
     submit_label = gettext_lazy("Record the report")
-
-    def perform(self, incident, data):
-        return incidents.incident_report_to_regulator(
-            incident=incident, actor=self.request.user, **data
-        )
+    service = incidents.incident_report_to_regulator
 
 
 class IncidentCloseView(IncidentStepView):
@@ -93,12 +90,11 @@ class IncidentCloseView(IncidentStepView):
     form_class = IncidentCloseForm
     title = gettext_lazy("Close the incident")
     submit_label = gettext_lazy("Close the incident")
+    service = incidents.incident_report_close
+    destructive = True
 
-    def perform(self, incident, data):
-        return incidents.incident_report_close(incident=incident, actor=self.request.user, **data)
 
-
-INCIDENT_STEPS = {view.step: view for view in (IncidentReportedView, IncidentCloseView)}
+INCIDENT_STEPS = step_table(IncidentReportedView, IncidentCloseView)
 
 
 class IncidentDetailView(ScopedDetailView):
@@ -114,16 +110,7 @@ class IncidentDetailView(ScopedDetailView):
         names = []
         if permissions.can_report_incident(self.request.user, incident):
             names = {"open": ["reported", "close"], "reported": ["close"]}.get(incident.state, [])
-        context["steps"] = [
-            Step(
-                name=name,
-                label=str(INCIDENT_STEPS[name].submit_label),
-                form=INCIDENT_STEPS[name].form_class(),
-                url=reverse(f"quality_roles:incident_{name}", args=[incident.pk]),
-                destructive=name == "close",
-            )
-            for name in names
-        ]
+        context["steps"] = [INCIDENT_STEPS[name].offered(incident) for name in names]
         return context
 
 
@@ -131,8 +118,5 @@ urlpatterns = [
     *list_urls("incidents", "incident", IncidentListView, IncidentExportView),
     path("bodies/<int:pk>/incidents/new/", IncidentCreateView.as_view(), name="incident_create"),
     path("incidents/<int:pk>/", IncidentDetailView.as_view(), name="incident_detail"),
-    *(
-        path(f"incidents/<int:pk>/{name}/", view.as_view(), name=f"incident_{name}")
-        for name, view in INCIDENT_STEPS.items()
-    ),
+    *step_paths("incidents", INCIDENT_STEPS),
 ]
