@@ -17,11 +17,13 @@ country out.
 
 import datetime
 import logging
+from array import array
 from collections.abc import Callable
+from contextlib import contextmanager
 from decimal import Decimal
 
 from django.conf import settings
-from django.db import transaction
+from django.db import connection, transaction
 from django.db.models import Count
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
@@ -229,18 +231,35 @@ def _revoke_all(run, *, ends, at, batch_size, batch_hook) -> None:
         "A-04: not confirmed by its lab, or not put right, by the confirmation deadline "
         "%(date)s 24:00 China time (A-05) of the check campaign “%(campaign)s”."
     ) % {"date": campaign.confirmation_deadline.isoformat(), "campaign": campaign.name}
+    # The targets found once, and each batch taken as the targets between the last batch's
+    # end and the id of the next batch_size-th target found then: the target query with its
+    # LIMIT made PostgreSQL hash the campaign's entries and the qualifications again for every
+    # batch (bench/README.md). A batch still re-checks the rule on its rows, locked, so what is
+    # revoked is what the rule says when the batch runs; the bounds past the last found
+    # target are the same batches as before, so a target that appeared meanwhile is taken.
+    found = array("q", _target_ids(campaign, ends=ends))
+    ends_of_batches = [found[i] for i in range(batch_size - 1, len(found), batch_size)]
+    if found and found[-1] not in ends_of_batches[-1:]:
+        ends_of_batches.append(found[-1])
+    del found
     last = 0
     while True:
+        upper = ends_of_batches.pop(0) if ends_of_batches else None
         with transaction.atomic():
-            pks = list(
-                targets.revocation_targets(campaign, ends=ends)
-                .filter(pk__gt=last)
-                .order_by("pk")
-                .select_for_update(of=("self",))
-                .values_list("pk", flat=True)[:batch_size]
-            )
-            if not pks:
+            batch = targets.revocation_targets(campaign, ends=ends).filter(pk__gt=last)
+            if upper is not None:
+                batch = batch.filter(pk__lte=upper)
+            with _probing():
+                pks = list(
+                    batch.order_by("pk")
+                    .select_for_update(of=("self",))
+                    .values_list("pk", flat=True)[: None if upper is not None else batch_size]
+                )
+            if not pks and upper is None:
                 return
+            if not pks:  # the rights up to it were taken meanwhile
+                last = upper
+                continue
             rights_revoke_batch(
                 pks,
                 run=run,
@@ -251,9 +270,34 @@ def _revoke_all(run, *, ends, at, batch_size, batch_hook) -> None:
                 at=at,
             )
             _progress(run, changed=len(pks))
-        last = pks[-1]
+        last = pks[-1] if upper is None else upper
         if batch_hook is not None:
             batch_hook(run, run.counts["batches"])
+
+
+@contextmanager
+def _probing():
+    """PostgreSQL checks a batch's few thousand rights by index, one by one, instead of
+    reading all the campaign's entries and all qualifications into hash tables for each
+    batch (0.7 s a batch at 200,000 accounts, growing with them; bench/README.md): while the
+    batch is picked, its transaction's ``work_mem`` is too small for those tables."""
+    if connection.vendor != "postgresql":
+        yield
+        return
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT current_setting('work_mem'), set_config('work_mem', '64kB', true)")
+        (before, _set) = cursor.fetchone()
+        try:
+            yield
+        finally:
+            cursor.execute("SELECT set_config('work_mem', %s, true)", [before])
+
+
+def _target_ids(campaign, *, ends) -> list[int]:
+    """The ids of the rights the run would revoke now, in order (unlocked: a batch locks and
+    checks its own)."""
+    rights = targets.revocation_targets(campaign, ends=ends).order_by("pk")
+    return list(rights.values_list("pk", flat=True))
 
 
 def _lapse_all(run, *, ends, at, batch_size, batch_hook) -> None:
