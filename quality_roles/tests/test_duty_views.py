@@ -255,3 +255,30 @@ def test_q10_resuming_a_paused_cooperation_through_the_screens(client, duties, r
     client.force_login(duties.inspector)
     detail = client.get(proposal.get_absolute_url(), HTTP_ACCEPT_LANGUAGE=EN).content.decode()
     assert "Resume the cooperation" in detail and decide_url not in detail
+
+
+def test_q10_an_ended_cooperation_offers_no_proposal(client, duties, records):  # noqa: F811
+    # rule Q-10: ending is final, so its page offers neither a pause or end nor a resumption
+    cooperation = records["cooperation_detail"]
+    client.force_login(duties.lead_user)
+    assert (
+        'data-testid="propose-pause-or-end"'
+        in client.get(cooperation.get_absolute_url()).content.decode()
+    )
+    external_labs.cooperation_proposal_decide(
+        proposal=records["proposal_detail"],
+        actor=duties.director_user,
+        approve=False,
+        comment="先整改",
+    )
+    end = external_labs.cooperation_proposal_submit(
+        cooperation=cooperation, actor=duties.lead_user, action="end", reason="资质被撤销"
+    )
+    external_labs.cooperation_proposal_decide(
+        proposal=end, actor=duties.director_user, approve=True
+    )
+    for user in (duties.lead_user, duties.director_user):
+        client.force_login(user)
+        page = client.get(cooperation.get_absolute_url()).content.decode()
+        assert 'data-testid="propose-pause-or-end"' not in page
+        assert 'data-testid="propose-resumption"' not in page
